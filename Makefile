@@ -1,0 +1,45 @@
+# Two commands do all set-up on a fresh Debian machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYS_PKGS := tesseract-ocr tesseract-ocr-vie poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all sysdeps venv demo test bench schemas clean
+
+all: test
+
+# Installs the system packages only when one is missing, so a set-up machine needs no root.
+sysdeps:
+	@if ! command -v tesseract >/dev/null || ! command -v pdftoppm >/dev/null \
+	    || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+	  echo "installing $(SYS_PKGS) with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYS_PKGS); \
+	fi
+
+$(BIN)/planscan: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,dask]'
+	@touch $@
+
+venv: $(BIN)/planscan
+
+demo: sysdeps venv
+	$(BIN)/planscan batch samples -o out
+
+test: sysdeps venv
+	$(BIN)/python -m pytest -q
+
+bench: sysdeps venv
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python bench/ocr.py
+	$(BIN)/python bench/restore.py
+	$(BIN)/python bench/extract.py
+
+schemas: venv
+	$(BIN)/python -m planscan.schemas.generate
+
+clean:
+	rm -rf out .pytest_cache build *.egg-info

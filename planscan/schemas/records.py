@@ -1,0 +1,146 @@
+"""Typed records for the one-way flow Document -> Page -> Line/Word -> Section -> IndicatorRecord.
+
+Stages pass these, never loose dicts. ``schemas/*.schema.json`` are generated from them
+(``python -m planscan.schemas.generate``) and checked in, so a change here shows up in review.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BBox(_Record):
+    """Pixel box on the page image as OCR saw it (after rotation), origin top-left."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+class Word(_Record):
+    text: str
+    conf: float = Field(description="Tesseract confidence 0-100; -1 when unknown (text layer).")
+    bbox: Optional[BBox] = None
+    block: int = 0
+    par: int = 0
+    line: int = 0
+    word: int = 0
+    original: Optional[str] = Field(
+        default=None, description="The form before diacritic restoration, when restoration changed it."
+    )
+
+
+class Line(_Record):
+    text: str
+    bbox: Optional[BBox] = None
+    conf: float = -1.0
+    block: int = 0
+    par: int = 0
+    line: int = 0
+    words: list[Word] = Field(default_factory=list)
+    original: Optional[str] = Field(default=None, description="The line before restoration, when it changed.")
+
+
+class Page(_Record):
+    number: int = Field(description="1-based page number in the input file.")
+    width: int = 0
+    height: int = 0
+    dpi: int = 0
+    rotation: int = Field(default=0, description="Degrees clockwise applied to make the page upright.")
+    skew: float = Field(default=0.0, description="Degrees of deskew applied.")
+    source: Literal["ocr", "text-layer", "text"] = "ocr"
+    status: Literal["ok", "failed"] = "ok"
+    error: Optional[str] = None
+    lines: list[Line] = Field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class Document(_Record):
+    """A whole input: its pages, where it came from, and how it was read."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: str = Field(description="Path of the input file as given.")
+    sha256: str = ""
+    pages: list[Page] = Field(default_factory=list)
+    restored: Literal["off", "auto", "full", "none"] = "none"
+    tesseract_version: Optional[str] = None
+
+    @property
+    def text(self) -> str:
+        """Pages joined by a form feed at the start of each later page, as pdftotext writes them."""
+        return "\n\f".join(p.text for p in self.pages) + ("\n" if self.pages else "")
+
+
+class DocumentMeta(_Record):
+    source: str = ""
+    sha256: str = ""
+    issuer: Optional[str] = Field(default=None, description="e.g. 'UBND huyện Tuần Giáo'")
+    parent_issuer: Optional[str] = Field(default=None, description="e.g. 'UBND tỉnh Điện Biên'")
+    district: Optional[str] = None
+    province: Optional[str] = None
+    number: Optional[str] = Field(default=None, description="Document number, e.g. '699'")
+    code: Optional[str] = Field(default=None, description="Full code, e.g. '699/KH-UBND'")
+    place: Optional[str] = None
+    date: Optional[str] = Field(default=None, description="ISO date, e.g. '2019-07-04'")
+    doc_type: Optional[str] = Field(default=None, description="Kế hoạch, Báo cáo, Quyết định ...")
+    title: Optional[str] = None
+    plan_year: Optional[int] = None
+    report_period: Optional[str] = Field(default=None, description="e.g. '6 tháng đầu năm 2019'")
+    report_year: Optional[int] = None
+
+
+class Section(_Record):
+    id: str = Field(description="Dotted path of numbering, e.g. 'P1/I/1/1.1'.")
+    numbering: str = Field(description="The label as found, e.g. 'II', '1.1', 'a', '-'.")
+    style: Literal["part", "roman", "arabic", "decimal", "letter", "bullet", "root"]
+    heading: str
+    level: int
+    page_start: int
+    line_start: int
+    page_end: int
+    line_end: int
+    flags: list[str] = Field(default_factory=list, description="e.g. 'skipped-numbering', 'ocr-repaired'.")
+    children: list["Section"] = Field(default_factory=list)
+
+
+Kind = Literal["actual", "estimate", "target", "change", "ratio_to_prior", "ratio_to_plan"]
+
+
+class IndicatorRecord(_Record):
+    schema_version: str = SCHEMA_VERSION
+    indicator: str = Field(description="Label of what is measured.")
+    key: str = Field(description="Normalised canonical key, stable across documents and years.")
+    value: float
+    unit: str = Field(description="Unit as written, lower case: 'trạm', 'triệu đồng', '%'.")
+    of: Optional[float] = Field(default=None, description="Denominator for fractions like '16/18 xã'.")
+    value_base: Optional[float] = Field(
+        default=None, description="Value in the base unit of its family (money in đồng)."
+    )
+    base_unit: Optional[str] = None
+    year: Optional[int] = None
+    period: Optional[str] = None
+    kind: Kind = "actual"
+    vs_year: Optional[int] = None
+    derived: bool = Field(default=False, description="Computed from a stated change, not stated itself.")
+    section: list[str] = Field(default_factory=list, description="Headings from the root to the figure.")
+    page: int = 1
+    line: int = 0
+    bbox: Optional[BBox] = None
+    text: str = Field(description="The source phrase that holds the number.")
+    confidence: float = 1.0
+    document: str = Field(default="", description="Reference to the document: its path or sha256.")
+
+
+Section.model_rebuild()
