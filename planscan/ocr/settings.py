@@ -1,0 +1,28 @@
+"""Settings that decide what OCR produces. They are part of the page-cache key and the batch ledger key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+class OcrSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dpi: int = 300
+    lang: str = "vie"
+    clean: bool = True  # run the OpenCV clean-up steps
+    disabled_steps: tuple[str, ...] = ()  # clean-up steps switched off by name
+    force_ocr: bool = False  # OCR even when the PDF has a text layer
+    restore: str = "auto"  # diacritic restoration mode applied to the result: auto|full|off
+    jobs: Optional[int] = None  # page workers; None = number of cores
+    use_cache: bool = True
+    cache_dir: Optional[Path] = None  # None = $PLANSCAN_CACHE or ~/.cache/planscan
+    keep_temp: Optional[Path] = None  # folder to keep intermediate images in
+    page_timeout: Optional[float] = None  # seconds
+
+    def cache_key_fields(self) -> dict:
+        """Only what changes OCR output; jobs, cache and temp folders do not."""
+        return {"dpi": self.dpi, "lang": self.lang, "clean": self.clean, "disabled_steps": list(self.disabled_steps)}

@@ -1,0 +1,76 @@
+"""Stage functions that take an input file to a Document, and a Document to records.
+
+Dispatch on what the input is: a PDF or image is OCR'd (or its text layer read), a ``.txt`` file is
+read as text with pages split on form feeds, a ``.ocr.json`` is loaded as it was written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from planscan.errors import EncodingError, InputFileError
+from planscan.schemas.records import Document, Line, Page
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+PDF_SUFFIXES = {".pdf"}
+TEXT_SUFFIXES = {".txt"}
+OCR_JSON_SUFFIX = ".ocr.json"
+
+
+def input_kind(path: Path) -> str:
+    """'pdf', 'image', 'text' or 'ocr-json', by name; content is checked by the reader."""
+    name = path.name.lower()
+    if name.endswith(OCR_JSON_SUFFIX):
+        return "ocr-json"
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    raise InputFileError(f"{path}: not a PDF, PNG, JPEG, TIFF, .txt or .ocr.json file; convert it to one of these")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def text_to_document(text: str, source: str = "-", sha256: str = "") -> Document:
+    """Pages split on form feeds; every line kept, blank ones too, so line numbers match the file."""
+    pages = []
+    for number, page_text in enumerate(text.split("\f"), start=1):
+        if number > 1 and page_text.startswith("\n"):
+            pass  # the form feed starts the next page's first line; nothing to strip
+        raw_lines = page_text.split("\n")
+        if raw_lines and raw_lines[-1] == "":
+            raw_lines.pop()
+        pages.append(Page(number=number, source="text", lines=[Line(text=t, line=i) for i, t in enumerate(raw_lines)]))
+    return Document(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages)
+
+
+def read_text_file(path: Path) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise EncodingError(
+            f"{path}: is not UTF-8 (bad byte at offset {e.start}); convert it, e.g. iconv -f CP1258 -t UTF-8"
+        ) from e
+    return text_to_document(text.replace("\r\n", "\n"), source=str(path), sha256=hashlib.sha256(data).hexdigest())
+
+
+def read_ocr_json(path: Path) -> Document:
+    try:
+        return Document.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as e:
+        raise InputFileError(f"{path}: not a planscan .ocr.json ({e.__class__.__name__}); re-run planscan ocr") from e
