@@ -1,0 +1,130 @@
+"""Search a line's lattice of candidate syllables for the best reading (Viterbi, first order).
+
+A path scores, per token: minus the channel cost, plus the syllable's log frequency, plus a bonus
+when it follows the previous syllable inside a known multi-syllable word, and a further bonus when
+the previous two and this one make a known three-syllable chain. A slot may also hold ``None``:
+"keep the token as printed", for names and codes the vocabulary does not know.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from planscan.extract.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Weights:
+    channel: float = 1.0
+    unigram: float = 0.35
+    bigram: float = 3.0
+    trigram: float = 1.5
+    # log frequency charged for keeping an unknown token as printed
+    keep_logp: float = -16.0
+
+
+DEFAULT = Weights()
+
+
+@dataclass
+class Slot:
+    """One token's options: (canonical syllable or None for keep-as-printed, channel cost)."""
+
+    options: list[tuple[Optional[str], float]]
+    joined: bool = True  # False when punctuation or a non-word separates it from the previous slot
+
+
+def decode(slots: Sequence[Slot], vocab: Vocabulary, w: Weights = DEFAULT) -> list[tuple[int, float]]:
+    """For each slot, the index of the chosen option and a confidence in [0, 1]."""
+    if not slots:
+        return []
+    logp = vocab.logp
+    bigrams = vocab.bigrams
+    trigrams = vocab.trigrams
+    floor = w.keep_logp
+
+    def local(opt: tuple[Optional[str], float]) -> float:
+        s, cost = opt
+        lp = logp.get(s, floor) if s is not None else floor
+        return -w.channel * cost + w.unigram * lp
+
+    # scores[i][k]: best score of a path ending in option k of slot i; back[i][k]: its predecessor
+    scores: list[list[float]] = []
+    back: list[list[int]] = []
+    first = [local(o) for o in slots[0].options]
+    scores.append(first)
+    back.append([-1] * len(first))
+    for i in range(1, len(slots)):
+        slot = slots[i]
+        prev_opts = slots[i - 1].options
+        prev_scores = scores[-1]
+        row: list[float] = []
+        brow: list[int] = []
+        if not slot.joined:
+            best_prev = max(range(len(prev_scores)), key=prev_scores.__getitem__)
+            top = prev_scores[best_prev]
+            for o in slot.options:
+                row.append(top + local(o))
+                brow.append(best_prev)
+        else:
+            follow = [bigrams.get(p[0]) if p[0] is not None else None for p in prev_opts]
+            pp_opts = slots[i - 2].options if i >= 2 and slots[i - 1].joined else None
+            pback = back[-1]
+            for o in slot.options:
+                s = o[0]
+                base = local(o)
+                best, arg = -math.inf, 0
+                for k, ps in enumerate(prev_scores):
+                    sc = ps
+                    f = follow[k]
+                    if s is not None and f is not None:
+                        b = f.get(s)
+                        if b is not None:
+                            sc += w.bigram * (1.0 + b)
+                            if pp_opts is not None:
+                                pp = pp_opts[pback[k]][0]
+                                if pp is not None:
+                                    t = trigrams.get(pp + " " + prev_opts[k][0])
+                                    if t is not None and s in t:
+                                        sc += w.trigram
+                    if sc > best:
+                        best, arg = sc, k
+                row.append(best + base)
+                brow.append(arg)
+        scores.append(row)
+        back.append(brow)
+    # trace back
+    k = max(range(len(scores[-1])), key=scores[-1].__getitem__)
+    path = [0] * len(slots)
+    for i in range(len(slots) - 1, -1, -1):
+        path[i] = k
+        k = back[i][k]
+    return [(k, _confidence(slots, path, i, vocab, w)) for i, k in enumerate(path)]
+
+
+def _confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights) -> float:
+    """How much better the chosen option is than the runner-up with the neighbours held fixed."""
+    opts = slots[i].options
+    if len(opts) == 1:
+        return 1.0
+    prev = slots[i - 1].options[path[i - 1]][0] if i > 0 and slots[i].joined else None
+    nxt = slots[i + 1].options[path[i + 1]][0] if i + 1 < len(slots) and slots[i + 1].joined else None
+
+    def score(o: tuple[Optional[str], float]) -> float:
+        s, cost = o
+        lp = vocab.logp.get(s, w.keep_logp) if s is not None else w.keep_logp
+        sc = -w.channel * cost + w.unigram * lp
+        if s is not None:
+            if prev is not None and s in vocab.bigrams.get(prev, ()):
+                sc += w.bigram
+            if nxt is not None and nxt in vocab.bigrams.get(s, ()):
+                sc += w.bigram
+        return sc
+
+    values = [score(o) for o in opts]
+    chosen = values[path[i]]
+    runner = max(v for j, v in enumerate(values) if j != path[i])
+    margin = chosen - runner
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))

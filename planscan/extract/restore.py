@@ -1,0 +1,233 @@
+"""Diacritic restoration: make English-OCR and accent-stripped Vietnamese text correct again.
+
+Public API: ``restore_text``, ``restore_document`` and ``restore_line`` (which also reports each
+change with its original form and a confidence, for ``planscan restore --explain``).
+
+Modes: ``full`` (the text lost its diacritics: every word-like token is re-decided), ``auto`` (the
+text has diacritics; only tokens that are not valid syllables are corrected, and accent-less text
+is detected and switched to ``full``), ``off``. Whitespace, punctuation, numbers, codes and line
+breaks are never touched: only word-like tokens are replaced in place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from planscan.extract.candidates import candidates
+from planscan.extract.decode import Slot, decode
+from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks
+from planscan.extract.vocabulary import load
+from planscan.schemas.records import Document, Line, Word
+
+MODES = ("auto", "full", "off")
+
+# Letters plus the symbols English OCR prints for Vietnamese letters ("¢6" for "có", "K&" for "Kế").
+_W = r"(?:[^\W_]|[¢&§@])"
+_CORE = re.compile(rf"{_W}+(?:['‘’]{_W}+)*")
+_CONFUSABLE_DIGITS = frozenset("01356")
+# Keeping an unknown token as printed costs this much channel: lower for capitalised words,
+# which are more often names.
+KEEP_COST = 7.0
+KEEP_COST_TITLE = 4.5
+# Auto mode: below this share of marked syllables the text is taken as accent-less.
+ACCENTED_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Change:
+    start: int  # offsets in the original line
+    end: int
+    original: str
+    restored: str
+    confidence: float
+
+
+def _restorable(core: str) -> bool:
+    letters = sum(1 for c in core if c.isalpha() or c in "¢&§@")
+    if letters == 0:
+        return False
+    digits = [c for c in core if c.isdigit()]
+    if digits:
+        if len(core) < 2 or len(digits) > letters or any(d not in _CONFUSABLE_DIGITS for d in digits):
+            return False
+        if any(c.isupper() for c in core[1:]):
+            return False  # "6T", "3G": codes, not garbled words
+    return True
+
+
+def _is_abbreviation(core: str, lower: str) -> bool:
+    """ALL-CAPS tokens that no syllable spells (UBND, VNPT, BTS) are codes, kept as they are."""
+    if case_pattern(core) != "upper":
+        return False
+    vocab = load()
+    from planscan.extract.candidates import simple_key
+
+    return simple_key(lower) not in vocab.by_key
+
+
+def _tokens(line: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _CORE.finditer(line) if _restorable(m.group())]
+
+
+def _options(core: str, mode: str, kind: str) -> Optional[list[tuple[Optional[str], float]]]:
+    """Lattice options for a token, or None when the token is kept as printed without question."""
+    vocab = load()
+    lower = unicodedata.normalize("NFC", core).lower()
+    if mode == "auto" and canonical(lower) in vocab.logp:
+        return None
+    if _is_abbreviation(core, lower):
+        return None
+    cands = candidates(lower, kind)
+    keep = KEEP_COST_TITLE if case_pattern(core) != "lower" else KEEP_COST
+    opts: list[tuple[Optional[str], float]] = [(c.syllable, c.cost) for c in cands]
+    opts.append((None, keep))
+    return opts
+
+
+def detect_kind(text: str) -> tuple[str, str]:
+    """(mode, channel) for ``auto`` on this text: ('auto'|'full', 'ocr'|'strip')."""
+    vocab = load()
+    marked = total = 0
+    non_ascii = letters = 0
+    for m in _CORE.finditer(text):
+        w = m.group()
+        for c in w:
+            if c.isalpha():
+                letters += 1
+                if ord(c) > 127:
+                    non_ascii += 1
+        if total >= 5000:
+            continue
+        lower = w.lower()
+        if not w.isalpha():
+            continue
+        total += 1
+        if has_marks(lower) and canonical(lower) in vocab.logp:
+            marked += 1
+    mode = "full" if total and marked / total < ACCENTED_SHARE else "auto"
+    kind = "strip" if letters and non_ascii / letters < 0.002 else "ocr"
+    return mode, kind
+
+
+def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str, list[Change]]:
+    """Restore one line (mode 'full' or 'auto', already resolved); returns the text and its changes."""
+    if mode == "off" or not line:
+        return line, []
+    vocab = load()
+    toks = _tokens(line)
+    slots: list[Slot] = []
+    where: list[tuple[int, int, str]] = []
+    last_end = None
+    for start, end, core in toks:
+        opts = _options(core, mode, kind)
+        if opts is None:
+            last_end = None
+            continue
+        joined = last_end is not None and line[last_end:start].strip() == "" and "\n" not in line[last_end:start]
+        slots.append(Slot(options=opts, joined=joined))
+        where.append((start, end, core))
+        last_end = end
+    if not slots:
+        return line, []
+    chosen = decode(slots, vocab)
+    out = []
+    changes: list[Change] = []
+    pos = 0
+    for (start, end, core), slot, (k, conf) in zip(where, slots, chosen):
+        syl = slot.options[k][0]
+        if syl is None:
+            continue
+        word = apply_case(vocab.display.get(syl, syl), case_pattern(core))
+        if word == core or canonical(word) == canonical(core) and word.lower() == core.lower():
+            continue
+        out.append(line[pos:start])
+        out.append(word)
+        pos = end
+        changes.append(Change(start, end, core, word, round(conf, 3)))
+    if not changes:
+        return line, []
+    out.append(line[pos:])
+    return "".join(out), changes
+
+
+def _resolve(text: str, mode: str) -> tuple[str, str]:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "off":
+        return "off", "ocr"
+    detected, kind = detect_kind(text)
+    return (detected if mode == "auto" else "full"), kind
+
+
+def restore_lines(lines: Iterable[str], mode: str = "auto") -> tuple[list[str], list[list[Change]], str]:
+    """Restore many lines that belong together; returns them, their changes and the mode used."""
+    lines = list(lines)
+    used, kind = _resolve("\n".join(lines), mode)
+    if used == "off":
+        return lines, [[] for _ in lines], used
+    out, changes = [], []
+    for ln in lines:
+        text, ch = restore_line(ln, used, kind)
+        out.append(text)
+        changes.append(ch)
+    return out, changes, used
+
+
+def restore_text(text: str, mode: str = "auto") -> str:
+    """Restored text; the same number of lines, line breaks and form feeds where they were."""
+    if mode == "off" or not text:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        return text
+    parts = re.split(r"(\r\n|\n|\r|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)", text)
+    lines = parts[0::2]
+    seps = parts[1::2]
+    restored, _changes, _used = restore_lines(lines, mode)
+    out = [restored[0]]
+    for sep, ln in zip(seps, restored[1:]):
+        out.append(sep)
+        out.append(ln)
+    return "".join(out)
+
+
+def restore_document(doc: Document, mode: str = "auto") -> Document:
+    """A new Document with line and word text restored and ``original`` set where it changed."""
+    all_lines = [ln.text for p in doc.pages for ln in p.lines]
+    used, kind = _resolve("\n".join(all_lines), mode)
+    new = doc.model_copy(deep=True)
+    new.restored = used
+    if used == "off":
+        return new
+    for page in new.pages:
+        for ln in page.lines:
+            _restore_line_record(ln, used, kind)
+    return new
+
+
+def _restore_line_record(ln: Line, mode: str, kind: str) -> None:
+    text, changes = restore_line(ln.text, mode, kind)
+    if not changes:
+        return
+    ln.original = ln.original or ln.text
+    ln.text = text
+    if not ln.words:
+        return
+    if " ".join(w.text for w in ln.words) == ln.original:
+        # Restoration only replaces tokens in place, so the words are the restored line's pieces.
+        pieces = text.split(" ")
+        if len(pieces) == len(ln.words):
+            for w, piece in zip(ln.words, pieces):
+                _set_word(w, piece)
+            return
+    for w in ln.words:
+        piece, _ = restore_line(w.text, mode, kind)
+        _set_word(w, piece)
+
+
+def _set_word(w: Word, piece: str) -> None:
+    if piece != w.text:
+        w.original = w.original or w.text
+        w.text = piece

@@ -1,0 +1,163 @@
+"""The restoration vocabulary: syllables, their frequencies, and which syllables follow which.
+
+Built from general resources only: wordfreq's Vietnamese syllable frequencies, the Viet74K word
+list (each multi-syllable word is a chain of syllable bigrams) and a small lexicon of general
+administrative and ICT terms. Building takes about a second, so it is done once and cached as a
+pickle under the user cache dir, keyed by the data it came from; later start-ups only unpickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
+
+# Bump when the pickled layout or the way it is built changes.
+FORMAT = 3
+
+# Frequency given to a syllable seen only in a word list, below wordfreq's floor.
+_UNSEEN_FREQ = 3e-8
+_WORD_SPLIT = re.compile(r"[\s\-]+")
+
+
+@dataclass
+class Vocabulary:
+    # canonical syllable -> natural log of its frequency
+    logp: dict[str, float] = field(default_factory=dict)
+    # key (no diacritics) -> canonical syllables, most frequent first
+    by_key: dict[str, list[str]] = field(default_factory=dict)
+    # canonical -> the spelling to print (the most common tone placement in the sources)
+    display: dict[str, str] = field(default_factory=dict)
+    # first syllable -> {next syllable: bonus}; from multi-syllable words
+    bigrams: dict[str, dict[str, float]] = field(default_factory=dict)
+    # first two syllables joined by a space -> {third: bonus}
+    trigrams: dict[str, dict[str, float]] = field(default_factory=dict)
+    # every prefix of every key, so candidate search can stop early
+    key_prefixes: frozenset = frozenset()
+    keys: list[str] = field(default_factory=list)
+
+    def is_syllable(self, word: str) -> bool:
+        return canonical(word) in self.logp
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("planscan.extract") / "data" / name))
+
+
+def _sources_digest() -> str:
+    import wordfreq
+
+    h = hashlib.sha256(f"format={FORMAT};wordfreq={getattr(wordfreq, '__version__', '?')}".encode())
+    for name in ("Viet74K.txt", "admin_terms.txt"):
+        p = _data_path(name)
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("PLANSCAN_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "planscan"
+
+
+def _read_lexicon(name: str) -> list[str]:
+    p = _data_path(name)
+    if not p.exists():
+        return []
+    out = []
+    for line in p.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def build() -> Vocabulary:
+    import wordfreq
+
+    freq: dict[str, float] = {}
+    spelled: dict[str, dict[str, float]] = {}
+
+    def add(word: str, f: float) -> str | None:
+        w = word.strip().lower()
+        k = key_of(w)
+        if not w or not is_syllable_shape(k):
+            return None
+        c = canonical(w)
+        if not c or any(not ch.isalpha() for ch in c):
+            return None
+        freq[c] = freq.get(c, 0.0) + f
+        forms = spelled.setdefault(c, {})
+        forms[w] = forms.get(w, 0.0) + f + 1e-12
+        return c
+
+    for word, f in wordfreq.get_frequency_dict("vi").items():
+        add(word, f)
+
+    pair_count: dict[tuple[str, str], float] = {}
+    triple_count: dict[tuple[str, str, str], float] = {}
+
+    def add_words(entries: list[str], weight: float) -> None:
+        for entry in entries:
+            parts = [p for p in _WORD_SPLIT.split(entry.strip()) if p]
+            sylls = []
+            for p in parts:
+                c = add(p, 0.0)
+                sylls.append(c)
+            # a word with a non-syllable part (a foreign loan) gives no reliable pairs
+            for a, b in zip(sylls, sylls[1:]):
+                if a and b:
+                    pair_count[(a, b)] = pair_count.get((a, b), 0.0) + weight
+            for a, b, c in zip(sylls, sylls[1:], sylls[2:]):
+                if a and b and c:
+                    triple_count[(a, b, c)] = triple_count.get((a, b, c), 0.0) + weight
+
+    add_words(_read_lexicon("Viet74K.txt"), 1.0)
+    add_words(_read_lexicon("admin_terms.txt"), 3.0)
+
+    vocab = Vocabulary()
+    for c, f in freq.items():
+        vocab.logp[c] = math.log(max(f, _UNSEEN_FREQ))
+        forms = spelled[c]
+        vocab.display[c] = max(forms, key=lambda w: (forms[w], has_marks(w) == has_marks(c)))
+    for c in sorted(vocab.logp, key=lambda s: -vocab.logp[s]):
+        vocab.by_key.setdefault(key_of(c), []).append(c)
+    for (a, b), n in pair_count.items():
+        vocab.bigrams.setdefault(a, {})[b] = math.log1p(n)
+    for (a, b, c), n in triple_count.items():
+        vocab.trigrams.setdefault(a + " " + b, {})[c] = math.log1p(n)
+    vocab.keys = sorted(vocab.by_key)
+    vocab.key_prefixes = frozenset(k[:i] for k in vocab.keys for i in range(len(k) + 1))
+    return vocab
+
+
+@lru_cache(maxsize=1)
+def load() -> Vocabulary:
+    """The vocabulary, from the cache when it is there; built and cached when not."""
+    path = cache_dir() / f"vocab-{_sources_digest()}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            vocab = pickle.load(fh)
+        if isinstance(vocab, Vocabulary):
+            return vocab
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    vocab = build()
+    try:
+        from planscan.atomic import atomic_write_bytes
+
+        atomic_write_bytes(path, pickle.dumps(vocab, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - a read-only cache dir only costs start-up time
+        pass
+    return vocab

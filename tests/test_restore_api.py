@@ -1,0 +1,42 @@
+"""restore_text / restore_document: the contract other stages rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from planscan.extract.restore import restore_document, restore_text
+from planscan.pipeline import text_to_document
+
+
+def test_accentless_line_is_restored():
+    out = restore_text("Tong doanh thu buu chinh 6 thang dau nam 2019", mode="full")
+    assert out == "Tổng doanh thu bưu chính 6 tháng đầu năm 2019"
+
+
+def test_numbers_codes_and_line_count_kept():
+    text = "So 699/KH-UBND ngay 04 thang 7\n\nUBND huyen co 117 tram BTS, dat 3.620 trieu dong\n"
+    out = restore_text(text, mode="full")
+    assert out.count("\n") == text.count("\n")
+    for keep in ("699/KH-UBND", "04", "UBND", "117", "BTS", "3.620"):
+        assert keep in out
+
+
+def test_off_mode_is_identity_and_bad_mode_rejected():
+    assert restore_text("Tong so", mode="off") == "Tong so"
+    with pytest.raises(ValueError):
+        restore_text("x", mode="sideways")
+
+
+def test_correct_text_is_left_alone_in_auto():
+    text = "Trên địa bàn huyện có 03 doanh nghiệp tham gia cung cấp dịch vụ bưu chính."
+    assert restore_text(text, mode="auto") == text
+
+
+def test_restore_document_sets_original_and_mode():
+    doc = text_to_document("Ke hoach phat trien\nUBND huyen\n")
+    new = restore_document(doc, mode="auto")
+    assert new.restored == "full"
+    first = new.pages[0].lines[0]
+    assert first.text == "Kế hoạch phát triển"
+    assert first.original == "Ke hoach phat trien"
+    assert doc.pages[0].lines[0].text == "Ke hoach phat trien"  # input untouched
