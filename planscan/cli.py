@@ -37,6 +37,53 @@ def cli() -> None:
 # [series]
 
 # [batch]
+from pathlib import Path  # noqa: E402 - kept in this section so the sections merge cleanly
+
+
+@cli.command("batch")
+@click.argument("indir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; the input tree is mirrored here, with the ledger, progress.jsonl and summary.csv.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Files converted at once (one per worker process). Default: number of cores.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default=None,
+              help="local: worker processes on this machine; dask: a Dask distributed cluster. Default: local.")
+@click.option("--scheduler", metavar="ADDR", default=None,
+              help="Dask scheduler address, e.g. tcp://host:8786 (implies --executor dask). Without it, "
+                   "--executor dask starts a local cluster of --jobs workers.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Write a searchable PDF for each PDF and image input.")
+@click.option("--retry-failed", is_flag=True,
+              help="Convert again files that failed (or had failed pages) in an earlier run; by default they are skipped.")
+@click.option("--page-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Give up on a page after S seconds of OCR; the page is recorded as failed and the batch goes on.")
+@click.option("--dpi", type=click.IntRange(min=50, max=1200), default=300, show_default=True,
+              help="Resolution pages are rasterised at for OCR.")
+@click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
+@click.option("--force-ocr", is_flag=True, help="OCR PDFs even when they already have a text layer.")
+@click.option("--restore", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
+              help="Diacritic restoration: auto restores text that lacks diacritics, full always, off never.")
+@click.option("--no-clean", is_flag=True, help="Skip the OpenCV clean-up before OCR.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the OCR page cache.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table (progress.jsonl is still written).")
+def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_timeout, dpi, lang, force_ocr,
+              restore, no_clean, no_cache, quiet):
+    """Convert every PDF, image and text file under INDIR into OUTDIR; resumable and fault-isolated.
+
+    Example: planscan batch scans/ -o converted/ --jobs 4
+    """
+    from planscan.batch import BatchSettings, run_batch
+    from planscan.ocr.settings import OcrSettings
+
+    if executor == "local" and scheduler:
+        raise click.UsageError("--scheduler needs --executor dask")
+    ocr = OcrSettings(dpi=dpi, lang=lang, clean=not no_clean, force_ocr=force_ocr, restore=restore, jobs=1,
+                      use_cache=not no_cache, page_timeout=page_timeout)
+    report = run_batch(indir, outdir, BatchSettings(ocr=ocr, pdf=pdf), jobs=jobs,
+                       executor=executor or ("dask" if scheduler else "local"), scheduler=scheduler,
+                       retry_failed=retry_failed, quiet=quiet)
+    return report.exit_code
+
 
 
 def main(argv: list[str] | None = None) -> None:

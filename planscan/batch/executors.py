@@ -1,0 +1,188 @@
+"""Executors run the per-file job and yield results as they complete, in any order.
+
+``LocalExecutor``: a pool of worker processes on this machine, one file per worker at a time.
+``DaskExecutor``: the same job on a Dask distributed cluster; workers must see INDIR and OUTDIR at
+the same paths (a shared file system). Neither touches the ledger: results come back to the caller.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from planscan.batch.job import BatchSettings, FileResult, process_file
+from planscan.batch.walk import InputFile
+from planscan.errors import ExitCode, MissingDependencyError
+
+JobFn = Callable[..., FileResult]
+
+
+@dataclass(frozen=True)
+class Task:
+    file: InputFile
+    sha256: str
+
+
+def _crash_result(task: Task, why: str) -> FileResult:
+    return FileResult(
+        rel=task.file.rel,
+        status="failed",
+        error=f"{task.file.path}: {why}; check the file, or give the workers more memory",
+        exit_code=int(ExitCode.internal_error),
+    )
+
+
+def _worker_init() -> None:
+    # Set before any OCR runs, so tesseract and OpenCV inherit one thread each.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:  # pragma: no cover - cv2 is a dependency, but the job must not need it here
+        pass
+
+
+class LocalExecutor:
+    """Worker processes on this machine.
+
+    A worker that dies (segfault in a native library, out-of-memory kill) breaks the whole pool and
+    every file in flight with it. Those files are not blamed at once: they are set aside and re-run
+    one at a time at the end, so only the file that really kills its worker is recorded as failed.
+    """
+
+    def __init__(self, jobs: int, job: JobFn = process_file):
+        self.jobs = max(1, jobs)
+        self.job = job
+
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
+        # spawn: the coordinator runs threads (progress bar, SQLite), which fork would copy mid-state.
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+        )
+
+    def run(self, tasks: Iterable[Task], outdir: Path, settings: BatchSettings) -> Iterator[tuple[Task, FileResult]]:
+        queue = deque(tasks)
+        suspects: list[Task] = []
+        if queue:
+            yield from self._run_queue(queue, outdir, settings, self.jobs, suspects)
+        for task in suspects:  # each alone, so a crash can be pinned on it
+            alone: list[Task] = []
+            yield from self._run_queue(deque([task]), outdir, settings, 1, alone)
+            for t in alone:
+                yield t, _crash_result(t, "the worker process died converting this file (crash or out of memory)")
+
+    def _run_queue(
+        self, queue: deque, outdir: Path, settings: BatchSettings, workers: int, suspects: list[Task]
+    ) -> Iterator[tuple[Task, FileResult]]:
+        pool = self._pool(min(workers, len(queue)))
+        inflight: dict[Future, Task] = {}
+        # A small window keeps workers busy without queueing thousands of futures up front.
+        window = workers + 1
+        try:
+            while queue or inflight:
+                while queue and len(inflight) < window:
+                    task = queue.popleft()
+                    f = pool.submit(self.job, task.file.path, task.file.rel, outdir, settings, task.file.stem)
+                    inflight[f] = task
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                broken = False
+                for f in done:
+                    task = inflight.pop(f)
+                    try:
+                        yield task, f.result()
+                    except BrokenProcessPool:
+                        suspects.append(task)
+                        broken = True
+                    except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                        yield task, _crash_result(task, f"the worker failed ({e.__class__.__name__}: {e})")
+                if broken:
+                    suspects.extend(inflight.values())
+                    inflight.clear()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._pool(min(workers, max(1, len(queue))))
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+class DaskExecutor:
+    """Runs the job on a Dask cluster: ``scheduler`` is its address (``tcp://host:8786``); with none,
+    a local cluster of ``jobs`` single-threaded worker processes is started for this batch."""
+
+    def __init__(self, scheduler: str | None = None, jobs: int = 1, client=None, job: JobFn = process_file):
+        self.scheduler = scheduler
+        self.jobs = max(1, jobs)
+        self.client = client
+        self.job = job
+
+    def _connect(self):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as e:
+            raise MissingDependencyError(
+                "dask.distributed is not installed; install it with: pip install 'planscan[dask]'"
+            ) from e
+        if self.scheduler:
+            try:
+                return Client(self.scheduler, timeout="20s"), None
+            except OSError as e:
+                raise MissingDependencyError(
+                    f"{self.scheduler}: no Dask scheduler answers there ({e}); start one with `dask scheduler`"
+                    " and workers with `dask worker ADDRESS`"
+                ) from e
+        cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        return Client(cluster), cluster
+
+    def run(self, tasks: Iterable[Task], outdir: Path, settings: BatchSettings) -> Iterator[tuple[Task, FileResult]]:
+        tasks = list(tasks)
+        if not tasks:
+            return
+        from distributed import as_completed
+
+        client, cluster = (self.client, None) if self.client is not None else self._connect()
+        try:
+            workers = max(1, sum(client.nthreads().values()))
+            queue = deque(tasks)
+            owner: dict[str, Task] = {}
+            ac = as_completed()
+            window = 2 * workers
+
+            def submit_next() -> None:
+                task = queue.popleft()
+                f = client.submit(
+                    self.job,
+                    task.file.path,
+                    task.file.rel,
+                    outdir,
+                    settings,
+                    task.file.stem,
+                    # Readable on the dashboard; the suffix keeps a re-run on the same cluster from reusing a result.
+                    key=f"planscan-{task.file.rel}-{uuid.uuid4().hex[:8]}",
+                )
+                owner[f.key] = task
+                ac.add(f)
+
+            while queue and len(owner) < window:
+                submit_next()
+            for f in ac:
+                task = owner.pop(f.key)
+                try:
+                    result = f.result()
+                except Exception as e:  # noqa: BLE001 - KilledWorker, lost connection, ...
+                    result = _crash_result(task, f"the Dask worker failed ({e.__class__.__name__}: {e})")
+                f.release()
+                yield task, result
+                while queue and len(owner) < window:
+                    submit_next()
+        finally:
+            if self.client is None:
+                client.close()
+                if cluster is not None:
+                    cluster.close()

@@ -1,0 +1,166 @@
+"""The per-file job: a pure function of (file, settings) that writes that file's outputs.
+
+It runs in a worker (a local process or a Dask worker), never touches the ledger, and never raises
+for a bad input: every failure comes back in the ``FileResult`` so the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import time
+import traceback
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planscan import __version__
+from planscan.atomic import atomic_open
+from planscan.errors import ExitCode, PlanscanError
+from planscan.ocr.settings import OcrSettings
+from planscan.pipeline import input_kind, read_text_file
+from planscan.schemas.records import Document
+
+Status = Literal["done", "partial", "failed"]
+
+
+class BatchSettings(BaseModel):
+    """Everything that decides a file's outputs, plus how to run (which is not part of the hash)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    pdf: bool = True  # write a searchable PDF for PDF and image inputs
+
+    def settings_hash(self) -> str:
+        """Only what changes the outputs: page timeout, jobs and cache folders do not."""
+        fields = {
+            "ocr": self.ocr.cache_key_fields(),
+            "force_ocr": self.ocr.force_ocr,
+            "restore": self.ocr.restore,
+            "pdf": self.pdf,
+            "planscan": __version__,
+        }
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class FileResult(BaseModel):
+    rel: str
+    status: Status
+    pages: int = 0
+    failed_pages: int = 0
+    figures: int = 0
+    seconds: float = 0.0
+    error: Optional[str] = None
+    exit_code: int = 0  # the ExitCode of the failure, so the summary can group reasons
+    outputs: list[str] = Field(default_factory=list, description="Written files, relative to OUTDIR.")
+    peak_rss_mb: Optional[float] = None  # worker process (+ its largest child, e.g. tesseract)
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux. Tesseract runs as a child of the worker while the worker waits,
+    # so the two peaks add up to what the worker needs at most.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round((own + child) / 1024, 1)
+
+
+def _read(path: Path, kind: str, settings: BatchSettings) -> Document:
+    if kind == "text":
+        doc = read_text_file(path)
+    else:
+        from planscan.ocr.pipeline import ocr_document
+
+        # Pages of one file run one after another in the worker: parallelism is across files.
+        doc = ocr_document(path, settings.ocr.model_copy(update={"jobs": 1}))
+    if settings.ocr.restore != "off":
+        from planscan.extract.restore import restore_document
+
+        doc = restore_document(doc, settings.ocr.restore)
+    return doc
+
+
+def _extract(doc: Document) -> list:
+    from planscan.extract.indicators import extract_indicators
+
+    return extract_indicators(doc)
+
+
+def _write_indicators(records: list, path: Path) -> None:
+    with atomic_open(path, "w") as fh:
+        for rec in records:
+            fh.write(rec.model_dump_json(exclude_none=False) + "\n")
+
+
+def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, stem: str | None = None) -> FileResult:
+    """Convert one input and write its outputs under ``outdir``, mirroring ``rel``.
+
+    Outputs: ``<stem>.txt``, ``<stem>.ocr.json``, ``<stem>.indicators.jsonl`` and, for PDF and image
+    inputs with ``settings.pdf``, a searchable ``<stem>.pdf``. Each is written to a temp file and
+    renamed, so a killed worker leaves either the old file or the new one, never half of one.
+    """
+    # Tesseract would otherwise start a thread per core in every worker, and the workers already
+    # use the cores.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    started = time.perf_counter()
+    path = Path(path)
+    outdir = Path(outdir)
+    rel_path = Path(rel)
+    stem = stem or rel_path.stem
+    target_dir = outdir / rel_path.parent
+    try:
+        kind = input_kind(path)
+        doc = _read(path, kind, settings)
+        records = _extract(doc)
+        from planscan.ocr.output import write_outputs
+
+        written = write_outputs(doc, target_dir, stem, pdf=settings.pdf and kind != "text", source=path)
+        jsonl = target_dir / f"{stem}.indicators.jsonl"
+        _write_indicators(records, jsonl)
+        written = [*written, jsonl]
+    except PlanscanError as e:
+        return FileResult(
+            rel=rel,
+            status="failed",
+            error=str(e),
+            exit_code=int(e.exit_code),
+            seconds=round(time.perf_counter() - started, 3),
+            peak_rss_mb=_peak_rss_mb(),
+        )
+    except Exception as e:  # noqa: BLE001 - one file's bug must not stop an overnight batch
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        return FileResult(
+            rel=rel,
+            status="failed",
+            error=f"{path}: internal error {e.__class__.__name__}: {e} (at {Path(where.filename).name}:{where.lineno});"
+            " please report it",
+            exit_code=int(ExitCode.internal_error),
+            seconds=round(time.perf_counter() - started, 3),
+            peak_rss_mb=_peak_rss_mb(),
+        )
+    failed = [p for p in doc.pages if p.status == "failed"]
+    error = None
+    if failed:
+        error = "; ".join(f"page {p.number}: {p.error or 'failed'}" for p in failed[:5])
+        if len(failed) > 5:
+            error += f"; and {len(failed) - 5} more pages"
+    if not failed:
+        status: Status = "done"
+    else:
+        # Outputs exist (failed pages are left empty), but a file with no page read has nothing in it.
+        status = "failed" if len(failed) == len(doc.pages) else "partial"
+    return FileResult(
+        rel=rel,
+        status=status,
+        pages=len(doc.pages),
+        failed_pages=len(failed),
+        figures=len(records),
+        seconds=round(time.perf_counter() - started, 3),
+        error=error,
+        exit_code=int(ExitCode.partial) if failed else 0,
+        outputs=[Path(p).resolve().relative_to(outdir.resolve()).as_posix() for p in written],
+        peak_rss_mb=_peak_rss_mb(),
+    )

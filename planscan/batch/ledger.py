@@ -1,0 +1,179 @@
+"""The batch ledger: SQLite in OUTDIR, written only by the coordinating process.
+
+A file is keyed by (relative path, content hash, settings hash). A re-run skips a file whose key is
+recorded as finished and whose outputs are all still there. Writes go through WAL, so a ``kill -9``
+loses at most the result being committed, and that file is simply redone; the outputs it may
+already have written are whole files (temp + rename), so redoing it is safe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from planscan.errors import DatabaseError
+
+LEDGER_NAME = "planscan-ledger.sqlite"
+# "PSBL" (planscan batch ledger) as a 32-bit int, so a foreign SQLite file is recognised as such.
+APPLICATION_ID = 0x5053424C
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    rel TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    status TEXT NOT NULL,           -- done | partial | failed | running
+    pages INTEGER NOT NULL DEFAULT 0,
+    failed_pages INTEGER NOT NULL DEFAULT 0,
+    figures INTEGER NOT NULL DEFAULT 0,
+    seconds REAL NOT NULL DEFAULT 0,
+    error TEXT,
+    exit_code INTEGER NOT NULL DEFAULT 0,
+    outputs TEXT NOT NULL DEFAULT '[]',
+    peak_rss_mb REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated REAL NOT NULL,
+    PRIMARY KEY (rel, sha256, settings)
+);
+-- Hashing thousands of large scans on every re-run would dominate a resumed batch, so the hash of
+-- a file is reused while its size and modification time are unchanged.
+CREATE TABLE IF NOT EXISTS hashes (
+    rel TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
+"""
+
+
+@dataclass
+class LedgerRow:
+    rel: str
+    sha256: str
+    settings: str
+    status: str
+    pages: int
+    failed_pages: int
+    figures: int
+    seconds: float
+    error: str | None
+    exit_code: int
+    outputs: list[str]
+    peak_rss_mb: float | None
+    attempts: int
+
+
+class Ledger:
+    def __init__(self, outdir: Path):
+        self.path = outdir / LEDGER_NAME
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._init()
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(
+                f"{self.path}: not a planscan batch ledger or corrupt ({e}); move it away to start the batch afresh"
+            ) from e
+        except OSError as e:
+            raise DatabaseError(f"{self.path}: cannot be opened ({e.strerror}); check the output folder") from e
+
+    def _init(self) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id != APPLICATION_ID and tables:
+            raise sqlite3.DatabaseError("application_id does not match")
+        # WAL + NORMAL: a crash of the process never corrupts the file; a power cut can lose the
+        # last few commits, which only means those files are done again.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- content hashes -------------------------------------------------------------------
+    def cached_hash(self, rel: str, size: int, mtime_ns: int) -> str | None:
+        row = self.db.execute(
+            "SELECT sha256 FROM hashes WHERE rel=? AND size=? AND mtime_ns=?", (rel, size, mtime_ns)
+        ).fetchone()
+        return row[0] if row else None
+
+    def store_hashes(self, items: list[tuple[str, int, int, str]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?,?,?,?)", items)
+
+    # --- file results ---------------------------------------------------------------------
+    def get(self, rel: str, sha256: str, settings: str) -> LedgerRow | None:
+        row = self.db.execute(
+            "SELECT rel, sha256, settings, status, pages, failed_pages, figures, seconds, error, exit_code, outputs,"
+            " peak_rss_mb, attempts FROM files WHERE rel=? AND sha256=? AND settings=?",
+            (rel, sha256, settings),
+        ).fetchone()
+        if row is None:
+            return None
+        fields = list(row)
+        fields[10] = json.loads(fields[10])
+        return LedgerRow(*fields)
+
+    def mark_running(self, rel: str, sha256: str, settings: str) -> None:
+        """Recorded so that a file in flight when the coordinator died shows up as interrupted."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO files (rel, sha256, settings, status, updated) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(rel, sha256, settings) DO UPDATE SET status='running',"
+                " updated=excluded.updated",
+                (rel, sha256, settings, "running", time.time()),
+            )
+
+    def record(
+        self,
+        rel: str,
+        sha256: str,
+        settings: str,
+        *,
+        status: str,
+        pages: int,
+        failed_pages: int,
+        figures: int,
+        seconds: float,
+        error: str | None,
+        exit_code: int,
+        outputs: list[str],
+        peak_rss_mb: float | None,
+    ) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO files (rel, sha256, settings, status, pages, failed_pages, figures, seconds, error,"
+                " exit_code, outputs, peak_rss_mb, attempts, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?)"
+                " ON CONFLICT(rel, sha256, settings) DO UPDATE SET status=excluded.status, pages=excluded.pages,"
+                " failed_pages=excluded.failed_pages, figures=excluded.figures, seconds=excluded.seconds,"
+                " error=excluded.error, exit_code=excluded.exit_code, outputs=excluded.outputs, peak_rss_mb=excluded.peak_rss_mb,"
+                " attempts=files.attempts+1, updated=excluded.updated",
+                (
+                    rel,
+                    sha256,
+                    settings,
+                    status,
+                    pages,
+                    failed_pages,
+                    figures,
+                    seconds,
+                    error,
+                    exit_code,
+                    json.dumps(outputs),
+                    peak_rss_mb,
+                    time.time(),
+                ),
+            )
+
+
+def file_identity(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns

@@ -1,0 +1,293 @@
+"""The coordinator: walk, consult the ledger, run what is left, record, summarise.
+
+Only this process writes the ledger, the progress log and the summary; workers just return
+``FileResult``s. That keeps SQLite single-writer and lets the workers live on other machines.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+
+from planscan.batch.executors import DaskExecutor, LocalExecutor, Task
+from planscan.batch.job import BatchSettings, FileResult
+from planscan.batch.ledger import Ledger, file_identity
+from planscan.batch.progress import BatchProgress
+from planscan.batch.summary import SummaryRow, counts, print_summary, write_summary_csv
+from planscan.batch.walk import InputFile, check_dirs, walk_inputs
+from planscan.errors import ExitCode, NothingRan, OutputError
+from planscan.pipeline import file_sha256
+
+LOCK_NAME = ".planscan-batch.lock"
+# Failures that the same input would hit again; anything else (a crash, a missing program, a bug
+# since fixed) is tried again by the next run without --retry-failed.
+INPUT_FAULTS = {int(ExitCode.input_file), int(ExitCode.encrypted_pdf), int(ExitCode.encoding_error)}
+# atomic_open's temp names: "." + target name + "." + 8 random chars + ".tmp"
+_TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+@dataclass
+class BatchReport:
+    rows: list[SummaryRow]
+    seconds: float
+    exit_code: ExitCode
+    ignored: int = 0
+    counts: dict = field(default_factory=dict)
+    peak_rss_mb: float | None = None  # largest peak reported by any worker this run
+
+
+def _lock(outdir: Path):
+    fh = open(outdir / LOCK_NAME, "a")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as e:
+        fh.close()
+        raise OutputError(
+            f"{outdir}: another planscan batch is writing here; wait for it to finish or choose another -o folder"
+        ) from e
+    return fh
+
+
+def sweep_temp_files(outdir: Path) -> int:
+    """Temp files left by a killed run (a worker killed mid-write cannot clean up after itself)."""
+    removed = 0
+    for root, _dirs, names in os.walk(outdir):
+        for name in names:
+            if _TEMP_RE.match(name):
+                try:
+                    os.unlink(os.path.join(root, name))
+                    removed += 1
+                except OSError:
+                    pass
+    return removed
+
+
+def estimate_pages(f: InputFile) -> int:
+    """A quick count for the progress bar's total; the worker reports the real one."""
+    try:
+        if f.kind == "text":
+            with open(f.path, "rb") as fh:
+                return fh.read().count(b"\f") + 1
+        if f.kind == "pdf":
+            from pypdf import PdfReader
+
+            return max(1, len(PdfReader(f.path, strict=False).pages))
+        from PIL import Image
+
+        with Image.open(f.path) as im:
+            return max(1, getattr(im, "n_frames", 1))
+    except Exception:  # noqa: BLE001 - a file we cannot count is reported by its worker
+        return 1
+
+
+def _failed_row(f: InputFile, error: str) -> SummaryRow:
+    return SummaryRow(path=f.rel, status="failed", error=error)
+
+
+def _row_from_result(r: FileResult) -> SummaryRow:
+    return SummaryRow(
+        path=r.rel,
+        status=r.status,
+        pages=r.pages,
+        failed_pages=r.failed_pages,
+        figures=r.figures,
+        seconds=r.seconds,
+        error=r.error,
+    )
+
+
+def run_batch(
+    indir: Path,
+    outdir: Path,
+    settings: BatchSettings | None = None,
+    *,
+    jobs: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    retry_failed: bool = False,
+    show_bar: bool | None = None,
+    console: Console | None = None,
+    quiet: bool = False,
+    dask_client=None,
+    job=None,
+) -> BatchReport:
+    """Convert every PDF, image and text file under ``indir`` into ``outdir``; see the README."""
+    settings = settings or BatchSettings()
+    indir, outdir = Path(indir).absolute(), Path(outdir).absolute()
+    check_dirs(indir, outdir)
+    console = console or Console(stderr=True)
+    jobs = jobs or os.cpu_count() or 1
+    started = time.monotonic()
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{outdir}: cannot create the output folder ({e.strerror}); choose another -o") from e
+
+    lock = _lock(outdir)
+    try:
+        sweep_temp_files(outdir)
+        walked = walk_inputs(indir, outdir)
+        if not walked.files:
+            raise NothingRan(f"{indir}: no PDF, image or text files found; point planscan batch at the scans' folder")
+        ledger = Ledger(outdir)
+        try:
+            return _run(
+                walked.files,
+                walked.ignored,
+                outdir,
+                settings,
+                ledger,
+                jobs=jobs,
+                executor=executor,
+                scheduler=scheduler,
+                retry_failed=retry_failed,
+                show_bar=False if quiet else show_bar,
+                console=console,
+                quiet=quiet,
+                dask_client=dask_client,
+                job=job,
+                started=started,
+            )
+        finally:
+            ledger.close()
+    finally:
+        lock.close()
+
+
+def _hash_inputs(files: list[InputFile], ledger: Ledger) -> tuple[dict[str, str], dict[str, str]]:
+    hashes: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    fresh = []
+    for f in files:
+        try:
+            size, mtime_ns = file_identity(f.path)
+            sha = ledger.cached_hash(f.rel, size, mtime_ns)
+            if sha is None:
+                sha = file_sha256(f.path)
+                fresh.append((f.rel, size, mtime_ns, sha))
+            hashes[f.rel] = sha
+        except OSError as e:
+            unreadable[f.rel] = f"{f.path}: cannot be read ({e.strerror}); check the file and its permissions"
+    ledger.store_hashes(fresh)
+    return hashes, unreadable
+
+
+def _run(
+    files: list[InputFile],
+    ignored: int,
+    outdir: Path,
+    settings: BatchSettings,
+    ledger: Ledger,
+    *,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+    retry_failed: bool,
+    show_bar: bool | None,
+    console: Console,
+    quiet: bool,
+    dask_client,
+    job,
+    started: float,
+) -> BatchReport:
+    key = settings.settings_hash()
+    hashes, unreadable = _hash_inputs(files, ledger)
+    rows: dict[str, SummaryRow] = {}
+    todo: list[Task] = []
+    for f in files:
+        if f.rel in unreadable:
+            rows[f.rel] = _failed_row(f, unreadable[f.rel])
+            continue
+        sha = hashes[f.rel]
+        prev = ledger.get(f.rel, sha, key)
+        if prev is not None and prev.status in ("done", "partial", "failed"):
+            outputs_there = all((outdir / o).is_file() for o in prev.outputs)
+            redo_failed = (retry_failed and prev.status in ("partial", "failed")) or (
+                prev.status == "failed" and prev.exit_code not in INPUT_FAULTS
+            )
+            if (outputs_there or prev.status == "failed") and not redo_failed:
+                rows[f.rel] = SummaryRow(
+                    path=f.rel,
+                    status="skipped" if prev.status == "done" else prev.status,
+                    pages=prev.pages,
+                    failed_pages=prev.failed_pages,
+                    figures=prev.figures,
+                    seconds=0.0,
+                    error=prev.error,
+                )
+                continue
+        todo.append(Task(file=f, sha256=sha))
+
+    estimates = {t.file.rel: estimate_pages(t.file) for t in todo}
+    peak = None
+    with BatchProgress(outdir, show_bar=show_bar, console=console) as progress:
+        progress.start(
+            files=len(files),
+            to_process=len(todo),
+            skipped=len(files) - len(todo),
+            pages_estimate=sum(estimates.values()),
+            executor=executor,
+            jobs=jobs,
+            settings=key,
+        )
+        if todo:
+            runner = _executor(executor, jobs, scheduler, dask_client, job)
+            by_rel = {t.file.rel: t for t in todo}
+            for t in todo:
+                ledger.mark_running(t.file.rel, t.sha256, key)
+            try:
+                for task, result in runner.run(todo, outdir, settings):
+                    ledger.record(
+                        task.file.rel,
+                        task.sha256,
+                        key,
+                        status=result.status,
+                        pages=result.pages,
+                        failed_pages=result.failed_pages,
+                        figures=result.figures,
+                        seconds=result.seconds,
+                        error=result.error,
+                        exit_code=result.exit_code,
+                        outputs=result.outputs,
+                        peak_rss_mb=result.peak_rss_mb,
+                    )
+                    rows[task.file.rel] = _row_from_result(result)
+                    by_rel.pop(task.file.rel, None)
+                    if result.peak_rss_mb is not None:
+                        peak = max(peak or 0.0, result.peak_rss_mb)
+                    progress.file_done(result, estimates[task.file.rel])
+            except BaseException:
+                progress.end(status="interrupted", left=len(by_rel))
+                raise
+        all_rows = [rows[f.rel] for f in files]
+        c = counts(all_rows)
+        good = c["done"] + c["skipped"] + c["partial"]
+        if c["failed"] == 0 and c["partial"] == 0:
+            code = ExitCode.ok
+        elif good == 0:
+            code = ExitCode.nothing_ran
+        else:
+            code = ExitCode.partial
+        seconds = time.monotonic() - started
+        write_summary_csv(all_rows, outdir)
+        progress.end(status="finished", exit_code=int(code), **dict(c), peak_rss_mb=peak)
+    if not quiet:
+        print_summary(all_rows, console, seconds, ignored)
+    return BatchReport(
+        rows=all_rows, seconds=seconds, exit_code=code, ignored=ignored, counts=dict(c), peak_rss_mb=peak
+    )
+
+
+def _executor(name: str, jobs: int, scheduler: str | None, client, job):
+    kwargs = {"job": job} if job is not None else {}
+    if name == "local":
+        return LocalExecutor(jobs, **kwargs)
+    if name == "dask":
+        return DaskExecutor(scheduler=scheduler, jobs=jobs, client=client, **kwargs)
+    raise ValueError(f"unknown executor {name!r}; use local or dask")

@@ -1,0 +1,100 @@
+"""Find the inputs of a batch: every PDF, image and text file under INDIR, in a stable order."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from planscan.errors import InputFileError
+from planscan.pipeline import input_kind
+
+BATCH_KINDS = {"pdf", "image", "text"}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path  # absolute path of the input
+    rel: str  # path relative to INDIR, POSIX separators; the key outputs mirror
+    kind: str  # 'pdf', 'image' or 'text'
+    stem: str  # output base name inside the mirrored folder
+
+    @property
+    def out_parent(self) -> PurePosixPath:
+        return PurePosixPath(self.rel).parent
+
+
+@dataclass
+class WalkResult:
+    files: list[InputFile]
+    ignored: int  # files of other types (and .ocr.json, which are outputs, not inputs)
+
+
+def _is_inside(child: Path, parent: Path) -> bool:
+    try:
+        child.relative_to(parent)
+        return True
+    except ValueError:
+        return False
+
+
+def walk_inputs(indir: Path, outdir: Path | None = None) -> WalkResult:
+    """Hidden files and folders are skipped, and so is OUTDIR when it lies inside INDIR, so a batch
+    never reads its own outputs. Folder symlinks are not followed (no loops); file symlinks are."""
+    indir = indir.resolve()
+    out_resolved = outdir.resolve() if outdir is not None else None
+    found: list[tuple[str, Path, str]] = []
+    ignored = 0
+    for root, dirs, names in os.walk(indir):
+        root_path = Path(root)
+        keep = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                continue
+            if out_resolved is not None and (root_path / d).resolve() == out_resolved:
+                continue
+            keep.append(d)
+        dirs[:] = keep
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = root_path / name
+            try:
+                kind = input_kind(path)
+            except InputFileError:
+                ignored += 1
+                continue
+            if kind not in BATCH_KINDS or not path.is_file():
+                ignored += 1
+                continue
+            rel = path.relative_to(indir).as_posix()
+            found.append((rel, path, kind))
+    found.sort(key=lambda t: t[0])
+    return WalkResult(files=_assign_stems(found), ignored=ignored)
+
+
+def _assign_stems(found: list[tuple[str, Path, str]]) -> list[InputFile]:
+    """``plan.pdf`` and ``plan.txt`` in one folder would both write ``plan.txt``; such inputs keep
+    their suffix in the output name (``plan.pdf.txt``) so no output overwrites another."""
+    key = lambda rel: (PurePosixPath(rel).parent, PurePosixPath(rel).stem.lower())  # noqa: E731
+    counts = Counter(key(rel) for rel, _, _ in found)
+    files = []
+    for rel, path, kind in found:
+        p = PurePosixPath(rel)
+        stem = p.stem if counts[key(rel)] == 1 else p.name
+        files.append(InputFile(path=path, rel=rel, kind=kind, stem=stem))
+    return files
+
+
+def check_dirs(indir: Path, outdir: Path) -> None:
+    """Outputs mirror INDIR under OUTDIR; the two being one folder would overwrite text inputs."""
+    if not indir.is_dir():
+        raise InputFileError(f"{indir}: is not a folder; give the folder that holds the scans")
+    if indir.resolve() == outdir.resolve():
+        raise InputFileError(f"{outdir}: is the input folder itself; choose a separate output folder with -o")
+    if _is_inside(indir.resolve(), outdir.resolve()):
+        # OUTDIR/rel could then land on an input file (INDIR/x/y.txt mirrored onto itself).
+        raise InputFileError(
+            f"{indir}: lies inside the output folder {outdir}; choose an output folder outside the input folder"
+        )
