@@ -1,0 +1,376 @@
+"""Vietnamese numbers and the quantities they state: "3.620 triệu đồng", "16/18 xã", "88,9 %".
+
+Vietnamese writes "." between thousands and "," before decimals. OCR and hurried typing also give
+"0.9 %" for "0,9 %": a dot is read as thousands only before exactly three digits, as a decimal
+otherwise. ``find_quantities`` skips what only looks like a quantity: dates, document numbers,
+section numbers, phone numbers, ordinals ("mức độ 3"), durations and anniversaries ("89 năm"),
+and years.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import warnings
+from dataclasses import dataclass
+from decimal import InvalidOperation
+
+from babel.numbers import NumberFormatError, parse_decimal
+
+from planscan.extract.units import (
+    UnitInfo,
+    fold,
+    is_stop_word,
+    lookup_unit,
+    max_unit_syllables,
+    unit_info,
+)
+
+
+class NumberWarning(UserWarning):
+    """A number-like string could not be read; it is skipped. The message names its offset."""
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: float
+    unit: str | None
+    raw: str
+    start: int
+    end: int
+    of: float | None = None
+    unit_family: str | None = None
+    value_base: float | None = None
+    base_unit: str | None = None
+    number_start: int = 0
+    number_end: int = 0
+    unit_source: str | None = None  # "after", "glued", "before" (noun before the number), "guess"
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit_family == "percent"
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit_family == "money"
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit_family == "rate"
+
+
+# --- parsing one number -------------------------------------------------------------------
+
+_INT = re.compile(r"\d+")
+_VI_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
+_VI_DECIMAL = re.compile(r"\d+,\d+")
+_DOT_DECIMAL = re.compile(r"\d+\.\d+")
+_EN_GROUPED = re.compile(r"[1-9]\d{0,2}(?:,\d{3}){2,}(?:\.\d+)?|[1-9]\d{0,2}(?:,\d{3})+\.\d+")
+_SPACE_GROUPED = re.compile(r"[1-9]\d{0,2}(?: \d{3})+(?:,\d+)?")
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+
+
+def _babel_vi(s: str) -> float | None:
+    try:
+        return float(parse_decimal(s, locale="vi_VN", strict=True))
+    except (NumberFormatError, InvalidOperation, ValueError):
+        return None
+
+
+def parse_number(s: str) -> float | None:
+    """A number written the Vietnamese way (or damaged by OCR) as a float; None if it is not one.
+
+    "3.620" -> 3620, "117,57" -> 117.57, "1.234.567" -> 1234567, "03" -> 3, "0.9" -> 0.9.
+    """
+    t = s.strip().translate(_SPACES)
+    sign = 1.0
+    if t[:1] in ("-", "\u2212", "+"):
+        sign = -1.0 if t[0] != "+" else 1.0
+        t = t[1:].lstrip()
+    if not t:
+        return None
+    if _INT.fullmatch(t):
+        return sign * float(int(t))
+    if _VI_GROUPED.fullmatch(t) or _VI_DECIMAL.fullmatch(t):
+        v = _babel_vi(t)
+        if v is None:  # Babel stricter than us on some forms; the shape is already checked
+            v = float(t.replace(".", "").replace(",", "."))
+        return sign * v
+    if _DOT_DECIMAL.fullmatch(t):
+        # Not a thousands grouping (that needs exactly three digits after each dot): an OCR'd or
+        # English-style decimal point.
+        return sign * float(t)
+    if _EN_GROUPED.fullmatch(t):
+        return sign * float(t.replace(",", ""))
+    if _SPACE_GROUPED.fullmatch(t):
+        return sign * float(t.replace(" ", "").replace(",", "."))
+    return None
+
+
+# --- finding quantities in running text ---------------------------------------------------
+
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+_CANDIDATE = re.compile(rf"(?<![\w.,/\\-])(?P<a>{_NUM})(?:/(?P<b>{_NUM}))?(?P<tail>(?:/\d+)*)")
+_SECTION_AT_LINE_START = re.compile(r"[ \t]*(?:\d{1,2}\.)*\d{1,2}[.)](?=[ \t]|$)", re.M)
+_PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{1,4}(?:[ .\-]?\d{2,4}){2,4}(?![\d/])")
+_DATE = re.compile(
+    r"(?<![\d.,/])(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d{2}|\d{1,2}/(?:19|20)\d{2})(?![\d/])"
+)
+_DOC_CODE = re.compile(r"\s*/\s*[^\W\d_]")
+_WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*[²³]?|%|,|\S")
+_WS_ONLY = re.compile(r"\s*")
+_GLUED = re.compile(r"[^\W\d_]+[²³23]?")
+
+# Folded words that, right before a number, make it an ordinal, a level or a date part.
+_ORDINAL_BEFORE = frozenset(
+    fold(w)
+    for w in """ngày tháng năm quý tuần kỳ khóa khoá lần thứ đợt cấp hạng loại mức độ điều khoản
+    chương mục phần tập trang phiên lớp nhiệm""".split()
+)
+# Document-type words: "Quyết định số 45" names a document, not a count.
+_DOC_WORDS = re.compile(
+    r"(?:quyet dinh|nghi quyet|nghi dinh|cong van|van ban|ke hoach|bao cao|thong tu|thong bao|"
+    r"chi thi|to trinh|luat|phap lenh|huong dan|giay phep)\s+so\s*:?\s*$"
+)
+_NUMBER_WORD_BEFORE = re.compile(r"(?:^|[\s(])so\s*:\s*$")
+# Words after "N năm" that make it an anniversary ("89 năm Ngày thành lập").
+_DURATION_AFTER = frozenset(fold(w) for w in ("năm", "tháng", "quý", "tuần", "thế", "tuổi"))
+_YEAR_CONTEXT_BEFORE = re.compile(r"(?:giai doan|nhiem ky|nien khoa|nien do|tu|den|[-\u2013\u2014])\s*$")
+
+
+def _phrase_words(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
+    """Word/punctuation tokens from pos, at most ``limit``, stopping at a blank line or page break."""
+    out: list[tuple[str, int, int]] = []
+    for m in _WORD.finditer(text, pos):
+        gap = text[pos : m.start()] if not out else text[out[-1][2] : m.start()]
+        if "\f" in gap or gap.count("\n") > 2:
+            break
+        out.append((m.group(), m.start(), m.end()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _unit_after(
+    text: str, pos: int, after_number: bool = True
+) -> tuple[UnitInfo | None, str | None, int, str | None]:
+    """(info, unit as text, end offset, source) for the unit that follows a number at ``pos``."""
+    words = _phrase_words(text, pos, max_unit_syllables() + 1)
+    if not words:
+        return None, None, pos, None
+    glued = after_number and words[0][1] == pos and words[0][0] not in ("%", ",")
+    tokens = [w for w, _, _ in words]
+    found = lookup_unit(tokens)
+    if found is not None:
+        info, n = found
+        # a comma pair must be complete: "xã, thị trấn", not "xã," (handled by the lexicon)
+        if glued and info.family == "count":
+            return None, None, pos, None
+        return info, info.unit, words[n - 1][2], "glued" if glued else "after"
+    if glued:
+        return None, None, pos, None
+    first = tokens[0]
+    if not first[:1].isalpha() or not first[:1].islower() or is_stop_word(first):
+        return None, None, pos, None
+    # An unknown noun phrase: keep at most two syllables, stop at function words.
+    take = [words[0]]
+    if len(words) > 1 and words[1][0][:1].isalpha() and words[1][0][:1].islower() and not is_stop_word(words[1][0]):
+        if words[1][1] - words[0][2] <= 2:
+            take.append(words[1])
+    unit = " ".join(w for w, _, _ in take).lower()
+    return None, unit, take[-1][2], "guess"
+
+
+def _denominator(text: str, pos: int) -> tuple[str | None, int]:
+    """After a unit: "/100 dân", "/điểm phục vụ", "/km2" -> ("100 dân", end)."""
+    m = re.compile(r"[ \t]*/[ \t]*").match(text, pos)
+    if not m:
+        return None, pos
+    p = m.end()
+    num = re.compile(rf"({_NUM})[ \t]*").match(text, p)
+    prefix = ""
+    if num:
+        prefix = num.group(1) + " "
+        p = num.end()
+    info, unit, end, source = _unit_after(text, p, after_number=False)
+    if unit is None:
+        return None, pos
+    if source == "guess":
+        # a guessed denominator may run on: keep the longest lower-case run of up to 3 syllables
+        words = _phrase_words(text, p, 3)
+        keep = []
+        for w, s, e in words:
+            if not w[:1].isalpha() or is_stop_word(w) or (keep and s - keep[-1][2] > 1):
+                break
+            keep.append((w, s, e))
+        if keep:
+            unit, end = " ".join(w for w, _, _ in keep).lower(), keep[-1][2]
+    return prefix + unit, end
+
+
+def _preceding_word(text: str, pos: int) -> tuple[str, int]:
+    """The folded word right before pos (skipping spaces) and its start."""
+    i = pos
+    while i > 0 and text[i - 1] in " \t\n":
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return fold(text[j:i]), j
+
+
+def _noun_before(text: str, pos: int) -> UnitInfo | None:
+    """A counted noun written just before the number ("doanh nghiệp 03 cung ứng")."""
+    start = max(0, pos - 40)
+    chunk = text[start:pos]
+    if "\n\n" in chunk:
+        chunk = chunk.rsplit("\n\n", 1)[1]
+    words = _WORD.findall(chunk)
+    for n in range(min(len(words), max_unit_syllables()), 0, -1):
+        found = lookup_unit(words[-n:])
+        if found is not None and found[1] == n and found[0].family == "count":
+            return found[0]
+    return None
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _DATE.finditer(text)]
+    for m in _PHONE.finditer(text):
+        if sum(c.isdigit() for c in m.group()) >= 9:
+            spans.append(m.span())
+    for m in _SECTION_AT_LINE_START.finditer(text):
+        # only at a real line start (the regex's ^ with re.M also matches after \f)
+        spans.append(m.span())
+    spans.sort()
+    return spans
+
+
+def _in_spans(starts: list[int], spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    i = bisect.bisect_right(starts, a) - 1
+    return i >= 0 and spans[i][0] <= a and b <= spans[i][1]
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every stated quantity in ``text``, in order, with its unit and character offsets.
+
+    Never raises on odd input: a number that cannot be read is skipped with a ``NumberWarning``.
+    """
+    spans = _masked_spans(text)
+    starts = [s for s, _ in spans]
+    out: list[Quantity] = []
+    last_skipped_ordinal_end = -10
+    for m in _CANDIDATE.finditer(text):
+        a_start, a_end = m.span("a")
+        if _in_spans(starts, spans, a_start, m.end("a")):
+            continue
+        tail_end = m.end()
+        after = text[tail_end : tail_end + 3]
+        if m.group("tail"):
+            continue  # a/b/c: a date or a code
+        # document code "699/KH-UBND" (also after a fraction-looking "15/QĐ")
+        if _DOC_CODE.match(text, m.end("b") if m.group("b") else a_end):
+            continue
+        before = fold(text[max(0, a_start - 40) : a_start])
+        prev_word, prev_start = _preceding_word(text, a_start)
+        if _NUMBER_WORD_BEFORE.search(before) or _DOC_WORDS.search(before):
+            continue
+        if prev_word in _ORDINAL_BEFORE:
+            last_skipped_ordinal_end = m.end()
+            continue
+        # a list continuing an ordinal: "mức độ 3, 4", "mức độ 1 và 2"
+        between = fold(text[last_skipped_ordinal_end:a_start])
+        if last_skipped_ordinal_end >= 0 and re.fullmatch(r"\s*(?:,|va|hoac|-|\u2013)\s*", between):
+            last_skipped_ordinal_end = m.end()
+            continue
+
+        raw_a = m.group("a")
+        raw_b = m.group("b")
+        value = parse_number(raw_a)
+        if value is None:
+            warnings.warn(f"offset {a_start}: cannot read number {raw_a!r}; skipped", NumberWarning, stacklevel=2)
+            continue
+        of = None
+        number_end = m.end("a")
+        if raw_b is not None:
+            of = parse_number(raw_b)
+            if of is None:
+                warnings.warn(f"offset {a_start}: cannot read fraction {m.group()!r}; skipped", NumberWarning, stacklevel=2)
+                continue
+            number_end = m.end("b")
+
+        info, unit, end, source = _unit_after(text, number_end)
+        if info is None and after[:1].isalpha() and source is None and text[number_end : number_end + 1].isalpha():
+            continue  # glued letters that are no unit: "3G", "1a", "Covid-19x"
+        # durations and anniversaries: "89 năm", "6 tháng" (the latter is a period)
+        if unit is None or source == "guess":
+            next_words = _phrase_words(text, number_end, 1)
+            if next_words and fold(next_words[0][0]) in _DURATION_AFTER:
+                continue
+        if of is not None:
+            # "16/18 xã" is a fraction; "01/5 và", "6/2019" are dates
+            if unit is None or source == "guess" and is_stop_word(unit.split()[0]):
+                continue
+            if of < value and not (info is not None and info.family == "count"):
+                continue
+        # a bare year: "năm 2019", "2019 ước đạt", "2020 – 2025"
+        if (
+            of is None
+            and re.fullmatch(r"(?:19|20)\d{2}", raw_a)
+            and (unit is None or source == "guess" or _YEAR_CONTEXT_BEFORE.search(before))
+        ):
+            continue
+        if unit is None or source == "guess":
+            noun = _noun_before(text, a_start)
+            if noun is not None:
+                info, unit, source, end = noun, noun.unit, "before", number_end
+        family = info.family if info is not None else ("count" if unit else None)
+        denom, end2 = _denominator(text, end) if unit else (None, end)
+        value_base = base_unit = None
+        if denom is not None:
+            unit = f"{unit}/{denom}"
+            family = "rate"
+            end = end2
+        elif info is not None and info.factor is not None and info.family != "count":
+            value_base, base_unit = value * info.factor, info.base_unit
+        q_end = max(end, number_end) if source != "before" else number_end
+        out.append(
+            Quantity(
+                value=value,
+                unit=unit,
+                raw=text[a_start:q_end],
+                start=a_start,
+                end=q_end,
+                of=of,
+                unit_family=family,
+                value_base=value_base,
+                base_unit=base_unit,
+                number_start=a_start,
+                number_end=number_end,
+                unit_source=source,
+            )
+        )
+    return out
+
+
+def percent_values(text: str) -> list[Quantity]:
+    return [q for q in find_quantities(text) if q.is_percent]
+
+
+def money_values(text: str) -> list[Quantity]:
+    return [q for q in find_quantities(text) if q.is_money]
+
+
+def rate_values(text: str) -> list[Quantity]:
+    return [q for q in find_quantities(text) if q.is_rate]
+
+
+__all__ = [
+    "NumberWarning",
+    "Quantity",
+    "find_quantities",
+    "money_values",
+    "parse_number",
+    "percent_values",
+    "rate_values",
+    "unit_info",
+]
