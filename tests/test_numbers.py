@@ -246,3 +246,11 @@ def test_gold_text_quantities_cover_labelled_figures(name):
     assert hits / len(gold) >= 0.9, (hits, len(gold))
     # nothing found that is a year, a date part or a document number
     assert not any(v in (2018, 2019, 2020, 2021, 699, 438) for v, _ in found)
+
+
+def test_digits_inside_ocr_damaged_words_are_not_numbers():
+    # "¢6" is an English-model OCR of "có", "1¢" of "lệ"
+    assert [(q.value, q.unit) for q in find_quantities("Toan huyén ¢6 03 doanh nghiép")] == [(3, "doanh nghiệp")]
+    assert [q.value for q in find_quantities("(dai 1y 1¢ 88,9 %)")] == [88.9]
+    q = one("udc dat 22.975 tricu dong (giam")
+    assert (q.unit, q.unit_source, q.value_base) == ("triệu đồng", "fuzzy", 22.975e9)

@@ -55,3 +55,12 @@ def test_families():
     assert unit_info("triệu đồng").family == "money"
     assert unit_info("giờ").family == "time"
     assert is_count_noun("trạm") and is_count_noun("doanh nghiệp") and not is_count_noun("km")
+
+
+def test_fuzzy_lookup_for_ocr_damage_only():
+    from planscan.extract.units import fuzzy_lookup_unit
+
+    info, n = fuzzy_lookup_unit(["tricu", "dong", "("])
+    assert (info.unit, n) == ("triệu đồng", 2)
+    assert fuzzy_lookup_unit(["ngư", "dân"]) is None  # a real word, not a damaged "người dân"
+    assert fuzzy_lookup_unit(["tram"]) is None  # single syllables are never guessed

@@ -20,6 +20,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from planscan.extract.units import (
     UnitInfo,
     fold,
+    fuzzy_lookup_unit,
     is_stop_word,
     lookup_unit,
     max_unit_syllables,
@@ -110,7 +111,12 @@ def parse_number(s: str) -> float | None:
 # --- finding quantities in running text ---------------------------------------------------
 
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
-_CANDIDATE = re.compile(rf"(?<![\w.,/\\-])(?P<a>{_NUM})(?:/(?P<b>{_NUM}))?(?P<tail>(?:/\d+)*)")
+# OCR turns letters with marks into symbols ("¢6" for "có", "1¢" for "lệ"); a digit touching one of
+# these is part of a damaged word, not a number.
+_GLYPHS = r"¢£¥§$€©®™°¤¦¨¬µ¶¿|\\@#&*^~"
+_CANDIDATE = re.compile(
+    rf"(?<![\w.,/\-{_GLYPHS}])(?P<a>{_NUM})(?:/(?P<b>{_NUM}))?(?P<tail>(?:/\d+)*)(?![{_GLYPHS}])"
+)
 _SECTION_AT_LINE_START = re.compile(r"[ \t]*(?:\d{1,2}\.)*\d{1,2}[.)](?=[ \t]|$)", re.M)
 _PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{1,4}(?:[ .\-]?\d{2,4}){2,4}(?![\d/])")
 _DATE = re.compile(
@@ -169,6 +175,10 @@ def _unit_after(
         return info, info.unit, words[n - 1][2], "glued" if glued else "after"
     if glued:
         return None, None, pos, None
+    found = fuzzy_lookup_unit(tokens)
+    if found is not None and all(w[:1].isalpha() for w in tokens[: found[1]]):
+        info, n = found
+        return info, info.unit, words[n - 1][2], "fuzzy"
     first = tokens[0]
     if not first[:1].isalpha() or not first[:1].islower() or is_stop_word(first):
         return None, None, pos, None

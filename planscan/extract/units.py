@@ -164,6 +164,38 @@ def lookup_unit(syllables: list[str] | tuple[str, ...]) -> tuple[UnitInfo, int] 
     return None
 
 
+@lru_cache(maxsize=1)
+def _fuzzy_keys() -> dict[int, dict[str, UnitInfo]]:
+    """Multi-syllable folded forms by syllable count, for OCR-damaged spellings."""
+    out: dict[int, dict[str, UnitInfo]] = {}
+    for key, info in _lexicon().items():
+        if len(key) >= 2 and "," not in key:
+            out.setdefault(len(key), {}).setdefault(" ".join(key), info)
+    return out
+
+
+def fuzzy_lookup_unit(syllables: list[str] | tuple[str, ...], score_cutoff: float = 85.0) -> tuple[UnitInfo, int] | None:
+    """Like lookup_unit, for spellings OCR damaged ("tricu dong"); only units of two or more
+    syllables, because one short syllable matches too many words."""
+    from rapidfuzz import fuzz, process
+
+    folded = [fold(s) for s in syllables[: max_unit_syllables()] if s != ","]
+    keys = _fuzzy_keys()
+    for n in range(min(len(folded), max(keys, default=0)), 1, -1):
+        choices = keys.get(n)
+        if not choices:
+            continue
+        query = folded[:n]
+        # OCR substitutes letters more than it drops them: keep syllable lengths within one
+        candidates = [
+            k for k in choices if all(abs(len(a) - len(b)) <= 1 for a, b in zip(k.split(), query))
+        ]
+        hit = process.extractOne(" ".join(query), candidates, scorer=fuzz.ratio, score_cutoff=score_cutoff)
+        if hit is not None:
+            return choices[hit[0]], n
+    return None
+
+
 def unit_info(unit: str) -> UnitInfo | None:
     """The record for a whole written unit, or None when it is not in the vocabulary."""
     return _exact_lexicon().get(tuple(unit_tokens(unit.lower()))) or _lexicon().get(
