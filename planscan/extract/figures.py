@@ -1,0 +1,247 @@
+"""Reading one paragraph's figures: kind, comparison year, local period and label of each quantity.
+
+Input is the paragraph text with its quantities, periods and cue spans (all as character offsets);
+output is a list of ``Figure``. Document-level context (section headings, metadata) is applied later
+by ``indicators.py``; here a figure only gets a period when its own sentence states one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planscan.extract.indicator_rules import PERIOD_WORDS
+from planscan.extract.labels import compose, left_tokens, right_tokens, strip_fillers, word_is
+from planscan.extract.numbers import Quantity
+from planscan.extract.periods import Period
+from planscan.extract.units import fold, lookup_unit
+
+Kind = str
+
+
+@dataclass(slots=True)
+class Cue:
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Figure:
+    quantity: Quantity
+    value: float
+    unit: str | None
+    kind: Kind = "actual"
+    vs_year: int | None = None
+    vs_prior_no_year: bool = False
+    label: str = ""
+    base_label: str = ""
+    label_confidence: float = 0.5
+    period: Period | None = None
+    inline_year: int | None = None
+    target_cue: bool = False
+    estimate_cue: bool = False
+    unit_inferred: bool = False
+    text_start: int = 0
+    text_end: int = 0
+    sentence: tuple[int, int] = (0, 0)
+    notes: list[str] = field(default_factory=list)
+
+
+# Sentence ends: a full stop, ! or ? followed by space and not inside a number ("3.620").
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”)]+(?=\S)|\n\s*\n")
+_VS_YEAR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?(?:nam\s+)((?:19|20)\d{2})")
+_VS_PRIOR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky|cung\s+thoi\s+diem|nam\s+truoc)")
+_VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+tieu)")
+_INLINE_YEAR = re.compile(r"^\s*\(\s*(?:cung\s+ky\s+|thoi\s+diem\s+|tinh\s+den\s+)?(?:nam\s+)?((?:19|20)\d{2})\s*\)")
+_CHANGE_BEFORE = re.compile(r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren))?\s*$")
+_FROM_BEFORE = re.compile(r"(?:^|\W)tu\s*$")
+_TO_BEFORE = re.compile(r"(?:^|\W)(?:len|xuong)\s*(?:den\s*)?$")
+_TIME_UNITS = {"năm", "tháng", "quý", "tuần"}
+_LINKED = re.compile(r"(?:^|\s)(?:la|dat|bang|uoc dat|uoc|chiem|dat ty le|ty le|len|tu|tang|giam)\s*:?$")
+# Said after the label of the figure a change or ratio refers to, so the record reads on its own.
+_KIND_SUFFIX = {
+    "tang": "tăng so với cùng kỳ",
+    "giam": "giảm so với cùng kỳ",
+    "ratio_to_prior": "so với cùng kỳ",
+    "ratio_to_plan": "so với kế hoạch",
+}
+_ASPECT = {"da", "dang", "se", "vua", "moi"}
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [s for s in out if s[1] > s[0]]
+
+
+def _sentence_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s in spans:
+        if s[0] <= pos < s[1] or pos < s[0]:
+            return s
+    return spans[-1] if spans else (0, pos)
+
+
+def _clause_end(text: str, pos: int, limit: int) -> int:
+    m = re.compile(r"[;()]|\.(?!\d)").search(text, pos, limit)
+    return m.start() if m else limit
+
+
+def _unit_from_subject(subject_words: list[str]) -> str | None:
+    """'Số giờ tiếp, phát sóng' -> 'giờ': the counted noun a label names when the text gives no unit."""
+    norms = [fold(w) for w in subject_words]
+    for head in (("tong", "so"), ("so", "luong"), ("so",)):
+        if tuple(norms[: len(head)]) == head:
+            rest = subject_words[len(head) :]
+            found = lookup_unit(rest)
+            if found is not None:
+                info, _ = found
+                return info.unit
+            return None
+    return None
+
+
+def analyse(
+    text: str,
+    quantities: list[Quantity],
+    periods: list[Period],
+    cues: list[Cue],
+) -> list[Figure]:
+    """Figures of one paragraph, in text order."""
+    sents = sentences(text)
+    folded = fold(text)
+    figures: list[Figure] = []
+    for q in quantities:
+        unit = q.unit
+        if unit is not None and unit.split("/")[0].strip() in _TIME_UNITS:
+            continue  # a duration or an age, never an indicator here
+        if any(p.start <= q.start < p.end for p in periods):
+            continue
+        sent = _sentence_of(sents, q.start)
+        prev_in_sentence = [f for f in figures if f.sentence == sent]
+        floor = prev_in_sentence[-1].text_end if prev_in_sentence else sent[0]
+        floor = max(floor, sent[0])
+        before = folded[max(floor, q.start - 30) : q.start]
+        clause_end = _clause_end(text, q.end, sent[1])
+        after = folded[q.end : min(len(text), q.end + 60)]
+
+        fig = Figure(quantity=q, value=q.value, unit=unit, sentence=sent, text_end=q.end)
+
+        # --- kind --------------------------------------------------------------------------
+        change = _CHANGE_BEFORE.search(before)
+        vs_year = _VS_YEAR.match(after)
+        vs_prior = _VS_PRIOR.match(after)
+        vs_plan = _VS_PLAN.match(after)
+        left_span = (floor, q.start)
+        left_cues = [c for c in cues if left_span[0] <= c.start and c.end <= left_span[1]]
+        sentence_cues = [c for c in cues if sent[0] <= c.start and c.end <= q.start]
+        inline = _INLINE_YEAR.match(folded[q.end : q.end + 40])
+        from_to = bool(_FROM_BEFORE.search(before) or _TO_BEFORE.search(before))
+        if inline or from_to:
+            # "tăng từ 81,5% (cùng kỳ năm 2019) lên 86,3%": two stated levels, not a ratio or a change
+            vs_year = vs_prior = vs_plan = None
+        if change and not from_to:
+            fig.kind = "change"
+            if change.group(1) == "giam":
+                fig.value = -abs(q.value)
+        elif (vs_prior or vs_year) and (q.unit_family == "percent" or unit == "%"):
+            fig.kind = "ratio_to_prior"
+        elif vs_plan and (q.unit_family == "percent" or unit == "%"):
+            fig.kind = "ratio_to_plan"
+        if fig.kind in ("change", "ratio_to_prior"):
+            if vs_year:
+                fig.vs_year = int(vs_year.group(1))
+            elif vs_prior:
+                fig.vs_prior_no_year = True
+        fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues)
+        fig.target_cue = any(c.label == "TARGET" for c in sentence_cues)
+        if fig.kind == "actual":
+            if fig.estimate_cue:
+                fig.kind = "estimate"
+            elif fig.target_cue:
+                fig.kind = "target"
+
+        # --- period stated in the sentence --------------------------------------------------
+        if inline:
+            fig.inline_year = int(inline.group(1))
+        own = [p for p in periods if not p.reference and p.year is not None and sent[0] <= p.start < sent[1]]
+        preceding = [p for p in own if p.end <= q.start]
+        following = [p for p in own if p.start >= q.end and p.start < clause_end]
+        if preceding:
+            fig.period = preceding[-1]
+        elif following:
+            fig.period = following[0]
+
+        # --- label ---------------------------------------------------------------------------
+        left = left_tokens(
+            text, floor, q.start, [(p.start, p.end) for p in periods], after_figure=bool(prev_in_sentence)
+        )
+        if change or fig.kind in ("ratio_to_prior", "ratio_to_plan"):
+            # the subject of a change is the figure it changes, not the words "tăng"/"đạt"
+            left = [t for t in left if t.norm not in ("tang", "giam", "them")]
+        colon = bool(left) and text[left[-1].end : q.start].strip() == ":"
+        linked = colon or (bool(left) and bool(_LINKED.search(fold(" ".join(t.text for t in left[-3:])))))
+        subject = strip_fillers(_drop_periods(left, periods))
+        if colon:
+            # "Phấn đấu năm 2021: 100% cán bộ ...": a short lead-in before a colon names no subject
+            if sum(t.is_word for t in subject) <= 2:
+                subject = []
+        if not linked:
+            # "Đài đã xây dựng 186 tin, bài": an actor and a verb, not the name of what is counted
+            marker = next((i for i, t in enumerate(subject) if t.norm in _ASPECT), None)
+            if marker is not None and q.unit_family != "percent":
+                subject = []
+        subject_words = [t.text for t in subject if t.is_word]
+        if unit is None:
+            inferred = _unit_from_subject(subject_words)
+            if inferred is None:
+                continue  # a bare number with nothing saying what it counts
+            unit = fig.unit = inferred
+            fig.unit_inferred = True
+        right = right_tokens(text, q.end, clause_end) if q.unit_source != "before" else right_tokens(
+            text, q.number_end, clause_end
+        )
+        if q.unit_source == "before":
+            subject = [t for t in subject if fold(t.text) not in fold(unit).split()]
+        previous = None
+        base = [f for f in prev_in_sentence if f.kind not in ("change", "ratio_to_prior", "ratio_to_plan")]
+        if base:
+            previous = (base[-1].label, base[-1].unit)
+        if fig.kind == "change" and unit != "%":
+            # a change in a count is a change of the last figure with that count
+            same = [f for f in base if f.unit == unit]
+            base = same or base
+        unit_text = text[q.number_end : q.end].strip(" \t\n") if q.unit_source in ("after", "glued") else None
+        if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan") and base:
+            fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
+        elif _TO_BEFORE.search(before) and base and base[-1].unit == unit and not subject:
+            fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
+        else:
+            fig.label, fig.label_confidence = compose(subject, right, unit, previous, linked, unit_text)
+        if not fig.label:
+            fig.label = f"Số {unit}"
+        fig.base_label = fig.label
+        suffix = _KIND_SUFFIX.get(fig.kind if fig.kind != "change" else ("giam" if fig.value < 0 else "tang"))
+        if suffix and fig.label_confidence >= 0.5:
+            fig.label = f"{fig.label} {suffix}"
+        fig.text_start = subject[0].start if subject else q.start
+        fig.text_end = max(q.end, right[-1].end if right else q.end)
+        figures.append(fig)
+    return figures
+
+
+_PERIOD_WORDS = set(PERIOD_WORDS)
+
+
+def _drop_periods(toks, periods: list[Period]):
+    """Drop the words of period phrases, but only words that can belong to one (a period match can
+    overlap a neighbour when diacritics are ambiguous: "phấn đấu năm 2021")."""
+    def in_period(t) -> bool:
+        if not any(p.start <= t.start < p.end for p in periods):
+            return False
+        return t.has_digit or not t.is_word or any(word_is(t.text, w) for w in _PERIOD_WORDS)
+
+    return [t for t in toks if not in_period(t)]
