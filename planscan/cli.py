@@ -32,6 +32,35 @@ def cli() -> None:
 
 # [diff]
 
+
+@cli.command("diff")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown", "xlsx"]), default=None,
+              help="Output format [default: from the -o suffix; else table on a terminal, json in a pipe].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout; xlsx needs it.")
+def diff_cmd(inputs, fmt, output):
+    """Compare plans year on year: OLD NEW [MORE...], oldest first.
+
+    Inputs are PDFs, images, .txt, .ocr.json, or records from planscan extract (.json/.jsonl).
+    One row per indicator: value per document and period, change, flags, and whether the newer
+    document's stated changes ("tăng 8 trạm so với cùng kỳ") agree with the older one.
+    """
+    from pathlib import Path
+
+    from planscan.extract.diffformat import run_diff, write
+
+    if len(inputs) < 2:
+        raise click.UsageError("diff needs at least two inputs: OLD NEW [MORE...]")
+    out = Path(output) if output else None
+    if fmt is None:
+        by_suffix = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
+        fmt = by_suffix.get(out.suffix.lower(), "table") if out else ("table" if sys.stdout.isatty() else "json")
+    result = run_diff([Path(p) for p in inputs])
+    for w in result.warnings:
+        click.echo(f"planscan: warning: {w}", err=True)
+    write(result, fmt, out)
+
 # [ingest]
 
 # [series]
