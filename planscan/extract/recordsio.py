@@ -72,3 +72,85 @@ def read_records_file(path: Path) -> tuple[list[IndicatorRecord], DocumentMeta |
     if objs and not records:
         raise InputFileError(f"{path}: holds no indicator records; give planscan extract output")
     return records, meta
+
+
+def _extract_from_document(path: Path):
+    """Run the pipeline on a PDF, image, text or .ocr.json input: (records, meta, document)."""
+    from planscan import pipeline
+
+    if hasattr(pipeline, "read_document") and hasattr(pipeline, "extract_document"):
+        from planscan.ocr.settings import OcrSettings
+
+        doc = pipeline.read_document(path, OcrSettings())
+        meta, sections, records = pipeline.extract_document(doc)
+        return records, meta, doc, sections
+    # the top-level stages are not there yet: text inputs still work through the stage modules
+    kind = pipeline.input_kind(path)
+    if kind == "text":
+        doc = pipeline.read_text_file(path)
+    elif kind == "ocr-json":
+        doc = pipeline.read_ocr_json(path)
+    else:
+        from planscan.errors import MissingDependencyError
+
+        raise MissingDependencyError(f"{path}: this build cannot read {kind} inputs yet; run planscan extract first")
+    from planscan.extract.indicators import extract_indicators
+    from planscan.extract.restore import restore_document
+
+    doc = restore_document(doc)
+    meta = sections = None
+    try:  # metadata and sections enrich the records but are not needed to find them
+        from planscan.extract.metadata import parse_metadata
+
+        meta = parse_metadata(doc)
+    except ImportError:
+        pass
+    try:
+        from planscan.extract.sections import parse_sections
+
+        sections = parse_sections(doc)
+    except ImportError:
+        pass
+    return extract_indicators(doc, meta, sections), meta, doc, sections
+
+
+def is_records_file(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".json", ".jsonl")) and not name.endswith(".ocr.json")
+
+
+def load_input(path: Path):
+    """(records, meta, document or None, sections or None) for any input diff/ingest accept."""
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file; check the path")
+    if is_records_file(path):
+        records, meta = read_records_file(path)
+        return records, meta, None, None
+    return _extract_from_document(path)
+
+
+def _stem(name: str) -> str:
+    for suffix in (".ocr.json", ".jsonl", ".json", ".txt", ".pdf"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def display_names(paths: list[Path]) -> list[str]:
+    """Short names that tell the inputs apart: the file stems, or, when the files share a name
+    ("2020/indicators.jsonl", "2021/indicators.jsonl"), the folders that differ."""
+    parts = [list(Path(p).resolve().parts) for p in paths]
+    for p in parts:
+        p[-1] = _stem(p[-1])
+    depth = 1
+    while True:
+        names = ["/".join(p[-depth:]) for p in parts]
+        if len(set(names)) == len(names) or depth >= max(len(p) for p in parts):
+            break
+        depth += 1
+    tails = [p[-1] for p in parts]
+    if depth > 1 and len(set(tails)) == 1 and len(set(n.rsplit("/", 1)[0] for n in names)) == len(names):
+        names = [n.rsplit("/", 1)[0] for n in names]  # the shared file name says nothing
+    if len(set(names)) < len(names):  # the same file twice
+        names = [f"{n}#{i + 1}" for i, n in enumerate(names)]
+    return names
