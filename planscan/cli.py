@@ -63,7 +63,85 @@ def diff_cmd(inputs, fmt, output):
 
 # [ingest]
 
+
+@cli.command("ingest")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False),
+              help="SQLite database to add to; created if missing, never overwritten if it is not planscan's.")
+@click.option("--no-derive", is_flag=True, help="Do not store the prior values implied by stated changes.")
+def ingest_cmd(inputs, db, no_derive):
+    """Store documents, pages, sections and indicators (with provenance) in a SQLite database.
+
+    Inputs are PDFs, images, .txt, .ocr.json, or records from planscan extract (.json/.jsonl,
+    which may hold many documents). A document already stored (same content hash) is skipped.
+    """
+    from pathlib import Path
+
+    from planscan.store import Store, ingest_path
+
+    added = skipped = records = failed = 0
+    with Store(Path(db)) as store:
+        for raw in inputs:
+            try:
+                results = ingest_path(store, Path(raw), derive=not no_derive)
+            except PlanscanError as e:
+                if e.exit_code == ExitCode.database_error:
+                    raise
+                click.echo(f"planscan: error: {e}", err=True)
+                failed += 1
+                continue
+            for r in results:
+                added += r.inserted
+                skipped += not r.inserted
+                records += r.indicators if r.inserted else 0
+    click.echo(f"{db}: {added} document(s) added ({records} indicators), {skipped} already stored, {failed} failed",
+               err=True)
+    if failed:
+        return ExitCode.nothing_ran if not (added or skipped) else ExitCode.partial
+    return None
+
 # [series]
+
+
+@cli.command("series")
+@click.argument("key")
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False, exists=False),
+              help="SQLite database written by planscan ingest.")
+@click.option("--district", default=None, help="Only this district (accent-insensitive, part of the name is enough).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the series into this .png/.svg/.pdf.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="How to print the series.")
+def series_cmd(key, db, district, plot, fmt):
+    """Print the time series of indicator KEY (a key such as ict.bts_stations, or a label)."""
+    import csv
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from planscan.extract.series import load_series, plot_series, series_table
+    from planscan.store import Store
+
+    with Store(Path(db), create=False) as store:
+        used, points = load_series(store, key, district)
+    if not points:
+        click.echo(f"planscan: no figures for {key!r} in {db}" + (f" for district {district!r}" if district else ""),
+                   err=True)
+        return None
+    if fmt == "table":
+        from rich.console import Console
+
+        Console().print(series_table(used, points))
+    elif fmt == "json":
+        click.echo(json.dumps([dataclasses.asdict(p) for p in points], ensure_ascii=False, indent=2))
+    else:
+        w = csv.DictWriter(sys.stdout, fieldnames=[f.name for f in dataclasses.fields(points[0])], lineterminator="\n")
+        w.writeheader()
+        for p in points:
+            w.writerow(dataclasses.asdict(p))
+    if plot:
+        plot_series(used, points, Path(plot))
+        click.echo(f"planscan: chart written to {plot}", err=True)
+    return None
 
 # [batch]
 from pathlib import Path  # noqa: E402 - kept in this section so the sections merge cleanly
