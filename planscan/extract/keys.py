@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^a-z0-9%/]+")
 # "Số", "Tổng số", "Số lượng" only say "the number of"; "Tỷ lệ" stays, since a rate is not a count.
@@ -59,6 +60,7 @@ def slug(text: str) -> str:
     return s or "unnamed"
 
 
+@lru_cache(maxsize=65536)  # pure, and documents repeat their labels across years and districts
 def indicator_key(label: str, unit: str | None = None, kind: str | None = None) -> str:
     """Canonical key of an indicator label; ``unit`` tells a rate ("%") from a count.
 
