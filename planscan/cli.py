@@ -25,6 +25,58 @@ def cli() -> None:
 # [ocr]
 
 # [restore]
+@cli.command("restore")
+@click.argument("file", default="-", metavar="[FILE|-]")
+@click.option("--mode", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
+              help="full: the text lost its diacritics; auto: fix only invalid words, and switch to full "
+                   "when the text has no diacritics; off: pass the text through.")
+@click.option("--explain", is_flag=True,
+              help="Also list every change on stderr: line, original, restored form and confidence.")
+def restore_cmd(file, mode, explain):
+    """Restore Vietnamese diacritics in a UTF-8 text FILE (or stdin) and write the text to stdout.
+
+    Example: planscan restore ocr-eng.txt --explain > restored.txt
+    """
+    from planscan.extract.restore import explain_text
+
+    text = _read_utf8_input(file)
+    out, changes, used = explain_text(text, mode)
+    click.echo(out, nl=False)
+    if explain:
+        for lineno, ch in changes:
+            click.echo(f"{lineno}:{ch.start + 1}\t{ch.original}\t->\t{ch.restored}\t{ch.confidence:.2f}", err=True)
+        click.echo(f"mode {used}: {len(changes)} tokens changed", err=True)
+
+
+def _read_utf8_input(file: str) -> str:
+    from pathlib import Path
+
+    from planscan.errors import EncodingError, InputFileError
+    from planscan.pipeline import read_text_file
+
+    if file == "-":
+        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        data = stream.read()
+        if isinstance(data, str):
+            return data
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise EncodingError(
+                f"<stdin>: is not UTF-8 (bad byte at offset {e.start}); convert it, e.g. iconv -f CP1258 -t UTF-8"
+            ) from e
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        read_text_file(path)  # raises the shared EncodingError with the file name and what to do
+        raise
+
+
 
 # [extract]
 

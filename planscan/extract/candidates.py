@@ -1,9 +1,10 @@
 """Candidate syllables for one printed token, each with its channel cost.
 
-Two ways in: the token's likely diacritic-free keys (printed characters mapped back through the
-confusion model: "6" -> "o", "ir" -> "u", "rn" -> "m" ...) looked up exactly, and rapidfuzz
-nearest keys for errors the model did not foresee. Every syllable under those keys is then scored
-with the weighted edit cost of printing it as the token.
+Two ways in. First, the confusion model read backwards: each printed character (or pair) stands
+for the plain letters it is known to come from ("6" -> o, "ir" -> u, "d" -> d or a), and a walk
+over the trie of diacritic-free keys finds every key the token can be read as within a cost budget.
+Second, rapidfuzz's nearest keys, for errors the model has not seen. Every syllable under those keys
+is then scored with the weighted edit cost of printing it as the token.
 """
 
 from __future__ import annotations
@@ -14,22 +15,24 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from planscan.extract.confusion import Channel, channel, edit_cost
+from planscan.extract.confusion import INSERT, SUBSTITUTE, Channel, channel, edit_cost
 from planscan.extract.syllables import key_of
 from planscan.extract.vocabulary import Vocabulary, load
-
-# Printed characters (or pairs) that stand for a different plain letter in the key.
-_MULTI = {"ir": "u", "uw": "u", "rn": "m", "dd": "d", "u'": "u", "iv": "u"}
-_SINGLE = {"6": "o", "0": "o", "1": "l", "¢": "c", "&": "o", "5": "s", "$": "s", "§": "s", "w": "u",
-           "@": "a", "ð": "d", "|": "l", "!": "l", "8": "a"}
-# Letters that printed plain stand in for a marked vowel often enough to try the other reading.
-_ALTERNATIVES = {"d": "a", "i": "a", "1": "i", "e": "o", "c": "e", "l": "i", "p": "d", "&": "e"}
 
 MAX_PER_KEY = 12
 MAX_CANDIDATES = 10
 PRIOR = 0.35
 # A candidate more than this much dearer than the best is not worth a lattice slot.
-SPREAD = 5.0
+SPREAD = 6.0
+# Budget of the key walk, and the price of an edit the confusion model has no entry for.
+WALK_BUDGET = 7.0
+FREE_EDIT = 4.0
+_LETTERS = "abcdeghiklmnopqrstuvxy"
+
+# The most plausible plain reading of printed symbols, for the rapidfuzz probe.
+_SINGLE = {"6": "o", "0": "o", "1": "l", "¢": "c", "&": "o", "5": "s", "$": "s", "§": "s", "@": "a",
+           "ð": "d", "|": "l", "!": "l", "4": "a", "3": "a"}
+_MULTI = {"ir": "u", "uw": "u", "rn": "m", "u'": "u", "iv": "u"}
 
 
 @dataclass(frozen=True)
@@ -46,30 +49,104 @@ def simple_key(token: str) -> str:
     return key_of("".join(_SINGLE.get(c, c) for c in base))
 
 
-def plain_keys(token: str) -> set[str]:
-    """Diacritic-free readings of a lower-case printed token worth an exact look-up."""
-    simple = simple_key(token)
-    raw = key_of("".join(_SINGLE.get(c, c) for c in token))
-    out = {simple, raw}
-    # one alternative reading per position: "tudn" -> "tuan", "nim" -> "nam"
-    for k in (simple,):
-        for i, c in enumerate(k):
-            alt = _ALTERNATIVES.get(c)
-            if alt:
-                out.add(k[:i] + alt + k[i + 1:])
+@lru_cache(maxsize=4)
+def _reverse(kind: str) -> dict[str, list[tuple[str, float]]]:
+    """printed segment -> [(plain key letter or '', cost)], cheapest reading per letter."""
+    ch = channel(kind)
+    best: dict[tuple[str, str], float] = {}
+    for (gold, printed), cost in ch.table.items():
+        if not gold:
+            continue
+        k = key_of(gold)
+        if len(k) != 1:
+            continue
+        if cost < best.get((printed, k), 1e9):
+            best[(printed, k)] = cost
+    # Plain letters and lost or garbled diacritics, which the table need not list one by one.
+    for c in _LETTERS + "đ":
+        k = key_of(c)
+        best[(c, k)] = min(best.get((c, k), 1e9), ch.keep if c == k else ch.lose_marks)
+    for v in "aăâeêioôơuưy":
+        for printed in _marked_forms(v):
+            k = key_of(v)
+            best[(printed, k)] = min(best.get((printed, k), 1e9), ch.sub(v, printed))
+    out: dict[str, list[tuple[str, float]]] = {}
+    for (printed, k), cost in best.items():
+        out.setdefault(printed, []).append((k, cost))
+    for v in out.values():
+        v.sort(key=lambda kc: kc[1])
     return out
 
 
-def generate(token: str, vocab: Vocabulary, ch: Channel) -> list[Candidate]:
-    keys = {k for k in plain_keys(token) if k in vocab.by_key}
-    simple = simple_key(token)
-    probe = key_of(token)
-    for q in {simple, probe}:
-        if len(q) < 2:
+def _marked_forms(vowel: str) -> list[str]:
+    import unicodedata
+
+    forms = []
+    for base in {vowel, key_of(vowel)}:
+        for tone in "\u0300\u0301\u0303\u0309\u0323":
+            forms.append(unicodedata.normalize("NFC", base + tone))
+    return forms
+
+
+def walk_keys(token: str, vocab: Vocabulary, kind: str, budget: float = WALK_BUDGET) -> dict[str, float]:
+    """Keys the printed token can be read as, with the cheapest reading's cost."""
+    rev = _reverse(kind)
+    prefixes = vocab.key_prefixes
+    by_key = vocab.by_key
+    n = len(token)
+    found: dict[str, float] = {}
+    # stack of (position in token, key so far, cost, free edits left)
+    # text typed without diacritics has no misread letters, so it gets no free edits
+    free0 = 0 if kind == "strip" else (1 if n <= 5 else 2)
+    stack: list[tuple[int, str, float, int]] = [(0, "", 0.0, free0)]
+    seen: dict[tuple[int, str, int], float] = {}
+    while stack:
+        i, key, cost, free = stack.pop()
+        sig = (i, key, free)
+        if seen.get(sig, 1e9) <= cost:
             continue
-        cutoff = 1 if len(q) <= 4 else 2
-        for k, _d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=20):
-            keys.add(k)
+        seen[sig] = cost
+        if i == n:
+            if key in by_key and cost < found.get(key, 1e9):
+                found[key] = cost
+            # a letter the OCR dropped entirely
+            if free:
+                for c in _LETTERS:
+                    k2 = key + c
+                    if k2 in prefixes and cost + FREE_EDIT <= budget:
+                        stack.append((i, k2, cost + FREE_EDIT, free - 1))
+            continue
+        for span in (1, 2):
+            if i + span > n:
+                break
+            seg = token[i:i + span]
+            for k, c in rev.get(seg, ()):
+                nc = cost + c
+                if nc > budget:
+                    break
+                k2 = key + k
+                if k2 in prefixes:
+                    stack.append((i + span, k2, nc, free))
+        if free:
+            nc = cost + FREE_EDIT
+            if nc <= budget:
+                stack.append((i + 1, key, nc, free - 1))  # a stray printed character
+                for c in _LETTERS:
+                    k2 = key + c
+                    if k2 in prefixes:
+                        stack.append((i + 1, k2, nc, free - 1))  # a misread letter
+    return found
+
+
+def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> list[Candidate]:
+    keys = walk_keys(token, vocab, kind)
+    if kind != "strip":
+        q = simple_key(token)
+        if len(q) >= 2:
+            cutoff = 1 if len(q) <= 5 else 2
+            for k, _d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff,
+                                             limit=12):
+                keys.setdefault(k, 0.0)
     scored: list[Candidate] = []
     for k in keys:
         for syl in vocab.by_key[k][:MAX_PER_KEY]:
@@ -85,4 +162,7 @@ def generate(token: str, vocab: Vocabulary, ch: Channel) -> list[Candidate]:
 @lru_cache(maxsize=200_000)
 def candidates(token: str, kind: str = "ocr") -> tuple[Candidate, ...]:
     """Candidates for a lower-case token under channel ``kind`` ('ocr' or 'strip'); cached."""
-    return tuple(generate(token, load(), channel(kind)))
+    return tuple(generate(token, load(), channel(kind), kind))
+
+
+__all__ = ["Candidate", "candidates", "generate", "simple_key", "walk_keys", "INSERT", "SUBSTITUTE"]

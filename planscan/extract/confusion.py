@@ -24,6 +24,7 @@ OTHER_MARKS = 1.6  # "ổ" read as "é" or "ó": same base letter, wrong marks
 SUBSTITUTE = 6.0
 DROP = 5.0
 INSERT = 5.0
+IDENTITY_CAP = 0.5
 
 # Well-known shapes English OCR confuses, as (gold, printed); a seed the estimate refines.
 PRIOR_PAIRS = [
@@ -44,6 +45,10 @@ class Channel:
 
     def sub(self, gold: str, printed: str) -> float:
         got = self.table.get((gold, printed))
+        if gold == printed:
+            # A letter printed as itself is always a fair reading, even where the estimated engine
+            # (one without Vietnamese) never managed it.
+            return min(got, IDENTITY_CAP) if got is not None else self.keep
         if got is not None:
             return got
         if gold == printed:

@@ -16,10 +16,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from planscan.extract.candidates import candidates
+from planscan.extract.candidates import candidates, simple_key
 from planscan.extract.decode import Slot, decode
-from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks
-from planscan.extract.vocabulary import load
+from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks, strip_marks
+from planscan.extract.vocabulary import NUM, load
 from planscan.schemas.records import Document, Line, Word
 
 MODES = ("auto", "full", "off")
@@ -27,7 +27,7 @@ MODES = ("auto", "full", "off")
 # Letters plus the symbols English OCR prints for Vietnamese letters ("¢6" for "có", "K&" for "Kế").
 _W = r"(?:[^\W_]|[¢&§@])"
 _CORE = re.compile(rf"{_W}+(?:['‘’]{_W}+)*")
-_CONFUSABLE_DIGITS = frozenset("01356")
+_CONFUSABLE_DIGITS = frozenset("013456")
 # Keeping an unknown token as printed costs this much channel: lower for capitalised words,
 # which are more often names.
 KEEP_COST = 7.0
@@ -45,6 +45,10 @@ class Change:
     confidence: float
 
 
+_VOWEL_LIKE = frozenset("aeiouy60&@43")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+
+
 def _restorable(core: str) -> bool:
     letters = sum(1 for c in core if c.isalpha() or c in "¢&§@")
     if letters == 0:
@@ -55,29 +59,33 @@ def _restorable(core: str) -> bool:
             return False
         if any(c.isupper() for c in core[1:]):
             return False  # "6T", "3G": codes, not garbled words
-    return True
+    # No vowel at all: a unit or an abbreviation (km, kg, TP), not a garbled syllable; except that
+    # English OCR prints a marked vowel as "d" ("cdp" for "cấp"), which is never a word's only
+    # vowel letter inside a real abbreviation of three or more lower-case letters.
+    plain = strip_marks(core).lower()
+    if any(c in _VOWEL_LIKE for c in plain):
+        return True
+    return len(core) >= 3 and core.islower() and "d" in plain[1:-1]
 
 
 def _is_abbreviation(core: str, lower: str) -> bool:
     """ALL-CAPS tokens that no syllable spells (UBND, VNPT, BTS) are codes, kept as they are."""
     if case_pattern(core) != "upper":
         return False
-    vocab = load()
-    from planscan.extract.candidates import simple_key
-
-    return simple_key(lower) not in vocab.by_key
-
-
-def _tokens(line: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _CORE.finditer(line) if _restorable(m.group())]
+    return simple_key(lower) not in load().by_key
 
 
 def _options(core: str, mode: str, kind: str) -> Optional[list[tuple[Optional[str], float]]]:
-    """Lattice options for a token, or None when the token is kept as printed without question."""
+    """Lattice options for a word-like token; None when it is kept as printed without question.
+
+    A single option means the token stays but still gives context to its neighbours.
+    """
     vocab = load()
     lower = unicodedata.normalize("NFC", core).lower()
-    if mode == "auto" and canonical(lower) in vocab.logp:
-        return None
+    if mode == "auto":
+        c = canonical(lower)
+        if c in vocab.logp:
+            return [(c, 0.0)]
     if _is_abbreviation(core, lower):
         return None
     cands = candidates(lower, kind)
@@ -117,31 +125,43 @@ def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str,
     if mode == "off" or not line:
         return line, []
     vocab = load()
-    toks = _tokens(line)
     slots: list[Slot] = []
-    where: list[tuple[int, int, str]] = []
-    last_end = None
-    for start, end, core in toks:
-        opts = _options(core, mode, kind)
+    where: list[Optional[tuple[int, int, str]]] = []
+    last_end: Optional[int] = None
+    for m in _CORE.finditer(line):
+        start, end, core = m.start(), m.end(), m.group()
+        if _NUMBER.match(core):
+            opts: Optional[list] = [(NUM, 0.0)]
+            place = None
+        elif _restorable(core):
+            opts = _options(core, mode, kind)
+            place = (start, end, core)
+        else:
+            opts = None
         if opts is None:
             last_end = None
             continue
-        joined = last_end is not None and line[last_end:start].strip() == "" and "\n" not in line[last_end:start]
+        gap = line[last_end:start] if last_end is not None else None
+        # context runs across plain spaces and the dot or comma inside a figure, not across punctuation
+        joined = gap is not None and gap.strip() == ""
         slots.append(Slot(options=opts, joined=joined))
-        where.append((start, end, core))
+        where.append(place if len(opts) > 1 else None)
         last_end = end
-    if not slots:
+    if not any(where):
         return line, []
     chosen = decode(slots, vocab)
     out = []
     changes: list[Change] = []
     pos = 0
-    for (start, end, core), slot, (k, conf) in zip(where, slots, chosen):
+    for place, slot, (k, conf) in zip(where, slots, chosen):
+        if place is None:
+            continue
+        start, end, core = place
         syl = slot.options[k][0]
         if syl is None:
             continue
         word = apply_case(vocab.display.get(syl, syl), case_pattern(core))
-        if word == core or canonical(word) == canonical(core) and word.lower() == core.lower():
+        if word == core or (word.lower() == core.lower()):
             continue
         out.append(line[pos:start])
         out.append(word)
@@ -176,21 +196,32 @@ def restore_lines(lines: Iterable[str], mode: str = "auto") -> tuple[list[str], 
     return out, changes, used
 
 
-def restore_text(text: str, mode: str = "auto") -> str:
-    """Restored text; the same number of lines, line breaks and form feeds where they were."""
+# Everything str.splitlines() breaks on, kept verbatim, so no line is ever merged or split.
+_BREAKS = re.compile(r"(\r\n|\n|\r|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)")
+
+
+def explain_text(text: str, mode: str = "auto") -> tuple[str, list[tuple[int, Change]], str]:
+    """Restored text, its changes as (1-based line number, Change), and the mode actually used."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if mode == "off" or not text:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        return text
-    parts = re.split(r"(\r\n|\n|\r|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)", text)
+        return text, [], "off" if mode == "off" else mode
+    parts = _BREAKS.split(text)
     lines = parts[0::2]
     seps = parts[1::2]
-    restored, _changes, _used = restore_lines(lines, mode)
+    restored, changes, used = restore_lines(lines, mode)
     out = [restored[0]]
     for sep, ln in zip(seps, restored[1:]):
         out.append(sep)
         out.append(ln)
-    return "".join(out)
+    # line numbers as an editor counts them: a "\r\n" is one break
+    numbered = [(i + 1, ch) for i, chs in enumerate(changes) for ch in chs]
+    return "".join(out), numbered, used
+
+
+def restore_text(text: str, mode: str = "auto") -> str:
+    """Restored text; the same number of lines, line breaks and form feeds where they were."""
+    return explain_text(text, mode)[0]
 
 
 def restore_document(doc: Document, mode: str = "auto") -> Document:

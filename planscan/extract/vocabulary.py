@@ -21,11 +21,15 @@ from pathlib import Path
 from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
-FORMAT = 3
+FORMAT = 4
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
 _WORD_SPLIT = re.compile(r"[\s\-]+")
+# Stands for any number in the lexicon ("năm <num>"), so figures give context to their neighbours.
+NUM = "<num>"
+# Interpolation weight of the word-list bigram model against plain syllable frequencies.
+LAMBDA = 0.3
 
 
 @dataclass
@@ -43,6 +47,8 @@ class Vocabulary:
     # every prefix of every key, so candidate search can stop early
     key_prefixes: frozenset = frozenset()
     keys: list[str] = field(default_factory=list)
+    # syllables of the administrative lexicon
+    domain: frozenset = frozenset()
 
     def is_syllable(self, word: str) -> bool:
         return canonical(word) in self.logp
@@ -113,7 +119,7 @@ def build() -> Vocabulary:
             parts = [p for p in _WORD_SPLIT.split(entry.strip()) if p]
             sylls = []
             for p in parts:
-                c = add(p, 0.0)
+                c = NUM if p == NUM else add(p, 0.0)
                 sylls.append(c)
             # a word with a non-syllable part (a foreign loan) gives no reliable pairs
             for a, b in zip(sylls, sylls[1:]):
@@ -124,7 +130,8 @@ def build() -> Vocabulary:
                     triple_count[(a, b, c)] = triple_count.get((a, b, c), 0.0) + weight
 
     add_words(_read_lexicon("Viet74K.txt"), 1.0)
-    add_words(_read_lexicon("admin_terms.txt"), 3.0)
+    admin = _read_lexicon("admin_terms.txt")
+    add_words(admin, 3.0)
 
     vocab = Vocabulary()
     for c, f in freq.items():
@@ -133,8 +140,20 @@ def build() -> Vocabulary:
         vocab.display[c] = max(forms, key=lambda w: (forms[w], has_marks(w) == has_marks(c)))
     for c in sorted(vocab.logp, key=lambda s: -vocab.logp[s]):
         vocab.by_key.setdefault(key_of(c), []).append(c)
+    # P(b|a) = LAMBDA * P(b | b completes a word with a) + (1 - LAMBDA) * P(b); stored is the gain
+    # of a word-list pair over an unlisted one, log(1 + LAMBDA / ((1 - LAMBDA) * Z(a))), where Z(a)
+    # is the frequency mass of a's listed followers: a syllable with few followers gains more.
+    num_p = math.exp(-6.0)
+    mass: dict[str, float] = {}
+    for (a, b), _n in pair_count.items():
+        pb = num_p if b == NUM else math.exp(vocab.logp.get(b, math.log(_UNSEEN_FREQ)))
+        mass[a] = mass.get(a, 0.0) + pb
     for (a, b), n in pair_count.items():
-        vocab.bigrams.setdefault(a, {})[b] = math.log1p(n)
+        gain = math.log1p(LAMBDA / ((1 - LAMBDA) * max(mass[a], 1e-6)))
+        vocab.bigrams.setdefault(a, {})[b] = gain + 0.3 * math.log1p(n - 1)
+    vocab.domain = frozenset(
+        s for entry in admin for p in _WORD_SPLIT.split(entry.lower()) if (s := canonical(p)) in vocab.logp
+    )
     for (a, b, c), n in triple_count.items():
         vocab.trigrams.setdefault(a + " " + b, {})[c] = math.log1p(n)
     vocab.keys = sorted(vocab.by_key)

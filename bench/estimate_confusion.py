@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Estimate the OCR character-edit table (planscan/extract/data/confusion.tsv) from aligned text.
+
+usage: bench/estimate_confusion.py OCR.txt GOLD.txt [OCR.txt GOLD.txt ...] [-o confusion.tsv]
+
+Each OCR/GOLD pair must be line-aligned (line i of one is line i of the other). Tokens are paired
+by a word-level alignment of each line, then letters by a character alignment of each token pair.
+What is counted is how a written letter came out, as 0, 1 or 2 printed characters: a table of
+character edits, never of words. Costs are smoothed negative log probabilities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from planscan.extract.confusion import escape  # noqa: E402
+from planscan.extract.syllables import TONES, key_of, split_tone  # noqa: E402
+
+VOWELS = set("aeiouy")
+
+_TOKEN = re.compile(r"(?:[^\W_]|[¢&§@$|!'‘’(])+")
+# Smoothing: pseudo-counts given to the next, coarser level of the back-off.
+BETA = 5.0
+
+
+def tokens(line: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFC", line).lower())
+
+
+def letter_outputs(gold: str, ocr: str) -> list[tuple[str, str]] | None:
+    """For each letter of ``gold``, what it printed as in ``ocr`` (0-2 characters).
+
+    The alignment runs on the diacritic-free forms, so "á" lines up with "a" or "d" by position
+    rather than being matched against an unrelated equal letter elsewhere in the token.
+    """
+    outs = [""] * len(gold)
+    gk, ok = key_of(gold), key_of(ocr)
+    if len(gk) != len(gold) or len(ok) != len(ocr):
+        return None
+
+    def attach(i1: int, text: str) -> None:
+        # printed extras sit with the vowel they belong to: "thir" is t-h-(ir), not t-(hi)-r
+        if i1 < len(gold) and (i1 == 0 or (gk[i1 - 1] not in VOWELS and gk[i1] in VOWELS)):
+            outs[i1] = text + outs[i1]
+        else:
+            outs[i1 - 1] += text
+
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(gk, ok):
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for k in range(i2 - i1):
+                outs[i1 + k] += ocr[j1 + k]
+        elif tag == "replace":
+            n = min(i2 - i1, j2 - j1)
+            for k in range(n):
+                outs[i1 + k] += ocr[j1 + k]
+            if j2 - j1 > n:  # extra printed characters go with the last written letter
+                outs[i2 - 1] += ocr[j1 + n:j2]
+        elif tag == "insert" and gold:
+            attach(i1, ocr[j1:j2])
+        # "delete": the letters printed as nothing; outs stays ""
+    if any(len(o) > 2 for o in outs):
+        return None
+    return list(zip(gold, outs))
+
+
+def count_pairs(pairs: list[tuple[Path, Path]]) -> tuple[Counter, Counter]:
+    edits: Counter = Counter()
+    totals: Counter = Counter()
+    for ocr_path, gold_path in pairs:
+        ocr_lines = ocr_path.read_text(encoding="utf-8").replace("\f", "").split("\n")
+        gold_lines = gold_path.read_text(encoding="utf-8").replace("\f", "").split("\n")
+        for o_line, g_line in zip(ocr_lines, gold_lines):
+            ot, gt = tokens(o_line), tokens(g_line)
+            for tag, i1, i2, j1, j2 in Levenshtein.opcodes(gt, ot):
+                if tag not in ("equal", "replace") or i2 - i1 != j2 - j1:
+                    continue
+                for g, o in zip(gt[i1:i2], ot[j1:j2]):
+                    if any(c.isdigit() for c in g) or len(g) > 8:
+                        continue
+                    # a pair that shares too little is a misalignment, not an OCR error
+                    if Levenshtein.normalized_distance(key_of(g), key_of(o)) > 0.6:
+                        continue
+                    got = letter_outputs(g, o)
+                    if got is None:
+                        continue
+                    for letter, out in got:
+                        edits[(letter, out)] += 1
+                        totals[letter] += 1
+    return edits, totals
+
+
+def prior(letter: str, out: str) -> float:
+    """General shape of the channel before any data: the letter itself, or the letter bare."""
+    if out == letter:
+        return 0.6
+    if out == key_of(letter):
+        return 0.3
+    return 0.0
+
+
+def _family(letter: str) -> str:
+    """The letter without its tone: "ấ" -> "â", the level the counts are pooled at first."""
+    return split_tone(letter)[0]
+
+
+ALPHABET = sorted({unicodedata.normalize("NFC", b + t) for b in "aăâeêioôơuưy" for t in ("",) + tuple(TONES)}
+                  | set("bcdđghklmnpqrstvx"))
+
+
+def write_table(edits: Counter, totals: Counter, path: Path) -> int:
+    """Smoothed costs, backing off letter -> tone-less letter -> plain letter -> general prior.
+
+    Rare letters ("ẵ") borrow the behaviour of their family, so an edit seen with "ắ" also
+    makes sense for "ẵ", while a well-attested letter keeps its own counts.
+    """
+    fam_edits: Counter = Counter()
+    key_edits: Counter = Counter()
+    fam_tot: Counter = Counter()
+    key_tot: Counter = Counter()
+    for (letter, out), n in edits.items():
+        fam_edits[(_family(letter), out)] += n
+        key_edits[(key_of(letter), out)] += n
+    for letter, n in totals.items():
+        fam_tot[_family(letter)] += n
+        key_tot[key_of(letter)] += n
+    outs_by_key = defaultdict(set)
+    for (letter, out) in edits:
+        outs_by_key[key_of(letter)].add(out)
+    rows = []
+    for letter in ALPHABET:
+        k, f = key_of(letter), _family(letter)
+        outs = set(outs_by_key[k]) | {letter, k}
+        probs = {}
+        for out in outs:
+            p_key = (key_edits[(k, out)] + BETA * prior(k, out)) / (key_tot[k] + BETA)
+            # the family level keeps the letter's own marks possible: "ấ" may print as itself
+            p_prior = 0.5 * p_key + 0.5 * prior(letter, out) if out in (letter, k) else p_key
+            p_fam = (fam_edits[(f, out)] + BETA * p_prior) / (fam_tot[f] + BETA)
+            p = (edits[(letter, out)] + BETA * p_fam) / (totals[letter] + BETA)
+            if p > 1e-4:
+                probs[out] = p
+        z = sum(probs.values())
+        for out, p in sorted(probs.items(), key=lambda kv: -kv[1]):
+            rows.append(f"{escape(letter)}\t{escape(out)}\t{-math.log(p / z):.3f}\t{edits[(letter, out)]}")
+    header = ("# written letter\tprinted as\tcost (-ln P)\tcount\n"
+              "# estimated by bench/estimate_confusion.py from line-aligned OCR/correct text pairs\n")
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return len(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("files", nargs="+", type=Path, help="OCR.txt GOLD.txt pairs, line-aligned")
+    ap.add_argument("-o", "--output", type=Path,
+                    default=Path(__file__).resolve().parents[1] / "planscan/extract/data/confusion.tsv")
+    args = ap.parse_args(argv)
+    if len(args.files) % 2:
+        ap.error("give OCR and GOLD files in pairs")
+    pairs = list(zip(args.files[0::2], args.files[1::2]))
+    edits, totals = count_pairs(pairs)
+    n = write_table(edits, totals, args.output)
+    print(f"{sum(totals.values())} letters, {n} edits -> {args.output}")
+
+
+if __name__ == "__main__":
+    main()

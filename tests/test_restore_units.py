@@ -1,0 +1,93 @@
+"""Candidate generator, channel and decoder on small hand-made inputs."""
+
+from __future__ import annotations
+
+import pytest
+
+from planscan.extract.candidates import candidates, simple_key
+from planscan.extract.confusion import Channel, channel, edit_cost
+from planscan.extract.decode import Slot, Weights, decode
+from planscan.extract.syllables import apply_case, canonical, case_pattern, key_of, strip_marks
+from planscan.extract.vocabulary import Vocabulary
+
+
+def _syllables(token: str, kind: str = "ocr") -> list[str]:
+    return [c.syllable for c in candidates(token, kind)]
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [("téng", "tổng"), ("¢6", "có"), ("1ap", "lập"), ("ddu", "đầu"), ("tudn", "tuần"), ("thir", "thứ"),
+     ("uwéc", "ước"), ("nude", "nước"), ("x4", "xã")],
+)
+def test_ocr_garble_has_the_right_candidate(printed, expected):
+    assert expected in _syllables(printed)
+
+
+def test_strip_channel_only_offers_readings_of_the_same_letters():
+    for s in _syllables("tuan", "strip"):
+        assert key_of(s) == "tuan"
+    assert "tuần" in _syllables("tuan", "strip")
+
+
+def test_candidates_cheapest_reading_is_the_exact_match():
+    got = candidates("tháng", "ocr")
+    assert min(got, key=lambda c: c.cost).syllable == "tháng"
+
+
+def test_simple_key_maps_ocr_symbols():
+    assert simple_key("¢6") == "co"
+    assert simple_key("burn") == "bum"
+
+
+def test_edit_cost_prefers_known_confusions():
+    ch = Channel(table={("ư", "ir"): 0.5})
+    assert edit_cost("thư", "thir", ch) < edit_cost("thi", "thir", ch)
+    assert edit_cost("tổng", "tong", ch) < edit_cost("tổng", "tang", ch)
+    assert edit_cost("a", "a", channel("strip")) == 0.0
+
+
+def _toy_vocab() -> Vocabulary:
+    v = Vocabulary()
+    v.logp = {"ban": -5.0, "bàn": -6.0, "bán": -5.5, "địa": -6.0, "đĩa": -8.0}
+    v.bigrams = {"địa": {"bàn": 3.0}}
+    v.display = {s: s for s in v.logp}
+    return v
+
+
+def test_decoder_uses_bigram_context():
+    v = _toy_vocab()
+    slots = [Slot([("địa", 0.0), ("đĩa", 0.0)]), Slot([("ban", 0.0), ("bàn", 0.0), ("bán", 0.0)])]
+    path = decode(slots, v, Weights(unigram=1.0, bigram=1.0, domain=0.0))
+    assert [slots[i].options[k][0] for i, (k, _c) in enumerate(path)] == ["địa", "bàn"]
+
+
+def test_decoder_without_context_falls_back_to_frequency():
+    v = _toy_vocab()
+    slots = [Slot([("địa", 0.0), ("đĩa", 0.0)]), Slot([("ban", 0.0), ("bàn", 0.0), ("bán", 0.0)], joined=False)]
+    path = decode(slots, v, Weights(unigram=1.0, bigram=1.0, domain=0.0))
+    assert slots[1].options[path[1][0]][0] == "ban"
+    assert 0.5 < path[1][1] <= 1.0
+
+
+def test_decoder_channel_cost_can_outweigh_frequency():
+    v = _toy_vocab()
+    slots = [Slot([("ban", 9.0), ("bán", 0.0)])]
+    assert decode(slots, v, Weights(unigram=1.0, domain=0.0))[0][0] == 1
+
+
+def test_decoder_keep_option_wins_when_nothing_fits():
+    v = _toy_vocab()
+    slots = [Slot([("ban", 30.0), (None, 4.0)])]
+    assert decode(slots, v, Weights(unigram=1.0, domain=0.0))[0][0] == 1
+
+
+def test_decoder_empty():
+    assert decode([], _toy_vocab()) == []
+
+
+def test_syllable_helpers():
+    assert strip_marks("Đường") == "Duong"
+    assert canonical("HOÀ") == canonical("hòa")
+    assert case_pattern("UBND") == "upper" and case_pattern("Tổng") == "title" and case_pattern("tổng") == "lower"
+    assert apply_case("tổng", "upper") == "TỔNG"
