@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
+import logging
 from pathlib import Path
 
 import pytest
@@ -214,11 +214,9 @@ def test_number_at_line_start_that_is_a_figure_is_kept():
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0123456789.,/ %-\nxãthuêbaotriệuđồngnăm:()SốKH")), max_size=80))
 def test_never_raises_and_offsets_hold(text):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for q in find_quantities(text):
-            assert text[q.start : q.end] == q.raw
-            assert q.start <= q.number_start < q.number_end <= max(q.end, q.number_end)
+    for q in find_quantities(text):
+        assert text[q.start : q.end] == q.raw
+        assert q.start <= q.number_start < q.number_end <= max(q.end, q.number_end)
 
 
 # --- samples --------------------------------------------------------------------------------
@@ -254,3 +252,12 @@ def test_digits_inside_ocr_damaged_words_are_not_numbers():
     assert [q.value for q in find_quantities("(dai 1y 1¢ 88,9 %)")] == [88.9]
     q = one("udc dat 22.975 tricu dong (giam")
     assert (q.unit, q.unit_source, q.value_base) == ("triệu đồng", "fuzzy", 22.975e9)
+
+
+def test_unreadable_number_is_skipped_with_a_located_warning(caplog):
+    huge = "9" * 400
+    text = f"có {huge} xã và 3 thôn"
+    with caplog.at_level(logging.WARNING, logger="planscan.extract.numbers"):
+        qs = find_quantities(text, where="plan.txt page 2 line 5")
+    assert [(q.value, q.unit) for q in qs] == [(3, "thôn")]
+    assert any("plan.txt page 2 line 5: offset 3" in r.getMessage() for r in caplog.records)

@@ -10,8 +10,8 @@ and years.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
-import warnings
 from dataclasses import dataclass
 from decimal import InvalidOperation
 
@@ -28,8 +28,7 @@ from planscan.extract.units import (
 )
 
 
-class NumberWarning(UserWarning):
-    """A number-like string could not be read; it is skipped. The message names its offset."""
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +89,13 @@ def parse_number(s: str) -> float | None:
         t = t[1:].lstrip()
     if not t:
         return None
+    try:
+        return _parse_unsigned(t, sign)
+    except (ValueError, OverflowError):  # e.g. hundreds of digits: not a figure anyone wrote
+        return None
+
+
+def _parse_unsigned(t: str, sign: float) -> float | None:
     if _INT.fullmatch(t):
         return sign * float(int(t))
     if _VI_GROUPED.fullmatch(t) or _VI_DECIMAL.fullmatch(t):
@@ -260,10 +266,12 @@ def _in_spans(starts: list[int], spans: list[tuple[int, int]], a: int, b: int) -
     return i >= 0 and spans[i][0] <= a and b <= spans[i][1]
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, where: str = "") -> list[Quantity]:
     """Every stated quantity in ``text``, in order, with its unit and character offsets.
 
-    Never raises on odd input: a number that cannot be read is skipped with a ``NumberWarning``.
+    Never raises on odd input: a number that cannot be read is skipped with a logged warning
+    (logger ``planscan.extract.numbers``) that names ``where`` (e.g. "plan.txt page 2 line 5") and
+    the offset.
     """
     spans = _masked_spans(text)
     starts = [s for s, _ in spans]
@@ -297,14 +305,14 @@ def find_quantities(text: str) -> list[Quantity]:
         raw_b = m.group("b")
         value = parse_number(raw_a)
         if value is None:
-            warnings.warn(f"offset {a_start}: cannot read number {raw_a!r}; skipped", NumberWarning, stacklevel=2)
+            log.warning("%soffset %d: cannot read number %r; skipped", _where(where), a_start, raw_a[:40])
             continue
         of = None
         number_end = m.end("a")
         if raw_b is not None:
             of = parse_number(raw_b)
             if of is None:
-                warnings.warn(f"offset {a_start}: cannot read fraction {m.group()!r}; skipped", NumberWarning, stacklevel=2)
+                log.warning("%soffset %d: cannot read fraction %r; skipped", _where(where), a_start, m.group()[:40])
                 continue
             number_end = m.end("b")
 
@@ -362,6 +370,10 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
+def _where(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
 def percent_values(text: str) -> list[Quantity]:
     return [q for q in find_quantities(text) if q.is_percent]
 
@@ -375,7 +387,6 @@ def rate_values(text: str) -> list[Quantity]:
 
 
 __all__ = [
-    "NumberWarning",
     "Quantity",
     "find_quantities",
     "money_values",

@@ -1,0 +1,195 @@
+"""Section tree: numbering styles, OCR-damaged numerals, spans, flags, section_path."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from planscan.extract.sections import (
+    classify_line,
+    int_to_roman,
+    iter_sections,
+    outline,
+    parse_sections,
+    roman_to_int,
+    section_path,
+)
+from planscan.pipeline import read_text_file, text_to_document
+from planscan.schemas.records import Document, Line, Page
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def strip_accents(text: str) -> str:
+    out = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in out if not unicodedata.combining(c))
+
+
+def shape(root, bullets=False):
+    """(depth, style, number) of every section: the tree's skeleton, independent of wording."""
+    return [
+        (s.level, s.style, s.id.rsplit("/", 1)[-1])
+        for s in iter_sections(root)
+        if bullets or s.style != "bullet"
+    ]
+
+
+@pytest.mark.parametrize("n", range(1, 40))
+def test_roman_roundtrip(n):
+    assert roman_to_int(int_to_roman(n)) == n
+
+
+def test_roman_rejects_malformed():
+    assert roman_to_int("IIII") is None and roman_to_int("IL") is None and roman_to_int("") is None
+
+
+@pytest.mark.parametrize(
+    "line, style, value",
+    [
+        ("Phần thứ nhất", "part", 1),
+        ("PHẦN THỨ HAI", "part", 2),
+        ("Phiin thir nhit", "part", 1),
+        ("Phan thi? hai", "part", 2),
+        ("I. TÌNH HÌNH THỰC HIỆN", "roman", 1),
+        ("Il. CÁC CHỈ TIÊU CHỦ YẾU", "roman", 2),
+        ("1V. KINH PHÍ", "roman", 4),
+        ("L. TINH HINH THUC HIEN", "roman", 1),
+        ("1. CAC GIAI PHAP CHU YEU", "roman", 1),  # upper-case heading: an OCR'd roman, not arabic
+        ("v. TO CHUC THUC HIEN", "roman", 5),
+        ("1. Những kết quả nổi bật", "arabic", 1),
+        ("1.1. Bưu chính", "decimal", 1),
+        ("2.3 Viễn thông", "decimal", 3),
+        ("1.4, Ve bao chi", "decimal", 4),
+        ("a) Đối với các doanh nghiệp", "letter", 1),
+        ("- Dịch vụ viễn thông: Trên địa bàn", "bullet", None),
+        ("* Công tác Báo chí", "bullet", None),
+        ("+ Hạ tầng", "bullet", None),
+    ],
+)
+def test_classify_line(line, style, value):
+    h = classify_line(line, "")
+    assert h is not None and (h.style, h.value) == (style, value)
+
+
+@pytest.mark.parametrize(
+    "line, prev",
+    [
+        ("65 thuê bao/100 dân.", ""),
+        ("4.386 người/điểm phục vụ", ""),
+        ("2019 ước đạt 22.975 triệu đồng", ""),
+        ("- xã hội của huyện.", "phát triển kinh tế"),  # a wrapped line, not a bullet
+        ("Trên địa bàn huyện có 03 doanh nghiệp", ""),
+        ("", ""),
+        ("ii) các nội dung khác", ""),
+    ],
+)
+def test_not_headings(line, prev):
+    assert classify_line(line, prev) is None
+
+
+def test_gold_2020_tree():
+    root = parse_sections(read_text_file(SAMPLES / "tuangiao-2020" / "gold.txt"))
+    part = root.children[0]
+    assert part.style == "part" and part.heading.startswith("Phần thứ nhất")
+    assert "6 THÁNG ĐẦU NĂM 2019" in part.heading  # the part's title lines belong to its heading
+    assert [c.heading.split(".")[0] for c in part.children if c.style == "roman"] == ["I", "II", "III"]
+    first = part.children[0]
+    assert first.children[0].heading == "1. Những kết quả nổi bật"
+    assert [c.heading for c in first.children[0].children] == ["1.1. Bưu chính", "1.2. Viễn thông, internet"]
+    assert (part.page_start, part.line_start) == (1, 12)
+    assert part.level == 1 and first.level == 2
+    # "2." after "3."-less "2." (a page of the plan is held out): kept, flagged
+    flagged = [s for s in iter_sections(root) if "out-of-order-numbering" in s.flags]
+    assert flagged and all(s.style == "arabic" for s in flagged)
+
+
+def test_gold_2021_two_parts_and_skipless_romans():
+    root = parse_sections(read_text_file(SAMPLES / "tuangiao-2021" / "gold.txt"))
+    parts = [c for c in root.children if c.style == "part"]
+    assert [p.heading.split(":")[0] for p in parts] == ["Phần thứ nhất", "Phần thứ hai"]
+    assert [c.id for c in parts[1].children] == ["P2/I", "P2/II", "P2/III", "P2/IV", "P2/V"]
+    assert not any("skipped-numbering" in s.flags for s in iter_sections(root))
+
+
+@pytest.mark.parametrize("name", ["tuangiao-2020", "tuangiao-2021"])
+def test_ocr_eng_tree_has_the_gold_shape(name):
+    gold = parse_sections(read_text_file(SAMPLES / name / "gold.txt"))
+    ocr = parse_sections(read_text_file(SAMPLES / name / "ocr-eng.txt"))
+    assert shape(ocr) == shape(gold)
+    assert any("ocr-repaired" in s.flags for s in iter_sections(ocr))
+
+
+@pytest.mark.parametrize("name", ["tuangiao-2020", "tuangiao-2021"])
+def test_accent_stripped_tree_has_the_gold_shape(name):
+    text = (SAMPLES / name / "gold.txt").read_text(encoding="utf-8")
+    assert shape(parse_sections(text_to_document(strip_accents(text))), True) == shape(
+        parse_sections(text_to_document(text)), True
+    )
+
+
+def test_skipped_numbering_is_kept_and_flagged():
+    text = "I. MỘT\nNội dung.\nII. HAI\nNội dung.\nIV. BỐN\nNội dung.\n"
+    root = parse_sections(text_to_document(text))
+    assert [c.heading for c in root.children] == ["I. MỘT", "II. HAI", "IV. BỐN"]
+    assert [c.flags for c in root.children] == [[], [], ["skipped-numbering"]]
+
+
+def test_ambiguous_ocr_roman_takes_the_expected_value():
+    text = "I. MỘT\nNội dung.\nIl. HAI\nNội dung.\n1. BA MỤC\nNội dung.\n"
+    root = parse_sections(text_to_document(text))
+    assert [c.heading for c in root.children] == ["I. MỘT", "II. HAI", "III. BA MỤC"]
+    assert root.children[2].flags == ["ocr-repaired"]
+
+
+def test_spans_cover_pages_and_end_before_the_next_heading():
+    doc = text_to_document("I. MỘT\nmột\n\fhai\nII. HAI\nba\n\n")
+    root = parse_sections(doc)
+    one, two = root.children
+    assert (one.page_start, one.line_start, one.page_end, one.line_end) == (1, 0, 2, 0)
+    assert (two.page_start, two.line_start, two.page_end, two.line_end) == (2, 1, 2, 2)
+
+
+def test_section_path():
+    root = parse_sections(read_text_file(SAMPLES / "tuangiao-2020" / "gold.txt"))
+    doc = read_text_file(SAMPLES / "tuangiao-2020" / "gold.txt")
+    # the line with "117" BTS stations sits under 1.2 and its bullet
+    page, line = next(
+        (p.number, j) for p in doc.pages for j, ln in enumerate(p.lines) if "(BTS) là 117" in ln.text
+    )
+    path = section_path(root, page, line)
+    assert path[0].startswith("Phần thứ nhất")
+    assert path[1].startswith("I. TÌNH HÌNH")
+    assert path[2:] == ["1. Những kết quả nổi bật", "1.2. Viễn thông, internet", "- Dịch vụ viễn thông"]
+    assert section_path(root, 1, 0) == []  # the header is outside every section
+
+
+def test_signature_block_is_not_a_section():
+    root = parse_sections(read_text_file(SAMPLES / "tuangiao-2021" / "gold.txt"))
+    assert not any("UBND tỉnh" in s.heading for s in iter_sections(root))
+
+
+def test_restoration_that_damaged_a_numeral_uses_the_original():
+    doc = Document(
+        source="x",
+        pages=[
+            Page(
+                number=1,
+                lines=[
+                    Line(text="I. MỤC TIÊU"),
+                    Line(text="In. CÁC CHỈ TIÊU", original="Il. CAC CHI TIEU"),
+                ],
+            )
+        ],
+    )
+    root = parse_sections(doc)
+    assert [c.heading for c in root.children] == ["I. MỤC TIÊU", "II. CÁC CHỈ TIÊU"]
+
+
+def test_empty_document_and_outline():
+    root = parse_sections(Document(source="x"))
+    assert root.style == "root" and root.children == []
+    assert outline(root) == []
+    lines = outline(parse_sections(text_to_document("I. MỘT\n1. Hai\n")))
+    assert lines == ["I. MỘT  (p1:0-p1:1)", "  1. Hai  (p1:1-p1:1)"]  # a parent spans its children
