@@ -82,6 +82,83 @@ def _read_utf8_input(file: str) -> str:
 
 # [sections]
 
+
+def _read_for_sections(path, restore_mode: str):
+    """A Document from any input: .txt and .ocr.json directly, PDFs and images through OCR."""
+    from pathlib import Path
+
+    from planscan import pipeline
+
+    path = Path(path)
+    kind = pipeline.input_kind(path)
+    read_document = getattr(pipeline, "read_document", None)
+    if read_document is not None:
+        from planscan.ocr.settings import OcrSettings
+
+        return read_document(path, OcrSettings(restore=restore_mode))
+    if kind == "text":
+        doc = pipeline.read_text_file(path)
+    elif kind == "ocr-json":
+        doc = pipeline.read_ocr_json(path)
+    else:
+        from planscan.errors import MissingDependencyError
+
+        raise MissingDependencyError(f"{path}: this build cannot OCR; give a .txt or .ocr.json made by planscan ocr")
+    if restore_mode != "off":
+        from planscan.extract.restore import restore_document
+
+        doc = restore_document(doc, restore_mode)
+    return doc
+
+
+@cli.command("sections")
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--restore", "restore_mode", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
+              help="Diacritic restoration before reading headings: auto detects text that lost its diacritics.")
+@click.option("--json", "as_json", is_flag=True, help="Print the section tree as JSON (the Section record) instead.")
+@click.option("--no-bullets", is_flag=True, help="Leave bullet paragraphs (-, *, +) out of the outline.")
+def sections_cmd(input_path, restore_mode, as_json, no_bullets):
+    """Print the outline of a plan: parts, roman, arabic and decimal headings, letters and bullets.
+
+    Each heading shows its page:line span; numbering that skips or goes back is flagged. A rich tree
+    on a terminal, indented plain text otherwise.
+
+    Example: planscan sections plan.txt
+    """
+    from planscan.extract.sections import outline, parse_sections
+
+    root = parse_sections(_read_for_sections(input_path, restore_mode))
+    if no_bullets:
+        root = _without_bullets(root)
+    if as_json:
+        click.echo(root.model_dump_json(indent=2))
+        return None
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.tree import Tree
+
+        tree = Tree(escape(input_path))
+
+        def add(branch, section):
+            for child in section.children:
+                flags = f" [yellow]\\[{escape(', '.join(child.flags))}][/]" if child.flags else ""
+                label = f"{escape(child.heading)} [dim]p{child.page_start}:{child.line_start}[/]{flags}"
+                add(branch.add(label), child)
+
+        add(tree, root)
+        Console().print(tree)
+    else:
+        for line in outline(root):
+            click.echo(line)
+    return None
+
+
+def _without_bullets(section):
+    return section.model_copy(
+        update={"children": [_without_bullets(c) for c in section.children if c.style != "bullet"]}
+    )
+
 # [diff]
 
 
