@@ -10,8 +10,8 @@ and years.
 from __future__ import annotations
 
 import bisect
-import logging
 import re
+import warnings
 from dataclasses import dataclass
 from decimal import InvalidOperation
 
@@ -28,7 +28,8 @@ from planscan.extract.units import (
 )
 
 
-log = logging.getLogger(__name__)
+class NumberWarning(UserWarning):
+    """A number-like string could not be read; it is skipped. The message names where it was."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,9 +270,8 @@ def _in_spans(starts: list[int], spans: list[tuple[int, int]], a: int, b: int) -
 def find_quantities(text: str, where: str = "") -> list[Quantity]:
     """Every stated quantity in ``text``, in order, with its unit and character offsets.
 
-    Never raises on odd input: a number that cannot be read is skipped with a logged warning
-    (logger ``planscan.extract.numbers``) that names ``where`` (e.g. "plan.txt page 2 line 5") and
-    the offset.
+    Never raises on odd input: a number that cannot be read is skipped with a ``NumberWarning``
+    whose message names ``where`` (e.g. "plan.txt page 2 line 5") and the offset in ``text``.
     """
     spans = _masked_spans(text)
     starts = [s for s, _ in spans]
@@ -305,14 +305,14 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
         raw_b = m.group("b")
         value = parse_number(raw_a)
         if value is None:
-            log.warning("%soffset %d: cannot read number %r; skipped", _where(where), a_start, raw_a[:40])
+            _warn(f"{_where(where)}offset {a_start}: cannot read number {raw_a[:40]!r}; skipped")
             continue
         of = None
         number_end = m.end("a")
         if raw_b is not None:
             of = parse_number(raw_b)
             if of is None:
-                log.warning("%soffset %d: cannot read fraction %r; skipped", _where(where), a_start, m.group()[:40])
+                _warn(f"{_where(where)}offset {a_start}: cannot read fraction {m.group()[:40]!r}; skipped")
                 continue
             number_end = m.end("b")
 
@@ -370,6 +370,10 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
     return out
 
 
+def _warn(message: str) -> None:
+    warnings.warn(message, NumberWarning, stacklevel=3)
+
+
 def _where(where: str) -> str:
     return f"{where}: " if where else ""
 
@@ -387,6 +391,7 @@ def rate_values(text: str) -> list[Quantity]:
 
 
 __all__ = [
+    "NumberWarning",
     "Quantity",
     "find_quantities",
     "money_values",
