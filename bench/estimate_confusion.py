@@ -3,8 +3,8 @@
 
 usage: bench/estimate_confusion.py OCR.txt GOLD.txt [OCR.txt GOLD.txt ...] [-o confusion.tsv]
 
-Each OCR/GOLD pair must be line-aligned (line i of one is line i of the other). Tokens are paired
-by a word-level alignment of each line, then letters by a character alignment of each token pair.
+OCR/GOLD pairs with the same number of lines are taken as line-aligned; others are aligned as
+whole texts. Tokens are paired by a word-level alignment of each line (or text), then letters by a character alignment of each token pair.
 What is counted is how a written letter came out, as 0, 1 or 2 printed characters: a table of
 character edits, never of words. Costs are smoothed negative log probabilities.
 """
@@ -78,6 +78,9 @@ def count_pairs(pairs: list[tuple[Path, Path]]) -> tuple[Counter, Counter]:
     for ocr_path, gold_path in pairs:
         ocr_lines = ocr_path.read_text(encoding="utf-8").replace("\f", "").split("\n")
         gold_lines = gold_path.read_text(encoding="utf-8").replace("\f", "").split("\n")
+        if len(ocr_lines) != len(gold_lines):
+            # not line-aligned: align the whole texts' tokens as one sequence
+            ocr_lines, gold_lines = [" ".join(ocr_lines)], [" ".join(gold_lines)]
         for o_line, g_line in zip(ocr_lines, gold_lines):
             ot, gt = tokens(o_line), tokens(g_line)
             for tag, i1, i2, j1, j2 in Levenshtein.opcodes(gt, ot):

@@ -20,13 +20,15 @@ from planscan.extract.syllables import key_of
 from planscan.extract.vocabulary import Vocabulary, load
 
 MAX_PER_KEY = 12
-MAX_CANDIDATES = 10
+MAX_KEYS = 10
+MAX_CANDIDATES = 8
 PRIOR = 0.35
 # A candidate more than this much dearer than the best is not worth a lattice slot.
 SPREAD = 6.0
 # Budget of the key walk, and the price of an edit the confusion model has no entry for.
 WALK_BUDGET = 7.0
 FREE_EDIT = 4.0
+GOOD_ENOUGH = 2.5
 _LETTERS = "abcdeghiklmnopqrstuvxy"
 
 # The most plausible plain reading of printed symbols, for the rapidfuzz probe.
@@ -89,32 +91,52 @@ def _marked_forms(vowel: str) -> list[str]:
 
 
 def walk_keys(token: str, vocab: Vocabulary, kind: str, budget: float = WALK_BUDGET) -> dict[str, float]:
-    """Keys the printed token can be read as, with the cheapest reading's cost."""
+    """Keys the printed token can be read as, with the cheapest reading's cost.
+
+    Free edits (a letter the model has no entry for) multiply the search, so they are tried only
+    when the confusion model alone finds no cheap reading.
+    """
+    found = _walk(token, vocab, kind, budget, 0)
+    if kind != "strip" and (not found or min(found.values()) > GOOD_ENOUGH):
+        for k, c in _walk(token, vocab, kind, budget, 1 if len(token) <= 5 else 2).items():
+            if c < found.get(k, 1e9):
+                found[k] = c
+    return found
+
+
+def _walk(token: str, vocab: Vocabulary, kind: str, budget: float, free0: int) -> dict[str, float]:
     rev = _reverse(kind)
     prefixes = vocab.key_prefixes
     by_key = vocab.by_key
     n = len(token)
     found: dict[str, float] = {}
-    # stack of (position in token, key so far, cost, free edits left)
-    # text typed without diacritics has no misread letters, so it gets no free edits
-    free0 = 0 if kind == "strip" else (1 if n <= 5 else 2)
-    stack: list[tuple[int, str, float, int]] = [(0, "", 0.0, free0)]
-    seen: dict[tuple[int, str, int], float] = {}
+    # stack of (position in token, key so far, cost, free edits left, dropped letters left)
+    stack: list[tuple[int, str, float, int, int]] = [(0, "", 0.0, free0, 1)]
+    seen: dict[tuple[int, str, int, int], float] = {}
+    dropped = rev.get("", ())
     while stack:
-        i, key, cost, free = stack.pop()
-        sig = (i, key, free)
+        i, key, cost, free, drops = stack.pop()
+        sig = (i, key, free, drops)
         if seen.get(sig, 1e9) <= cost:
             continue
         seen[sig] = cost
+        if drops:
+            # a written letter the OCR printed as nothing ("duc" for "được")
+            for k, c in dropped:
+                nc = cost + c
+                if nc > budget:
+                    break
+                k2 = key + k
+                if k2 in prefixes:
+                    stack.append((i, k2, nc, free, drops - 1))
         if i == n:
             if key in by_key and cost < found.get(key, 1e9):
                 found[key] = cost
-            # a letter the OCR dropped entirely
             if free:
                 for c in _LETTERS:
                     k2 = key + c
                     if k2 in prefixes and cost + FREE_EDIT <= budget:
-                        stack.append((i, k2, cost + FREE_EDIT, free - 1))
+                        stack.append((i, k2, cost + FREE_EDIT, free - 1, drops))
             continue
         for span in (1, 2):
             if i + span > n:
@@ -126,15 +148,15 @@ def walk_keys(token: str, vocab: Vocabulary, kind: str, budget: float = WALK_BUD
                     break
                 k2 = key + k
                 if k2 in prefixes:
-                    stack.append((i + span, k2, nc, free))
+                    stack.append((i + span, k2, nc, free, drops))
         if free:
             nc = cost + FREE_EDIT
             if nc <= budget:
-                stack.append((i + 1, key, nc, free - 1))  # a stray printed character
+                stack.append((i + 1, key, nc, free - 1, drops))  # a stray printed character
                 for c in _LETTERS:
                     k2 = key + c
                     if k2 in prefixes:
-                        stack.append((i + 1, k2, nc, free - 1))  # a misread letter
+                        stack.append((i + 1, k2, nc, free - 1, drops))  # a misread letter
     return found
 
 
@@ -144,11 +166,16 @@ def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> l
         q = simple_key(token)
         if len(q) >= 2:
             cutoff = 1 if len(q) <= 5 else 2
-            for k, _d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff,
-                                             limit=12):
-                keys.setdefault(k, 0.0)
+            for k, d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff,
+                                            limit=12):
+                keys.setdefault(k, FREE_EDIT * d)
+    if not keys:
+        return []
+    # the walk's cost is close to the best syllable's under a key, so far-off keys are not scored
+    floor = min(keys.values())
+    ranked = sorted((c, k) for k, c in keys.items() if c <= floor + SPREAD)[:MAX_KEYS]
     scored: list[Candidate] = []
-    for k in keys:
+    for _c, k in ranked:
         for syl in vocab.by_key[k][:MAX_PER_KEY]:
             scored.append(Candidate(syl, edit_cost(syl, token, ch)))
     if not scored:

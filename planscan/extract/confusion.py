@@ -42,8 +42,17 @@ class Channel:
     table: dict[tuple[str, str], float] = field(default_factory=dict)
     lose_marks: float = LOSE_MARKS
     keep: float = KEEP
+    _memo: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
 
     def sub(self, gold: str, printed: str) -> float:
+        """Cost of the written letter ``gold`` printed as ``printed`` (0-2 characters); memoised."""
+        pair = (gold, printed)
+        got = self._memo.get(pair)
+        if got is None:
+            got = self._memo[pair] = self._sub(gold, printed)
+        return got
+
+    def _sub(self, gold: str, printed: str) -> float:
         got = self.table.get((gold, printed))
         if gold == printed:
             # A letter printed as itself is always a fair reading, even where the estimated engine
@@ -51,8 +60,6 @@ class Channel:
             return min(got, IDENTITY_CAP) if got is not None else self.keep
         if got is not None:
             return got
-        if gold == printed:
-            return self.keep
         if len(printed) == 1:
             base = key_of(gold)
             if base == printed:
@@ -104,36 +111,35 @@ def channel(kind: str = "ocr") -> Channel:
     return Channel(table=read_table())
 
 
-def edit_cost(gold: str, printed: str, ch: Channel, limit: float = math.inf) -> float:
+def edit_cost(gold: str, printed: str, ch: Channel) -> float:
     """Cheapest way for the written syllable ``gold`` to come out as ``printed``.
 
-    Each gold letter prints as 0, 1 or 2 characters; stray printed characters cost INSERT.
-    Equal lengths take the letter-by-letter sum when it is cheaper than ``limit``, which is the
-    common case and saves the full table.
+    Each gold letter prints as 0, 1 or 2 characters; stray printed characters cost INSERT. Equal
+    lengths take the letter-by-letter sum: the usual English-OCR error keeps the length, and the
+    full table would only rarely find a cheaper path.
     """
     n, m = len(gold), len(printed)
+    memo = ch._memo
+    sub = ch.sub
     if n == m:
         total = 0.0
-        for a, b in zip(gold, printed):
-            total += ch.sub(a, b)
-        if total <= 1.0:
-            return total
+        for pair in zip(gold, printed):
+            c = memo.get(pair)
+            total += c if c is not None else sub(*pair)
+        return total
     inf = math.inf
-    prev = [inf] * (m + 1)
-    prev[0] = 0.0
-    for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + INSERT
+    prev = [j * INSERT for j in range(m + 1)]
     for i in range(1, n + 1):
         g = gold[i - 1]
-        cur = [inf] * (m + 1)
-        cur[0] = prev[0] + ch.sub(g, "")
+        drop = sub(g, "")
+        cur = [prev[0] + drop] + [inf] * m
         for j in range(1, m + 1):
-            best = prev[j - 1] + ch.sub(g, printed[j - 1])
-            c = prev[j] + ch.sub(g, "")
+            best = prev[j - 1] + sub(g, printed[j - 1])
+            c = prev[j] + drop
             if c < best:
                 best = c
             if j >= 2:
-                c = prev[j - 2] + ch.sub(g, printed[j - 2 : j])
+                c = prev[j - 2] + sub(g, printed[j - 2 : j])
                 if c < best:
                     best = c
             c = cur[j - 1] + INSERT

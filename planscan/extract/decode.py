@@ -19,7 +19,7 @@ from planscan.extract.vocabulary import Vocabulary
 class Weights:
     channel: float = 1.0
     unigram: float = 0.7
-    bigram: float = 1.0
+    bigram: float = 1.4
     trigram: float = 1.5
     # bonus for a syllable of the administrative lexicon: the genre's own vocabulary
     domain: float = 1.5
@@ -61,42 +61,43 @@ def decode(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -
     first = [local(o) for o in slots[0].options]
     scores.append(first)
     back.append([-1] * len(first))
+    wb, wt = w.bigram, w.trigram
     for i in range(1, len(slots)):
         slot = slots[i]
         prev_opts = slots[i - 1].options
         prev_scores = scores[-1]
+        top_k = max(range(len(prev_scores)), key=prev_scores.__getitem__)
+        top = prev_scores[top_k]
         row: list[float] = []
         brow: list[int] = []
         if not slot.joined:
-            best_prev = max(range(len(prev_scores)), key=prev_scores.__getitem__)
-            top = prev_scores[best_prev]
             for o in slot.options:
                 row.append(top + local(o))
-                brow.append(best_prev)
+                brow.append(top_k)
         else:
-            follow = [bigrams.get(p[0]) if p[0] is not None else None for p in prev_opts]
-            pp_opts = slots[i - 2].options if i >= 2 and slots[i - 1].joined else None
+            # Bonuses are never negative, so the best predecessor is the overall best unless a
+            # predecessor that forms a listed pair with this option beats it: only those are checked.
+            linked = [(k, f) for k, p in enumerate(prev_opts) if p[0] is not None and (f := bigrams.get(p[0]))]
+            pp_opts = slots[i - 2].options if (i >= 2 and slots[i - 1].joined and wt) else None
             pback = back[-1]
             for o in slot.options:
                 s = o[0]
-                base = local(o)
-                best, arg = -math.inf, 0
-                for k, ps in enumerate(prev_scores):
-                    sc = ps
-                    f = follow[k]
-                    if s is not None and f is not None:
+                best, arg = top, top_k
+                if s is not None:
+                    for k, f in linked:
                         b = f.get(s)
-                        if b is not None:
-                            sc += w.bigram * b
-                            if pp_opts is not None:
-                                pp = pp_opts[pback[k]][0]
-                                if pp is not None:
-                                    t = trigrams.get(pp + " " + prev_opts[k][0])
-                                    if t is not None and s in t:
-                                        sc += w.trigram
-                    if sc > best:
-                        best, arg = sc, k
-                row.append(best + base)
+                        if b is None:
+                            continue
+                        sc = prev_scores[k] + wb * b
+                        if pp_opts is not None:
+                            pp = pp_opts[pback[k]][0]
+                            if pp is not None:
+                                t = trigrams.get(pp + " " + prev_opts[k][0])
+                                if t is not None and s in t:
+                                    sc += wt
+                        if sc > best:
+                            best, arg = sc, k
+                row.append(best + local(o))
                 brow.append(arg)
         scores.append(row)
         back.append(brow)

@@ -60,12 +60,16 @@ def _restorable(core: str) -> bool:
         if any(c.isupper() for c in core[1:]):
             return False  # "6T", "3G": codes, not garbled words
     # No vowel at all: a unit or an abbreviation (km, kg, TP), not a garbled syllable; except that
-    # English OCR prints a marked vowel as "d" ("cdp" for "cấp"), which is never a word's only
-    # vowel letter inside a real abbreviation of three or more lower-case letters.
+    # English OCR prints a marked vowel as "d", "g" or "w" ("cdp" for "cấp", "hgp" for "hợp",
+    # "nhw" for "như"), which lower-case units and codes do not end in or carry inside.
     plain = strip_marks(core).lower()
     if any(c in _VOWEL_LIKE for c in plain):
         return True
-    return len(core) >= 3 and core.islower() and "d" in plain[1:-1]
+    return core.islower() and len(core) >= 2 and plain not in _UNITS and any(c in "dgw" for c in plain[1:])
+
+
+# Lower-case units and symbols without a vowel that must never be read as garbled syllables.
+_UNITS = frozenset("km kg kw kwh mw mwh gw mb gb tb kb mbps gbps kbps cm mm dm nm ml mg gd vnd vnđ đ".split())
 
 
 def _is_abbreviation(core: str, lower: str) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
-FORMAT = 4
+FORMAT = 6
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
@@ -30,6 +30,10 @@ _WORD_SPLIT = re.compile(r"[\s\-]+")
 NUM = "<num>"
 # Interpolation weight of the word-list bigram model against plain syllable frequencies.
 LAMBDA = 0.3
+# Weight of the forward gain against the backward one, and of a pair listed more than once.
+FORWARD = 0.5
+REPEAT = 0.3
+ADMIN = 2.0
 
 
 @dataclass
@@ -112,6 +116,7 @@ def build() -> Vocabulary:
         add(word, f)
 
     pair_count: dict[tuple[str, str], float] = {}
+    admin_pairs: set[tuple[str, str]] = set()
     triple_count: dict[tuple[str, str, str], float] = {}
 
     def add_words(entries: list[str], weight: float) -> None:
@@ -125,6 +130,8 @@ def build() -> Vocabulary:
             for a, b in zip(sylls, sylls[1:]):
                 if a and b:
                     pair_count[(a, b)] = pair_count.get((a, b), 0.0) + weight
+                    if weight > 1.0:
+                        admin_pairs.add((a, b))
             for a, b, c in zip(sylls, sylls[1:], sylls[2:]):
                 if a and b and c:
                     triple_count[(a, b, c)] = triple_count.get((a, b, c), 0.0) + weight
@@ -142,15 +149,24 @@ def build() -> Vocabulary:
         vocab.by_key.setdefault(key_of(c), []).append(c)
     # P(b|a) = LAMBDA * P(b | b completes a word with a) + (1 - LAMBDA) * P(b); stored is the gain
     # of a word-list pair over an unlisted one, log(1 + LAMBDA / ((1 - LAMBDA) * Z(a))), where Z(a)
-    # is the frequency mass of a's listed followers: a syllable with few followers gains more.
-    num_p = math.exp(-6.0)
-    mass: dict[str, float] = {}
-    for (a, b), _n in pair_count.items():
-        pb = num_p if b == NUM else math.exp(vocab.logp.get(b, math.log(_UNSEEN_FREQ)))
-        mass[a] = mass.get(a, 0.0) + pb
+    # is the frequency mass of a's listed followers: a syllable with few followers gains more. The
+    # same is computed backwards, P(a|b), and the two averaged: "báo cáo" is told from "bao cao"
+    # by "cáo", which is rarely preceded by anything else.
+    def p_of(s: str) -> float:
+        return math.exp(-6.0) if s == NUM else math.exp(vocab.logp.get(s, math.log(_UNSEEN_FREQ)))
+
+    fwd_mass: dict[str, float] = {}
+    bwd_mass: dict[str, float] = {}
+    for (a, b) in pair_count:
+        fwd_mass[a] = fwd_mass.get(a, 0.0) + p_of(b)
+        bwd_mass[b] = bwd_mass.get(b, 0.0) + p_of(a)
     for (a, b), n in pair_count.items():
-        gain = math.log1p(LAMBDA / ((1 - LAMBDA) * max(mass[a], 1e-6)))
-        vocab.bigrams.setdefault(a, {})[b] = gain + 0.3 * math.log1p(n - 1)
+        fwd = math.log1p(LAMBDA / ((1 - LAMBDA) * max(fwd_mass[a], 1e-6)))
+        bwd = math.log1p(LAMBDA / ((1 - LAMBDA) * max(bwd_mass[b], 1e-6)))
+        gain = FORWARD * fwd + (1 - FORWARD) * bwd
+        # the administrative lexicon lists the genre's common phrases, not rare dictionary words
+        bonus = ADMIN if (a, b) in admin_pairs else 0.0
+        vocab.bigrams.setdefault(a, {})[b] = gain + REPEAT * math.log1p(max(n - 1, 0)) + bonus
     vocab.domain = frozenset(
         s for entry in admin for p in _WORD_SPLIT.split(entry.lower()) if (s := canonical(p)) in vocab.logp
     )
