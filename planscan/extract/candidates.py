@@ -168,7 +168,9 @@ def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> l
             cutoff = 1 if len(q) <= 5 else 2
             for k, d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff,
                                             limit=12):
-                keys.setdefault(k, FREE_EDIT * d)
+                # the plain reading itself is a key: as good as the walk's best; a near key is an
+                # edit the model did not explain
+                keys[k] = min(keys.get(k, 1e9), FREE_EDIT * d + (0.0 if d == 0 else 1.0))
     if not keys:
         return []
     # the walk's cost is close to the best syllable's under a key, so far-off keys are not scored
