@@ -64,3 +64,11 @@ def test_fuzzy_lookup_for_ocr_damage_only():
     assert (info.unit, n) == ("triệu đồng", 2)
     assert fuzzy_lookup_unit(["ngư", "dân"]) is None  # a real word, not a damaged "người dân"
     assert fuzzy_lookup_unit(["tram"]) is None  # single syllables are never guessed
+
+
+def test_folded_match_respects_written_vowel_quality():
+    # OCR dropped the marks: still "thuê bao"; but a written "ư" is no "u": "mức" is not "mục"
+    assert lookup_unit(["thue", "bao"])[0].unit == "thuê bao"
+    assert lookup_unit(["thué", "bao"])[0].unit == "thuê bao"
+    assert lookup_unit(["mức", "độ"]) is None
+    assert lookup_unit(["xạ"])[0].unit == "xã"  # a tone mark alone may be wrong

@@ -158,10 +158,46 @@ def lookup_unit(syllables: list[str] | tuple[str, ...]) -> tuple[UnitInfo, int] 
     folded = [fold(s) for s in head]
     for n in range(len(folded), 0, -1):
         # the written form first, so "hồ" stays "hồ" and "hộ" stays "hộ"; folded only for OCR text
-        info = exact.get(tuple(lowered[:n])) or lex.get(tuple(folded[:n]))
+        info = exact.get(tuple(lowered[:n]))
+        if info is None:
+            info = lex.get(tuple(folded[:n]))
+            if info is not None and not _marks_agree(lowered[:n], info):
+                info = None
         if info is not None:
             return info, n
     return None
+
+
+_QUALITY = set("ăâêôơưđ")
+
+
+def _base_letters(text: str) -> str:
+    """Text without tone marks but with its vowel-quality letters (ă â ê ô ơ ư đ), same length."""
+    out = []
+    for ch in text:
+        d = unicodedata.normalize("NFD", ch)
+        # keep breve (0306), circumflex (0302) and horn (031B); drop the five tones
+        kept = "".join(c for c in d if c not in "\u0300\u0301\u0303\u0309\u0323")
+        out.append(unicodedata.normalize("NFC", kept)[:1] or ch)
+    return "".join(out)
+
+
+def _marks_agree(words: list[str], info: UnitInfo) -> bool:
+    """A folded match is only trusted where the text's own vowel-quality letters agree with the unit's:
+    OCR drops marks ("thue bao") but a written "ư" is not a "u" ("mức" is no "mục")."""
+    text = _base_letters(" ".join(unit_tokens(" ".join(words))))
+    for ref in _base_forms().get(info, ()):
+        if len(ref) == len(text) and all(a == b for a, b in zip(text, ref) if a in _QUALITY):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _base_forms() -> dict[UnitInfo, tuple[str, ...]]:
+    out: dict[UnitInfo, list[str]] = {}
+    for form, info in _entries():
+        out.setdefault(info, []).append(_base_letters(" ".join(unit_tokens(form.lower()))))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)
