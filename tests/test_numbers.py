@@ -258,8 +258,37 @@ def test_digits_inside_ocr_damaged_words_are_not_numbers():
 
 
 def test_unreadable_number_is_skipped_with_a_located_warning():
-    huge = "9" * 400
+    huge = "9" + ".999" * 140  # well-formed, but past what a float holds
     text = f"có {huge} xã và 3 thôn"
     with pytest.warns(NumberWarning, match="plan.txt page 2 line 5: offset 3"):
         qs = find_quantities(text, where="plan.txt page 2 line 5")
     assert [(q.value, q.unit) for q in qs] == [(3, "thôn")]
+
+
+def test_rates_chain_and_part_of_whole_in_money():
+    q = one("thu nhập bình quân 32 triệu đồng/người/năm.")
+    assert (q.unit, q.unit_family) == ("triệu đồng/người/năm", "rate")
+    assert one("tỷ lệ hộ nghèo giảm 3,5%/năm;").unit == "%/năm"
+    q = one("giải ngân được 85,3 tỷ đồng/120 tỷ đồng kế hoạch vốn")
+    assert (q.value, q.of, q.unit, q.value_base) == (85.3, 120, "tỷ đồng", 85.3e9)
+
+
+def test_identifiers_are_not_quantities():
+    text = "nhà số 12 đường Lê Lợi; mã số thuế 5600123456; mã 0215; dân số 65 người/km2; tổng số 117 trạm"
+    assert [(q.value, q.unit) for q in find_quantities(text)] == [(65, "người/km2"), (117, "trạm")]
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, base",
+    [
+        ("diện tích 1.250 ha", 1250, "ha", 1.25e7),
+        ("sản lượng 45.600 tấn", 45600, "tấn", 4.56e7),
+        ("2,5 triệu USD vốn", 2.5, "triệu usd", None),
+        ("1,2 nghìn tỷ đồng", 1.2, "nghìn tỷ đồng", 1.2e12),
+        ("xây 20m² sân", 20, "m2", 20),
+        ("giải quyết trong 15 ngày", 15, "ngày", 15 * 86400),
+    ],
+)
+def test_measure_units(text, value, unit, base):
+    q = one(text)
+    assert (q.value, q.unit, q.value_base) == (value, unit, base)

@@ -10,6 +10,7 @@ and years.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -91,9 +92,10 @@ def parse_number(s: str) -> float | None:
     if not t:
         return None
     try:
-        return _parse_unsigned(t, sign)
+        v = _parse_unsigned(t, sign)
     except (ValueError, OverflowError):  # e.g. hundreds of digits: not a figure anyone wrote
         return None
+    return v if v is None or math.isfinite(v) else None
 
 
 def _parse_unsigned(t: str, sign: float) -> float | None:
@@ -198,6 +200,21 @@ def _unit_after(
     return None, unit, take[-1][2], "guess"
 
 
+_PER_TIME = frozenset(fold(w) for w in ("năm", "tháng", "quý", "tuần", "ngày", "giờ", "lượt", "lần"))
+
+
+def _denominators(text: str, pos: int) -> tuple[list[str], int]:
+    """All "/..." parts after a unit, in order: "đồng/người/năm" -> ["người", "năm"]."""
+    parts: list[str] = []
+    while len(parts) < 3:
+        denom, end = _denominator(text, pos)
+        if denom is None:
+            break
+        parts.append(denom)
+        pos = end
+    return parts, pos
+
+
 def _denominator(text: str, pos: int) -> tuple[str | None, int]:
     """After a unit: "/100 dân", "/điểm phục vụ", "/km2" -> ("100 dân", end)."""
     m = re.compile(r"[ \t]*/[ \t]*").match(text, pos)
@@ -211,6 +228,10 @@ def _denominator(text: str, pos: int) -> tuple[str | None, int]:
         p = num.end()
     info, unit, end, source = _unit_after(text, p, after_number=False)
     if unit is None:
+        # per unit of time: "%/năm", "triệu đồng/người/năm"
+        w = re.compile(r"[^\W\d_]+").match(text, p)
+        if w and fold(w.group()) in _PER_TIME:
+            return prefix + w.group().lower(), w.end()
         return None, pos
     if source == "guess":
         # a guessed denominator may run on: keep the longest lower-case run of up to 3 syllables
@@ -223,6 +244,17 @@ def _denominator(text: str, pos: int) -> tuple[str | None, int]:
         if keep:
             unit, end = " ".join(w for w, _, _ in keep).lower(), keep[-1][2]
     return prefix + unit, end
+
+
+def _names_a_thing(text: str, so_start: int) -> bool:
+    """True for "<counted noun> số N" ("nhà số 12", "tuyến số 3"); false for "dân số", "tổng số"."""
+    word, _ = _preceding_word(text, so_start)
+    return bool(word) and word not in ("dan", "tong", "chi", "he", "con", "ty") and lookup_unit([word]) is not None
+
+
+def _same_unit_fraction(denom: str, unit: str | None) -> bool:
+    head, _, rest = denom.partition(" ")
+    return bool(unit) and parse_number(head) is not None and rest == unit
 
 
 def _preceding_word(text: str, pos: int) -> tuple[str, int]:
@@ -303,6 +335,10 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
 
         raw_a = m.group("a")
         raw_b = m.group("b")
+        if raw_b is None and raw_a.isdigit() and (len(raw_a) >= 9 or (len(raw_a) >= 4 and raw_a[0] == "0")):
+            continue  # an ungrouped run of digits this long, or with a leading zero, is a code or account
+        if prev_word == "so" and _names_a_thing(text, prev_start):
+            continue  # "nhà số 12", "tổ số 5": a number that names, not one that counts
         value = parse_number(raw_a)
         if value is None:
             _warn(f"{_where(where)}offset {a_start}: cannot read number {raw_a[:40]!r}; skipped")
@@ -342,10 +378,14 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             if noun is not None:
                 info, unit, source, end = noun, noun.unit, "before", number_end
         family = info.family if info is not None else ("count" if unit else None)
-        denom, end2 = _denominator(text, end) if unit else (None, end)
+        denoms, end2 = _denominators(text, end) if unit else ([], end)
         value_base = base_unit = None
-        if denom is not None:
-            unit = f"{unit}/{denom}"
+        if denoms and of is None and _same_unit_fraction(denoms[0], unit):
+            # "85,3 tỷ đồng/120 tỷ đồng": a part of a whole in the same unit, like "16/18 xã"
+            of = parse_number(denoms[0].split()[0])
+            denoms, end = [], end2
+        if denoms:
+            unit = "/".join([unit, *denoms])
             family = "rate"
             end = end2
         elif info is not None and info.factor is not None and info.family != "count":
