@@ -160,12 +160,23 @@ def lookup_unit(syllables: list[str] | tuple[str, ...]) -> tuple[UnitInfo, int] 
         # the written form first, so "hồ" stays "hồ" and "hộ" stays "hộ"; folded only for OCR text
         info = exact.get(tuple(lowered[:n]))
         if info is None:
-            info = lex.get(tuple(folded[:n]))
-            if info is not None and not _marks_agree(lowered[:n], info):
-                info = None
+            # Restoration and OCR both get vowel marks wrong ("117 trăm" for "117 trạm"), so a folded
+            # match stands even when the marks disagree; among several, the one whose marks agree wins.
+            options = _folded_options().get(tuple(folded[:n]), ())
+            info = next((o for o in options if _marks_agree(lowered[:n], o)), options[0] if options else None)
         if info is not None:
             return info, n
     return None
+
+
+@lru_cache(maxsize=1)
+def _folded_options() -> dict[tuple[str, ...], tuple[UnitInfo, ...]]:
+    out: dict[tuple[str, ...], list[UnitInfo]] = {}
+    for form, info in _entries():
+        opts = out.setdefault(tuple(unit_tokens(fold(form))), [])
+        if info not in opts:
+            opts.append(info)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 _QUALITY = set("ăâêôơưđ")
