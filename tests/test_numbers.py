@@ -292,3 +292,8 @@ def test_identifiers_are_not_quantities():
 def test_measure_units(text, value, unit, base):
     q = one(text)
     assert (q.value, q.unit, q.value_base) == (value, unit, base)
+
+
+def test_a_count_after_an_ordinal_list_is_kept():
+    text = "có 03 bưu cục cấp 11, 16 bưu cục cấp 111."  # OCR'd "cấp II, 16 bưu cục cấp III"
+    assert [(q.value, q.unit) for q in find_quantities(text)] == [(3, "bưu cục"), (16, "bưu cục")]

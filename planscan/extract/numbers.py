@@ -330,8 +330,10 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
         # a list continuing an ordinal: "mức độ 3, 4", "mức độ 1 và 2"
         between = fold(text[last_skipped_ordinal_end:a_start])
         if last_skipped_ordinal_end >= 0 and re.fullmatch(r"\s*(?:,|va|hoac|-|\u2013)\s*", between):
-            last_skipped_ordinal_end = m.end()
-            continue
+            # unless it has a unit of its own: "cấp II, 16 bưu cục cấp III"
+            if _unit_after(text, m.end())[3] not in ("after", "fuzzy"):
+                last_skipped_ordinal_end = m.end()
+                continue
 
         raw_a = m.group("a")
         raw_b = m.group("b")
