@@ -34,12 +34,18 @@ DEFAULT = Weights()
 class Slot:
     """One token's options: (canonical syllable or None for keep-as-printed, channel cost)."""
 
-    options: list[tuple[Optional[str], float]]
+    options: Sequence[tuple[Optional[str], float]]
     joined: bool = True  # False when punctuation or a non-word separates it from the previous slot
 
 
 def decode(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -> list[tuple[int, float]]:
     """For each slot, the index of the chosen option and a confidence in [0, 1]."""
+    path = best_path(slots, vocab, w)
+    return [(k, confidence(slots, path, i, vocab, w)) for i, k in enumerate(path)]
+
+
+def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -> list[int]:
+    """For each slot, the index of the chosen option on the best-scoring path."""
     if not slots:
         return []
     w = w or DEFAULT
@@ -107,11 +113,12 @@ def decode(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -
     for i in range(len(slots) - 1, -1, -1):
         path[i] = k
         k = back[i][k]
-    return [(k, _confidence(slots, path, i, vocab, w)) for i, k in enumerate(path)]
+    return path
 
 
-def _confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights) -> float:
+def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights | None = None) -> float:
     """How much better the chosen option is than the runner-up with the neighbours held fixed."""
+    w = w or DEFAULT
     opts = slots[i].options
     if len(opts) == 1:
         return 1.0
@@ -122,6 +129,8 @@ def _confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabular
         s, cost = o
         lp = vocab.logp.get(s, w.keep_logp) if s is not None else w.keep_logp
         sc = -w.channel * cost + w.unigram * lp
+        if s is not None and s in vocab.domain:
+            sc += w.domain
         if s is not None:
             if prev is not None:
                 sc += w.bigram * vocab.bigrams.get(prev, {}).get(s, 0.0)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from planscan.extract.candidates import candidates, simple_key
-from planscan.extract.decode import Slot, decode
+from planscan.extract.decode import Slot, best_path, confidence
 from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks, strip_marks
 from planscan.extract.vocabulary import NUM, load
 from planscan.schemas.records import Document, Line, Word
@@ -46,9 +47,11 @@ class Change:
 
 
 _VOWEL_LIKE = frozenset("aeiouy60&@43")
+_NUM_OPTIONS = ((NUM, 0.0),)
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 
+@lru_cache(maxsize=100_000)
 def _restorable(core: str) -> bool:
     letters = sum(1 for c in core if c.isalpha() or c in "¢&§@")
     if letters == 0:
@@ -79,7 +82,8 @@ def _is_abbreviation(core: str, lower: str) -> bool:
     return simple_key(lower) not in load().by_key
 
 
-def _options(core: str, mode: str, kind: str) -> Optional[list[tuple[Optional[str], float]]]:
+@lru_cache(maxsize=200_000)
+def _options(core: str, mode: str, kind: str) -> Optional[tuple[tuple[Optional[str], float], ...]]:
     """Lattice options for a word-like token; None when it is kept as printed without question.
 
     A single option means the token stays but still gives context to its neighbours.
@@ -89,14 +93,14 @@ def _options(core: str, mode: str, kind: str) -> Optional[list[tuple[Optional[st
     if mode == "auto":
         c = canonical(lower)
         if c in vocab.logp:
-            return [(c, 0.0)]
+            return ((c, 0.0),)
     if _is_abbreviation(core, lower):
         return None
     cands = candidates(lower, kind)
     keep = KEEP_COST_TITLE if case_pattern(core) != "lower" else KEEP_COST
     opts: list[tuple[Optional[str], float]] = [(c.syllable, c.cost) for c in cands]
     opts.append((None, keep))
-    return opts
+    return tuple(opts)
 
 
 def detect_kind(text: str) -> tuple[str, str]:
@@ -135,7 +139,7 @@ def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str,
     for m in _CORE.finditer(line):
         start, end, core = m.start(), m.end(), m.group()
         if _NUMBER.match(core):
-            opts: Optional[list] = [(NUM, 0.0)]
+            opts: Optional[tuple] = _NUM_OPTIONS
             place = None
         elif _restorable(core):
             opts = _options(core, mode, kind)
@@ -153,11 +157,11 @@ def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str,
         last_end = end
     if not any(where):
         return line, []
-    chosen = decode(slots, vocab)
+    path = best_path(slots, vocab)
     out = []
     changes: list[Change] = []
     pos = 0
-    for place, slot, (k, conf) in zip(where, slots, chosen):
+    for i, (place, slot, k) in enumerate(zip(where, slots, path)):
         if place is None:
             continue
         start, end, core = place
@@ -170,7 +174,7 @@ def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str,
         out.append(line[pos:start])
         out.append(word)
         pos = end
-        changes.append(Change(start, end, core, word, round(conf, 3)))
+        changes.append(Change(start, end, core, word, round(confidence(slots, path, i, vocab), 3)))
     if not changes:
         return line, []
     out.append(line[pos:])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -100,6 +101,7 @@ def is_syllable_shape(key: str) -> bool:
     return bool(_SHAPE.match(key))
 
 
+@lru_cache(maxsize=100_000)
 def case_pattern(token: str) -> str:
     """'upper' for ALL-CAPS words (two letters or more), 'title' for a capital first letter, else 'lower'."""
     letters = [c for c in token if c.isalpha()]
