@@ -193,3 +193,22 @@ def test_empty_document_and_outline():
     assert outline(root) == []
     lines = outline(parse_sections(text_to_document("I. MỘT\n1. Hai\n")))
     assert lines == ["I. MỘT  (p1:0-p1:1)", "  1. Hai  (p1:1-p1:1)"]  # a parent spans its children
+
+
+def test_restoration_that_renumbered_a_roman_uses_the_ocr_numeral():
+    doc = Document(
+        source="x",
+        pages=[
+            Page(
+                number=1,
+                lines=[
+                    Line(text="I. MỤC TIÊU"),
+                    Line(text="I. CÁC CHỈ TIÊU", original="Il. CAC CHI TIEU"),
+                    Line(text="I. CÁC GIẢI PHÁP", original="Ill. CAC GIAI PHAP"),
+                ],
+            )
+        ],
+    )
+    root = parse_sections(doc)
+    assert [c.heading for c in root.children] == ["I. MỤC TIÊU", "II. CÁC CHỈ TIÊU", "III. CÁC GIẢI PHÁP"]
+    assert not any("out-of-order-numbering" in c.flags for c in root.children)

@@ -270,6 +270,14 @@ def _build(doc: Document) -> _Node:
                 last_pos = (page.number, j)
                 continue
             h = classify_line(text, prev_text)
+            if h is not None and h.style == "roman" and line.original:
+                # restoration may "correct" an OCR'd numeral into another numeral ("Il." -> "I."):
+                # the number comes from what OCR saw, the words from the restored line
+                ho = classify_line(line.original, prev_text)
+                if ho is not None and ho.style == "roman" and ho.numbering != h.numbering:
+                    h.value, h.ambiguous_i = ho.value, ho.ambiguous_i or set(ho.numbering) <= set("Il1|L")
+                    if "ocr-repaired" not in h.flags:
+                        h.flags.append("ocr-repaired")
             if h is None and line.original:
                 # restoration may turn an OCR'd numeral into a word ("Il." -> "In."): number from
                 # the original, heading text from the restored line
