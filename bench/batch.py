@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -111,19 +112,27 @@ def _descendants(p: psutil.Process) -> list[psutil.Process]:
 def run(indir: Path, outdir: Path, jobs: int, cache: Path) -> dict:
     env = dict(os.environ, PLANSCAN_CACHE=str(cache))
     cmd = [*PLANSCAN, "batch", str(indir), "-o", str(outdir), "--jobs", str(jobs), "--no-cache", "-q"]
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     with TreeSampler(proc.pid) as sampler:
         rc = proc.wait()
     wall = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the whole tree (workers and tesseract are waited for, so they are counted).
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     with open(outdir / "summary.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     ends = [json.loads(line) for line in (outdir / "progress.jsonl").read_text().splitlines()]
     end = [e for e in ends if e["event"] == "end"][-1]
+    bad = [r for r in rows if r["status"] in ("failed", "partial")]
+    if bad:  # a broken pipeline would look like a fast batch; say so instead
+        print(f"  jobs {jobs}: {len(bad)} files failed, e.g. {bad[0]['path']}: {bad[0]['error']}", file=sys.stderr)
     return {
         "jobs": jobs,
         "rc": rc,
         "wall": wall,
+        "cpu": cpu,
         "pages": sum(int(r["pages"]) for r in rows if r["status"] in ("done", "partial")),
         "statuses": {s: sum(1 for r in rows if r["status"] == s) for s in ("done", "skipped", "partial", "failed")},
         "peak_worker_mb": sampler.peak_worker_mb,
@@ -136,6 +145,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=8)
     ap.add_argument("--pages-per-file", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=2,
+                    help="cold runs of each --jobs, interleaved; the fastest counts (other load only slows a run)")
     ap.add_argument("--keep", type=Path, help="keep the temp tree and outputs here")
     args = ap.parse_args()
 
@@ -144,24 +155,33 @@ def main() -> None:
         indir = tmp / "in"
         pages = build_tree(indir, args.files, args.pages_per_file)
         print(f"{args.files} scans, {pages} pages, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
-        r1 = run(indir, tmp / "out1", 1, tmp / "cache")
-        r2 = run(indir, tmp / "out2", 2, tmp / "cache")
-        rr = run(indir, tmp / "out2", 2, tmp / "cache")  # re-run of the finished batch
-        rows = [("jobs 1 cold", r1), ("jobs 2 cold", r2), ("jobs 2 re-run", rr)]
+        runs: dict[int, list[dict]] = {1: [], 2: []}
+        for i in range(args.repeat):
+            for jobs in (1, 2):
+                runs[jobs].append(run(indir, tmp / f"out-j{jobs}-{i}", jobs, tmp / "cache"))
+        r1 = min(runs[1], key=lambda r: r["wall"])
+        r2 = min(runs[2], key=lambda r: r["wall"])
+        last = tmp / f"out-j2-{args.repeat - 1}"
+        rr = run(indir, last, 2, tmp / "cache")  # re-run of a finished batch
+        first = runs[2][-1]
+        rows = [*(("jobs 1 cold", r) for r in runs[1]), *(("jobs 2 cold", r) for r in runs[2]), ("jobs 2 re-run", rr)]
         print()
-        print(f"{'run':<14} {'rc':>3} {'wall s':>8} {'pages':>6} {'pages/s':>8} {'worker MiB':>11} {'all MiB':>8}  statuses")
+        print(f"{'run':<14} {'rc':>3} {'wall s':>8} {'cpu s':>7} {'cores':>6} {'pages':>6} {'pages/s':>8}"
+              f" {'worker MiB':>11} {'all MiB':>8}  statuses")
         for name, r in rows:
             pps = r["pages"] / r["wall"] if r["pages"] else 0.0
-            print(f"{name:<14} {r['rc']:>3} {r['wall']:>8.2f} {r['pages']:>6} {pps:>8.3f} {r['peak_worker_mb']:>11.0f}"
-                  f" {r['peak_total_mb']:>8.0f}  {r['statuses']}")
+            print(f"{name:<14} {r['rc']:>3} {r['wall']:>8.2f} {r['cpu']:>7.1f} {r['cpu'] / r['wall']:>6.2f}"
+                  f" {r['pages']:>6} {pps:>8.3f} {r['peak_worker_mb']:>11.0f} {r['peak_total_mb']:>8.0f}"
+                  f"  {r['statuses']}")
         speedup = r1["wall"] / r2["wall"]
-        rerun = rr["wall"] / r2["wall"]
-        worker = max(r1["peak_worker_mb"], r2["peak_worker_mb"])
+        rerun = rr["wall"] / first["wall"]
+        worker = max(r["peak_worker_mb"] for rs in runs.values() for r in rs)
         print()
         print(f"{'target':<40} {'measured':>12} {'goal':>10}  ok")
-        print(f"{'throughput jobs 2 / jobs 1':<40} {speedup:>11.2f}x {'>= 1.70x':>10}  {speedup >= 1.7}")
+        print(f"{'throughput jobs 2 / jobs 1 (best runs)':<40} {speedup:>11.2f}x {'>= 1.70x':>10}  {speedup >= 1.7}")
         print(f"{'peak memory per worker (MiB)':<40} {worker:>12.0f} {'<= 1024':>10}  {worker <= 1024}")
         print(f"{'re-run / first run time':<40} {100 * rerun:>11.1f}% {'< 5 %':>10}  {rerun < 0.05}")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f} (other processes share the {os.cpu_count()} cores)")
     finally:
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)

@@ -98,7 +98,7 @@ def test_output_folder_may_not_be_or_contain_the_input(tmp_path):
 
 def test_ledger_round_trip_and_foreign_database(tmp_path):
     led = Ledger(tmp_path)
-    led.mark_running("a.pdf", "h1", "s1")
+    led.mark_running([("a.pdf", "h1", "s1")])
     assert led.get("a.pdf", "h1", "s1").status == "running"
     led.record("a.pdf", "h1", "s1", status="done", pages=3, failed_pages=0, figures=7, seconds=1.5, error=None,
                exit_code=0, outputs=["a.txt"], peak_rss_mb=100.0)

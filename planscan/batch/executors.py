@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from planscan.batch.job import BatchSettings, FileResult, process_file
 from planscan.batch.walk import InputFile
-from planscan.errors import ExitCode, MissingDependencyError
+from planscan.errors import ExitCode, MissingDependencyError, NothingRan
 
 JobFn = Callable[..., FileResult]
 
@@ -133,11 +133,15 @@ class DaskExecutor:
             try:
                 return Client(self.scheduler, timeout="20s"), None
             except OSError as e:
-                raise MissingDependencyError(
+                raise NothingRan(
                     f"{self.scheduler}: no Dask scheduler answers there ({e}); start one with `dask scheduler`"
                     " and workers with `dask worker ADDRESS`"
                 ) from e
-        cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        import dask
+
+        # OCR starts a page worker process inside the job; daemonic worker processes may not.
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
     def run(self, tasks: Iterable[Task], outdir: Path, settings: BatchSettings) -> Iterator[tuple[Task, FileResult]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import resource
 import time
@@ -25,6 +26,12 @@ from planscan.pipeline import input_kind, read_text_file
 from planscan.schemas.records import Document
 
 Status = Literal["done", "partial", "failed"]
+
+
+class WorkerSetupError(PlanscanError):
+    """The worker environment cannot run the job (not the input's fault: retried on the next run)."""
+
+    exit_code = ExitCode.internal_error
 
 
 class BatchSettings(BaseModel):
@@ -72,6 +79,11 @@ def _read(path: Path, kind: str, settings: BatchSettings) -> Document:
     if kind == "text":
         doc = read_text_file(path)
     else:
+        if multiprocessing.current_process().daemon:
+            raise WorkerSetupError(
+                f"{path}: this worker runs as a daemon process, which may not start the OCR page worker;"
+                " start Dask workers with DASK_DISTRIBUTED__WORKER__DAEMON=False"
+            )
         from planscan.ocr.pipeline import ocr_document
 
         # Pages of one file run one after another in the worker: parallelism is across files.

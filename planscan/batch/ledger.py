@@ -122,14 +122,15 @@ class Ledger:
         fields[10] = json.loads(fields[10])
         return LedgerRow(*fields)
 
-    def mark_running(self, rel: str, sha256: str, settings: str) -> None:
-        """Recorded so that a file in flight when the coordinator died shows up as interrupted."""
+    def mark_running(self, keys: list[tuple[str, str, str]]) -> None:
+        """(rel, sha256, settings) of files handed to workers, so a file in flight when the
+        coordinator died shows up as interrupted; one transaction for the lot."""
+        now = time.time()
         with self.db:
-            self.db.execute(
-                "INSERT INTO files (rel, sha256, settings, status, updated) VALUES (?,?,?,?,?)"
-                " ON CONFLICT(rel, sha256, settings) DO UPDATE SET status='running',"
-                " updated=excluded.updated",
-                (rel, sha256, settings, "running", time.time()),
+            self.db.executemany(
+                "INSERT INTO files (rel, sha256, settings, status, updated) VALUES (?,?,?,'running',?)"
+                " ON CONFLICT(rel, sha256, settings) DO UPDATE SET status='running', updated=excluded.updated",
+                [(*k, now) for k in keys],
             )
 
     def record(

@@ -86,6 +86,13 @@ def estimate_pages(f: InputFile) -> int:
         return 1
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _failed_row(f: InputFile, error: str) -> SummaryRow:
     return SummaryRow(path=f.rel, status="failed", error=error)
 
@@ -225,6 +232,8 @@ def _run(
         todo.append(Task(file=f, sha256=sha))
 
     estimates = {t.file.rel: estimate_pages(t.file) for t in todo}
+    # Longest first: a big file started last would leave the other workers idle at the end.
+    todo.sort(key=lambda t: (-estimates[t.file.rel], -_size(t.file.path), t.file.rel))
     peak = None
     with BatchProgress(outdir, show_bar=show_bar, console=console) as progress:
         progress.start(
@@ -239,8 +248,7 @@ def _run(
         if todo:
             runner = _executor(executor, jobs, scheduler, dask_client, job)
             by_rel = {t.file.rel: t for t in todo}
-            for t in todo:
-                ledger.mark_running(t.file.rel, t.sha256, key)
+            ledger.mark_running([(t.file.rel, t.sha256, key) for t in todo])
             try:
                 for task, result in runner.run(todo, outdir, settings):
                     ledger.record(
