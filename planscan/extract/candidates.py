@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from planscan.extract.confusion import INSERT, SUBSTITUTE, Channel, channel, edit_cost
-from planscan.extract.syllables import key_of
+from planscan.extract.syllables import canonical, key_of
 from planscan.extract.vocabulary import Vocabulary, load
 
 MAX_PER_KEY = 12
@@ -29,6 +29,7 @@ SPREAD = 6.0
 WALK_BUDGET = 7.0
 FREE_EDIT = 4.0
 GOOD_ENOUGH = 2.5
+TONE_MOVE = 0.7
 _LETTERS = "abcdeghiklmnopqrstuvxy"
 
 # The most plausible plain reading of printed symbols, for the rapidfuzz probe.
@@ -176,10 +177,18 @@ def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> l
     # the walk's cost is close to the best syllable's under a key, so far-off keys are not scored
     floor = min(keys.values())
     ranked = sorted((c, k) for k, c in keys.items() if c <= floor + SPREAD)[:MAX_KEYS]
+    # OCR often puts a tone on the wrong vowel ("tuýen" for "tuyến"): the token with its tone moved
+    # to where Vietnamese spelling puts it is a second reading, at a small price.
+    moved = canonical(token) if kind != "strip" else token
+    if moved == token:
+        moved = None
     scored: list[Candidate] = []
     for _c, k in ranked:
         for syl in vocab.by_key[k][:MAX_PER_KEY]:
-            scored.append(Candidate(syl, edit_cost(syl, token, ch)))
+            cost = edit_cost(syl, token, ch)
+            if moved is not None:
+                cost = min(cost, edit_cost(syl, moved, ch) + TONE_MOVE)
+            scored.append(Candidate(syl, cost))
     if not scored:
         return []
     # rank by channel cost plus a weak frequency prior, so a common reading is not cut for a rare one

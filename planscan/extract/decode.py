@@ -22,7 +22,7 @@ class Weights:
     bigram: float = 1.4
     trigram: float = 1.5
     # bonus for a syllable of the administrative lexicon: the genre's own vocabulary
-    domain: float = 1.5
+    domain: float = 2.0
     # log frequency charged for keeping an unknown token as printed
     keep_logp: float = -16.0
 
@@ -59,7 +59,7 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
         s, cost = opt
         if s is None:
             return -w.channel * cost + w.unigram * floor
-        return -w.channel * cost + w.unigram * logp.get(s, floor) + (w.domain if s in domain else 0.0)
+        return -w.channel * cost + w.unigram * logp.get(s, floor) + w.domain * domain.get(s, 0.0)
 
     # scores[i][k]: best score of a path ending in option k of slot i; back[i][k]: its predecessor
     scores: list[list[float]] = []
@@ -129,8 +129,8 @@ def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary
         s, cost = o
         lp = vocab.logp.get(s, w.keep_logp) if s is not None else w.keep_logp
         sc = -w.channel * cost + w.unigram * lp
-        if s is not None and s in vocab.domain:
-            sc += w.domain
+        if s is not None:
+            sc += w.domain * vocab.domain.get(s, 0.0)
         if s is not None:
             if prev is not None:
                 sc += w.bigram * vocab.bigrams.get(prev, {}).get(s, 0.0)

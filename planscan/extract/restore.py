@@ -62,13 +62,14 @@ def _restorable(core: str) -> bool:
             return False
         if any(c.isupper() for c in core[1:]):
             return False  # "6T", "3G": codes, not garbled words
-    # No vowel at all: a unit or an abbreviation (km, kg, TP), not a garbled syllable; except that
-    # English OCR prints a marked vowel as "d", "g" or "w" ("cdp" for "cấp", "hgp" for "hợp",
-    # "nhw" for "như"), which lower-case units and codes do not end in or carry inside.
+    # No vowel at all: an abbreviation or a unit (UBND, km, kg) is kept. But English OCR prints
+    # marked vowels as consonants ("cdp" for "cấp", "hgp" for "hợp", "tt" for "tử"), and a
+    # lower-case vowel-less token in Vietnamese prose is nearly always such a garble; the decoder
+    # still keeps it as printed when no syllable reads well.
     plain = strip_marks(core).lower()
     if any(c in _VOWEL_LIKE for c in plain):
         return True
-    return core.islower() and len(core) >= 2 and plain not in _UNITS and any(c in "dgw" for c in plain[1:])
+    return core.islower() and len(core) >= 2 and plain not in _UNITS
 
 
 # Lower-case units and symbols without a vowel that must never be read as garbled syllables.

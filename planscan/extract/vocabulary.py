@@ -21,7 +21,7 @@ from pathlib import Path
 from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
-FORMAT = 6
+FORMAT = 7
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
@@ -34,6 +34,9 @@ LAMBDA = 0.3
 FORWARD = 0.5
 REPEAT = 0.3
 ADMIN = 2.0
+# Genre prior of a syllable seen n times in the lexicon: DOMAIN_FLOOR + log(1 + n) / DOMAIN_SCALE, at most 1.
+DOMAIN_FLOOR = 0.2
+DOMAIN_SCALE = 4.0
 
 
 @dataclass
@@ -52,7 +55,7 @@ class Vocabulary:
     key_prefixes: frozenset = frozenset()
     keys: list[str] = field(default_factory=list)
     # syllables of the administrative lexicon
-    domain: frozenset = frozenset()
+    domain: dict[str, float] = field(default_factory=dict)
 
     def is_syllable(self, word: str) -> bool:
         return canonical(word) in self.logp
@@ -167,11 +170,14 @@ def build() -> Vocabulary:
         # the administrative lexicon lists the genre's common phrases, not rare dictionary words
         bonus = ADMIN if (a, b) in admin_pairs else 0.0
         vocab.bigrams.setdefault(a, {})[b] = gain + REPEAT * math.log1p(max(n - 1, 0)) + bonus
-    vocab.domain = frozenset(
-        s for entry in admin for p in _WORD_SPLIT.split(entry.lower()) if (s := canonical(p)) in vocab.logp
-    )
-    for (a, b, c), n in triple_count.items():
-        vocab.trigrams.setdefault(a + " " + b, {})[c] = math.log1p(n)
+    # genre prior: how often a syllable occurs in the administrative lexicon, scaled to at most 1
+    counts: dict[str, int] = {}
+    for entry in admin:
+        for p in _WORD_SPLIT.split(entry.lower()):
+            c = canonical(p)
+            if c in vocab.logp:
+                counts[c] = counts.get(c, 0) + 1
+    vocab.domain = {c: min(1.0, DOMAIN_FLOOR + math.log1p(n) / DOMAIN_SCALE) for c, n in counts.items()}
     vocab.keys = sorted(vocab.by_key)
     vocab.key_prefixes = frozenset(k[:i] for k in vocab.keys for i in range(len(k) + 1))
     return vocab
