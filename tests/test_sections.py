@@ -212,3 +212,21 @@ def test_restoration_that_renumbered_a_roman_uses_the_ocr_numeral():
     root = parse_sections(doc)
     assert [c.heading for c in root.children] == ["I. MỤC TIÊU", "II. CÁC CHỈ TIÊU", "III. CÁC GIẢI PHÁP"]
     assert not any("out-of-order-numbering" in c.flags for c in root.children)
+
+
+def test_legal_style_chapters_sections_and_articles():
+    text = (
+        "QUYẾT ĐỊNH\nChương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nQuy chế này quy định.\n"
+        "Điều 2. Đối tượng áp dụng\n1. Cơ quan nhà nước.\n2. Tổ chức, cá nhân.\n"
+        "Chương II\nNHỮNG QUY ĐỊNH CỤ THỂ\nMục 1. QUẢN LÝ HẠ TẦNG\nĐiều 3. Hạ tầng viễn thông\n"
+        "Điều 5: Trách nhiệm\nChương trình phát triển có 3 dự án.\n"
+    )
+    root = parse_sections(text_to_document(text))
+    assert [s.id for s in iter_sections(root)] == [
+        "C1", "C1/D1", "C1/D2", "C1/D2/1", "C1/D2/2", "C2", "C2/M1", "C2/M1/D3", "C2/M1/D5",
+    ]
+    assert root.children[0].heading == "Chương I: QUY ĐỊNH CHUNG"
+    by_id = {s.id: s for s in iter_sections(root)}
+    assert by_id["C2/M1/D3"].flags == []  # articles count on across chapters
+    assert by_id["C2/M1/D5"].flags == ["skipped-numbering"]
+    assert by_id["C2/M1/D5"].heading == "Điều 5. Trách nhiệm"

@@ -41,6 +41,11 @@ _DECIMAL = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\s*[.,)]?\s+(?P<re
 _ARABIC = re.compile(r"^\s*(?P<num>\d{1,2})\s*[.)]\s*(?P<rest>[^\W\d_].*)$")
 _LETTER = re.compile(r"^\s*(?P<num>[a-zđ])\s*\)\s*(?P<rest>\S.*)$|^\s*(?P<num2>[a-zđ])\.\s+(?P<rest2>[^\W\d_].*)$")
 _BULLET = re.compile(r"^\s*(?P<num>[-\u2013\u2014*+\u2022\u00b7])\s*(?P<rest>[^\W\d_\s(].*)$")
+# Legal-style numbering (Quyết định, Quy chế, Điều lệ): Chương > Mục > Điều, on the same ranks as
+# part > roman > arabic so that mixed documents nest the same way. Matched on folded text.
+_CHAPTER = re.compile(r"^\s*ch\S{1,3}ng\s+(?P<num>[ivxlc]+|\d{1,2})\b\s*[.:\-\u2013]?\s*(?P<rest>.*)$")
+_SUBSECTION = re.compile(r"^\s*m\S{1,2}c\s+(?P<num>[ivxlc]+|\d{1,2})\s*[.:\-\u2013]\s*(?P<rest>.*)$")
+_ARTICLE = re.compile(r"^\s*d\S{1,3}u\s+(?P<num>\d{1,3})\s*[.:]\s*(?P<rest>.*)$")
 _CLOSING = re.compile(r"^\s*n\S{1,2}i\s+nh\S{1,3}n\s*:")
 
 # Outer to inner. Decimal numbering nests by its depth; bullets by their mark.
@@ -117,6 +122,7 @@ class _Heading:
     rank: float
     flags: list[str]
     ambiguous_i: bool = False  # a roman label of only I-like strokes ("1", "Il", "111")
+    legal: bool = False  # "Chương I", "Mục 2", "Điều 3": the word is part of the numbering
 
 
 def classify_line(text: str, prev_text: str = "") -> _Heading | None:
@@ -136,6 +142,17 @@ def classify_line(text: str, prev_text: str = "") -> _Heading | None:
             rest = " ".join(s.split()[3:] if fold(s.split()[1]).startswith("th") else s.split()[2:])
             flags = [] if fold(s.split()[0]) == "phan" and fold(numbering).split()[-1] in _ORDINALS else ["ocr-repaired"]
             return _Heading("part", numbering, rest.strip(" .:-"), num, _RANK["part"], flags)
+
+    for pattern, style, word in ((_CHAPTER, "part", "Chương"), (_SUBSECTION, "roman", "Mục"), (_ARTICLE, "arabic", "Điều")):
+        m = pattern.match(f)
+        if m and len(s) < 200:
+            raw = s[m.start("num") : m.end("num")]
+            value = int(raw) if raw.isdigit() else roman_to_int(raw)
+            if value and (style != "part" or not m.group("rest") or _mostly_upper(s[m.start("rest") :]) or m.group("rest")[:1] in ""):
+                rest = s[m.start("rest") :].strip(" .:-\u2013")
+                # an article sits between a section and its numbered clauses ("Điều 2." > "1.")
+                rank = _RANK[style] - 0.5 if style == "arabic" else _RANK[style]
+                return _Heading(style, f"{word} {raw}", rest, value, rank, [], legal=True)
 
     m = _ROMANISH.match(s)
     if m:
@@ -193,6 +210,8 @@ def _short_heading(h: _Heading) -> str:
         elif len(rest) > 80:
             rest = rest[:80].rsplit(" ", 1)[0] + " …"
         return f"{h.numbering} {rest}"
+    if h.legal:
+        return f"{h.numbering}. {rest}" if rest else h.numbering
     if h.style == "part":
         # the ordinal as it should read, so that OCR damage does not reach section paths
         word = _ORDINAL_WORDS.get(h.value or 0, h.numbering.split()[-1])
@@ -204,6 +223,8 @@ def _short_heading(h: _Heading) -> str:
 
 
 def _key(h: _Heading, parent: _Node) -> str:
+    if h.legal:
+        return {"part": "C", "roman": "M", "arabic": "D"}[h.style] + str(h.value)
     if h.style == "part":
         return f"P{h.value}"
     if h.style == "roman" and h.value:
@@ -225,6 +246,8 @@ def _check_sequence(parent: _Node, h: _Heading) -> None:
     if h.value is None:
         return
     series = h.style if h.style != "decimal" else f"decimal{h.numbering.count('.')}"
+    if h.legal:
+        series = "legal-" + h.style
     prev = parent.last_value.get(series)
     if h.ambiguous_i and prev is not None and prev + 1 <= 3:
         # "1.", "Il.", "111." may be any of I, II, III: trust the sequence
@@ -299,7 +322,8 @@ def _build(doc: Document) -> _Node:
                     node = stack.pop()
                     node.page_end, node.line_end = last_pos
                 parent = stack[-1]
-                _check_sequence(parent, h)
+                # articles and chapters are numbered through the whole document, not per parent
+                _check_sequence(root if h.legal and h.style in ("arabic", "part") else parent, h)
                 node = _Node(h.style, h.numbering, _short_heading(h), h.rank, page.number, j, h.value, flags=list(h.flags))
                 node.key = _key(h, parent)
                 parent.children.append(node)
