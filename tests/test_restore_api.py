@@ -40,3 +40,21 @@ def test_restore_document_sets_original_and_mode():
     assert first.text == "Kế hoạch phát triển"
     assert first.original == "Ke hoach phat trien"
     assert doc.pages[0].lines[0].text == "Ke hoach phat trien"  # input untouched
+
+
+def test_roman_numerals_ampersands_and_units_are_kept():
+    out = restore_text("II. Phan IV: Thong tin & Truyen thong, cap 9 km", mode="full")
+    assert out.startswith("II. Phần IV: Thông tin & Truyền thông")
+    assert out.endswith("9 km")
+
+
+def test_all_caps_heading_stays_all_caps_and_codes_stay():
+    out = restore_text("KE HOACH PHAT TRIEN NAM 2020 (VNPT, UBND)", mode="full")
+    assert out == "KẾ HOẠCH PHÁT TRIỂN NĂM 2020 (VNPT, UBND)"
+
+
+def test_auto_switches_to_full_only_for_accentless_text():
+    from planscan.extract.restore import explain_text
+
+    assert explain_text("Ke hoach phat trien nam 2020\n", "auto")[2] == "full"
+    assert explain_text("Kế hoạch phát triển năm 2020\n", "auto")[2] == "auto"

@@ -48,14 +48,17 @@ class Change:
 
 _VOWEL_LIKE = frozenset("aeiouy60&@43")
 _NUM_OPTIONS = ((NUM, 0.0),)
+_ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3}|XI?V|XVI{0,3})$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 
 @lru_cache(maxsize=100_000)
 def _restorable(core: str) -> bool:
     letters = sum(1 for c in core if c.isalpha() or c in "¢&§@")
-    if letters == 0:
-        return False
+    if letters == 0 or (len(core) == 1 and not core.isalpha()):
+        return False  # "&" alone is an ampersand
+    if _ROMAN.match(core):
+        return False  # section numbers: II, IV, VI
     digits = [c for c in core if c.isdigit()]
     if digits:
         if len(core) < 2 or len(digits) > letters or any(d not in _CONFUSABLE_DIGITS for d in digits):
