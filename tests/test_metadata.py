@@ -137,3 +137,19 @@ def test_empty_and_headerless_documents():
 def test_invalid_date_is_dropped_not_raised():
     m = meta_of("UBND HUYỆN A\nSố: 1/KH-UBND A, ngày 31 tháng 2 năm 2020\nKẾ HOẠCH\nViệc gì đó năm 2020\n")
     assert m.date is None and m.code == "1/KH-UBND"
+
+
+def test_party_committee_header_and_numeric_date():
+    text = (
+        "TỈNH ỦY ĐIỆN BIÊN ĐẢNG CỘNG SẢN VIỆT NAM\n"
+        "HUYỆN ỦY TUẦN GIÁO\n"
+        "* Tuần Giáo, ngày 12/3/2021\n"
+        "Số 45-BC/HU\n"
+        "BÁO CÁO\n"
+        "Sơ kết quý I/2021\n"
+    )
+    m = meta_of(text)
+    assert m.issuer == "Huyện ủy Tuần Giáo"
+    assert m.parent_issuer == "Tỉnh ủy Điện Biên"
+    assert m.date == "2021-03-12"
+    assert (m.doc_type, m.report_period, m.report_year) == ("Báo cáo", "quý I/2021", 2021)

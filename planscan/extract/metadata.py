@@ -104,13 +104,18 @@ _AGENCIES = {
 }
 
 _MOTTO = re.compile(r"\S+\s+\S+\s*[-\u2013]\s*t\S{0,2}\s+d\S{1,2}\s*[-\u2013]\s*h\S{2,4}\s+ph\S{1,4}")
-_NATION = re.compile(r"c\S{2,3}g\s+h\S{1,3}\s+x\S{1,2}\s+h\S{1,3}\s+ch\S{1,2}\s+ngh\S{1,3}.*$")
+_NATION = re.compile(
+    r"c\S{2,3}g\s+h\S{1,3}\s+x\S{1,2}\s+h\S{1,3}\s+ch\S{1,2}\s+ngh\S{1,3}.*$"
+    r"|d\S{1,3}ng\s+c\S{1,3}ng\s+s\S{1,2}n\s+vi\S{1,2}t\s+nam.*$"  # party documents: ĐẢNG CỘNG SẢN VIỆT NAM
+)
 _CODE = re.compile(
     r"(?P<num>\d{1,6})?[^\s\d/]{0,2}\s*/\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]{0,5}(?:\s?-\s?[A-ZĐ][A-Za-zĐđ0-9]{0,10}){0,3})"
 )
+_PARTY_CODE = re.compile(r"(?P<num>\d{1,6})\s*-\s*(?P<type>[A-ZĐ][A-Za-zĐ]{0,4})\s*/\s*[A-ZĐ][A-Za-zĐ]{0,7}(?:-[A-ZĐ][A-Za-zĐ]{0,7})?")
 _SO = re.compile(r"(?:^|\s)(?:s\S{0,2}|\$)\s*:?\s*$")
 _DATE = re.compile(
-    r"(?:(?P<place>[^\d,:;]{2,40}?)\s*,\s*)?ng\S{1,2}y\s+(?P<d>\d{1,2})\s+th\S{2,4}\s+(?P<m>\S{1,2})\s+n\S{1,3}m\s+(?P<y>(?:19|20)\d{2})"
+    r"(?:(?P<place>[^\d,:;]{2,40}?)\s*,\s*)?ng\S{1,2}y\s+(?P<d>\d{1,2})"
+    r"(?:\s+th\S{2,4}\s+(?P<m>\S{1,2})\s+n\S{1,3}m\s+|\s*[/.\-]\s*(?P<m2>\d{1,2})\s*[/.\-]\s*)(?P<y>(?:19|20)\d{2})"
 )
 _TITLE_STOP = re.compile(
     r"^(?:can cu|thuc hien|kinh gui|de |nham|theo|trien khai|phan thu|i\.|1\.)", re.I
@@ -189,6 +194,10 @@ def _parse_body(text: str) -> tuple[str | None, str | None, dict[str, str]]:
     fwords = fold(text).split()
     # split into bodies at each "UBND"/"HĐND" or agency word that starts a new unit
     starts = [i for i, w in enumerate(fwords) if w in ("ubnd", "hdnd")]
+    starts += [
+        i for i, w in enumerate(fwords[:-1])
+        if w in ("huyen", "tinh", "thanh", "dang", "quan", "thi") and fwords[i + 1] == "uy"
+    ]
     for i, w in enumerate(fwords):
         two = " ".join(fwords[i : i + 2])
         if (two in _AGENCIES or w in _AGENCIES) and i > 0 and i not in starts and fwords[i - 1] not in ("va",):
@@ -212,6 +221,12 @@ def _parse_body(text: str) -> tuple[str | None, str | None, dict[str, str]]:
                 bodies.append(f"{name} {unit[0]} {unit[1]}")
             else:
                 bodies.append(name)
+            continue
+        if len(chunk_f) > 2 and chunk_f[1] == "uy" and chunk_f[0] in ("huyen", "tinh", "thanh", "dang", "quan", "thi"):
+            # party committees: "HUYỆN ỦY TUẦN GIÁO" -> "Huyện ủy Tuần Giáo"
+            committee = {"huyen": "Huyện ủy", "tinh": "Tỉnh ủy", "thanh": "Thành ủy", "dang": "Đảng ủy",
+                         "quan": "Quận ủy", "thi": "Thị ủy"}[chunk_f[0]]
+            bodies.append(f"{committee} {_title_case_name(' '.join(chunk_w[2:]))}")
             continue
         unit = _level_unit(chunk_f, chunk_w)
         if unit:
@@ -243,7 +258,10 @@ _BODY_WORDS = re.compile(
 
 
 def _starts_with_body_word(part: str) -> bool:
-    return bool(_BODY_WORDS.match(fold(part).lstrip(" .-*")))
+    f = fold(part).lstrip(" .-*")
+    if re.match(r"(?:s\S{0,2}|\$)\s*:?\s*\d", f):
+        return False  # "Số 45-BC/HU" is a number line, not "Sở ..."
+    return bool(_BODY_WORDS.match(f))
 
 
 def _replace_like(text: str, folded: str, pattern: str, short: str) -> str:
@@ -310,12 +328,18 @@ def parse_metadata(doc: Document) -> DocumentMeta:
             break
         if code_line is not None:
             break
+        # party documents write the type before the slash: "Số 45-BC/HU"
+        pm = _PARTY_CODE.search(line)
+        if pm and _SO.search(fold(line[: pm.start()])):
+            meta.number, meta.code, code_line = pm.group("num"), pm.group(0).replace(" ", ""), i
+            meta.doc_type = CODE_TYPES.get(pm.group("type").upper(), meta.doc_type)
+            break
 
     for line in top:
         m = _DATE.search(fold(line))
         if not m:
             continue
-        d, mo, y = int(m.group("d")), _month(m.group("m")), int(m.group("y"))
+        d, mo, y = int(m.group("d")), _month(m.group("m") or m.group("m2")), int(m.group("y"))
         if mo:
             try:
                 meta.date = _date(y, mo, d).isoformat()
