@@ -230,3 +230,16 @@ def test_legal_style_chapters_sections_and_articles():
     assert by_id["C2/M1/D3"].flags == []  # articles count on across chapters
     assert by_id["C2/M1/D5"].flags == ["skipped-numbering"]
     assert by_id["C2/M1/D5"].heading == "Điều 5. Trách nhiệm"
+
+
+def test_upper_case_lettered_parts_above_romans():
+    text = (
+        "BÁO CÁO\nA. KẾT QUẢ THỰC HIỆN NĂM 2021\nI. LĨNH VỰC KINH TẾ\n1. Nông nghiệp\na) Trồng trọt\n"
+        "- Lúa: đạt 5.000 tấn.\nB. NHIỆM VỤ NĂM 2022\nI. MỤC TIÊU\nC. KIẾN NGHỊ\n"
+    )
+    root = parse_sections(text_to_document(text))
+    assert [c.heading for c in root.children] == [
+        "A. KẾT QUẢ THỰC HIỆN NĂM 2021", "B. NHIỆM VỤ NĂM 2022", "C. KIẾN NGHỊ",
+    ]
+    assert [s.id for s in iter_sections(root)][:5] == ["A", "A/I", "A/I/1", "A/I/1/a", "A/I/1/a/-1"]
+    assert all(not c.flags for c in root.children)

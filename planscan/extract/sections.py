@@ -49,7 +49,9 @@ _ARTICLE = re.compile(r"^\s*d\S{1,3}u\s+(?P<num>\d{1,3})\s*[.:]\s*(?P<rest>.*)$"
 _CLOSING = re.compile(r"^\s*n\S{1,2}i\s+nh\S{1,3}n\s*:")
 
 # Outer to inner. Decimal numbering nests by its depth; bullets by their mark.
-_RANK = {"part": 1, "roman": 2, "arabic": 3, "decimal": 4, "letter": 7, "bullet": 8}
+_RANK = {"part": 1, "upper-letter": 1.5, "roman": 2, "arabic": 3, "decimal": 4, "letter": 7, "bullet": 8}
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the Vietnamese alphabet's order, as lists use it
+_UPPER_LETTER = re.compile(r"^\s*(?P<num>[A-HK-UYĐ])\s*[.)]\s+(?P<rest>\S.*)$")
 _BULLET_RANK = {"*": 0, "\u2022": 1, "-": 1, "\u2013": 1, "\u2014": 1, "\u00b7": 2, "+": 2}
 
 
@@ -155,7 +157,7 @@ def classify_line(text: str, prev_text: str = "") -> _Heading | None:
                 return _Heading(style, f"{word} {raw}", rest, value, rank, [], legal=True)
 
     m = _ROMANISH.match(s)
-    if m:
+    if m and m.group("num") not in ("C", "D", "M"):  # "C. NHIỆM VỤ" follows "A.", "B.", not XCIX
         num, rest = m.group("num"), m.group("rest")
         value = roman_to_int(num)
         flags: list[str] = []
@@ -186,11 +188,18 @@ def classify_line(text: str, prev_text: str = "") -> _Heading | None:
     if m and (m.group("rest")[:1].isupper() or after_break):
         return _Heading("arabic", m.group("num"), m.group("rest"), int(m.group("num")), _RANK["arabic"], [])
 
+    m = _UPPER_LETTER.match(s)
+    if m and _mostly_upper(m.group("rest")):
+        # "A. KẾT QUẢ THỰC HIỆN", "B. NHIỆM VỤ": lettered parts above the roman headings
+        num = m.group("num")
+        value = _LETTERS.find(num.lower()) + 1 or None
+        return _Heading("letter", num, m.group("rest"), value, _RANK["upper-letter"], [])
+
     m = _LETTER.match(s)
     if m and (after_break or (m.group("rest2") or m.group("rest") or "")[:1].isupper()):
         num = m.group("num") or m.group("num2")
         rest = m.group("rest") or m.group("rest2")
-        value = "abcdđeghiklmnopqrstuvxy".find(num) + 1 or None
+        value = _LETTERS.find(num) + 1 or None
         return _Heading("letter", num, rest, value, _RANK["letter"], [])
 
     m = _BULLET.match(s)
@@ -218,7 +227,7 @@ def _short_heading(h: _Heading) -> str:
         return f"Phần thứ {word}" + (f": {rest}" if rest else "")
     if h.style == "roman" and h.value:
         return f"{int_to_roman(h.value)}. {rest}"
-    sep = ")" if h.style == "letter" and not h.numbering.endswith(")") else "."
+    sep = ")" if h.style == "letter" and h.numbering.islower() else "."
     return f"{h.numbering}{sep} {rest}"
 
 
@@ -246,6 +255,8 @@ def _check_sequence(parent: _Node, h: _Heading) -> None:
     if h.value is None:
         return
     series = h.style if h.style != "decimal" else f"decimal{h.numbering.count('.')}"
+    if h.style == "letter" and h.numbering.isupper():
+        series = "upper-letter"
     if h.legal:
         series = "legal-" + h.style
     prev = parent.last_value.get(series)
