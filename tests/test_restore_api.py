@@ -58,3 +58,17 @@ def test_auto_switches_to_full_only_for_accentless_text():
 
     assert explain_text("Ke hoach phat trien nam 2020\n", "auto")[2] == "full"
     assert explain_text("Kế hoạch phát triển năm 2020\n", "auto")[2] == "auto"
+
+
+def test_restore_document_restores_words_in_place():
+    from planscan.schemas.records import Document, Line, Page, Word
+
+    words = [Word(text=t, conf=90.0, word=i) for i, t in enumerate(["Téng", "doanh", "thu", "3.620", "triéu", "déng"])]
+    line = Line(text=" ".join(w.text for w in words), words=words)
+    doc = Document(source="x.pdf", pages=[Page(number=1, lines=[line])])
+    new = restore_document(doc, mode="full")
+    got = new.pages[0].lines[0]
+    assert got.text == "Tổng doanh thu 3.620 triệu đồng"
+    assert [w.text for w in got.words] == ["Tổng", "doanh", "thu", "3.620", "triệu", "đồng"]
+    assert got.words[0].original == "Téng" and got.words[1].original is None
+    assert got.words[0].conf == 90.0

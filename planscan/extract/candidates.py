@@ -30,6 +30,8 @@ WALK_BUDGET = 7.0
 FREE_EDIT = 4.0
 GOOD_ENOUGH = 2.5
 TONE_MOVE = 0.7
+# Beyond this a reading explains too little of the token: it is left as printed.
+MAX_COST = 9.0
 _LETTERS = "abcdeghiklmnopqrstuvxy"
 
 # The most plausible plain reading of printed symbols, for the rapidfuzz probe.
@@ -194,7 +196,7 @@ def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> l
     # rank by channel cost plus a weak frequency prior, so a common reading is not cut for a rare one
     scored.sort(key=lambda c: c.cost - PRIOR * vocab.logp[c.syllable])
     best = min(c.cost for c in scored)
-    return [c for c in scored if c.cost <= best + SPREAD][:MAX_CANDIDATES]
+    return [c for c in scored if c.cost <= min(best + SPREAD, MAX_COST)][:MAX_CANDIDATES]
 
 
 @lru_cache(maxsize=200_000)
