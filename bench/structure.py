@@ -1,9 +1,10 @@
 """Structure benchmark: metadata fields, section tree and quantity recall per input channel, plus speed.
 
-    .venv/bin/python bench/structure.py [--corpus ../shared/corpus] [--repeat 20] [--restore]
+    .venv/bin/python bench/structure.py [--corpus ../shared/corpus] [--repeat 20] [--restore] [--scan harsh]
 
 Channels per corpus document: gold.txt, gold.txt with every diacritic stripped, ocr-eng.txt as OCR
-left it, and (with --restore) ocr-eng.txt after diacritic restoration.
+left it, (with --restore) ocr-eng.txt after diacritic restoration, and (with --scan KIND)
+scan-KIND.pdf through planscan's OCR and restoration (pipeline.read_document).
 - metadata: how many of the fields read from gold.txt the channel reproduces (accent-folded compare);
 - sections: headings of the gold tree found in the channel's tree with the same depth, style and
   number (precision/recall over the (depth, style, number) sequence, bullets excluded);
@@ -71,6 +72,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--repeat", type=int, default=20, help="Timing repetitions over all texts.")
     ap.add_argument("--restore", action="store_true", help="Also score ocr-eng.txt after restoration.")
+    ap.add_argument("--scan", default=None, help="Also OCR scan-<KIND>.pdf (e.g. harsh) and score it.")
     args = ap.parse_args()
 
     docs = sorted(p for p in args.corpus.iterdir() if (p / "gold.txt").exists())
@@ -92,6 +94,12 @@ def main() -> None:
 
                 # as the pipeline does it: lines keep their OCR form in Line.original
                 channels["ocr-eng.txt restored"] = restore_document(text_to_document(ocr))
+        scan = d / f"scan-{args.scan}.pdf" if args.scan else None
+        if scan is not None and scan.exists():
+            from planscan.ocr.settings import OcrSettings
+            from planscan.pipeline import read_document
+
+            channels[scan.name] = read_document(scan, OcrSettings())
         for name, text in channels.items():
             doc = text if not isinstance(text, str) else text_to_document(text)
             text = doc.text
@@ -104,7 +112,8 @@ def main() -> None:
             total = sum(getattr(ref_meta, f) is not None for f in FIELDS)
             p, r = prf(shape(parse_sections(doc)), ref_tree)
             table.add_row(d.name, name, f"{ok}/{total}", f"{p:.3f}", f"{r:.3f}", f"{quantity_recall(text, labelled):.3f}")
-            texts.append(text)
+            if isinstance(channels[name], str):
+                texts.append(text)
     console = Console(width=140)
     console.print(table)
 

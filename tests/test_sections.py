@@ -243,3 +243,38 @@ def test_upper_case_lettered_parts_above_romans():
     ]
     assert [s.id for s in iter_sections(root)][:5] == ["A", "A/I", "A/I/1", "A/I/1/a", "A/I/1/a/-1"]
     assert all(not c.flags for c in root.children)
+
+
+def test_scanned_headings_with_specks_for_numerals():
+    # shapes a Vietnamese-model OCR gives headings on a harsh photocopy
+    text = (
+        "Phần thứ hai\n"
+        "-. ĐỊNH HƯỚNG KẾ HOẠCH PHÁT TRIỂN CÁC LĨNH VỰC\n"
+        "- NGÀNH THÔNG TIN VÀ TRUYỀN THÔNG NĂM 2021\n"
+        ': ": I, MỤC TIÊU\n'
+        "1. Bưu chính, viễn thông\n"
+        ": _IE,CÁC CHỈ TIÊU CHỦ YẾU NĂM 2021\n"
+        "- II. CÁC GIẢI PHÁP CHỦ YẾU NĂM 2021\n"
+        "--- TV.KINH PHÍ\n"
+        "- :V,TỔ CHỨC THỰC HIỆN\n"
+        "Phần thứ ba\n"
+        "TÌNH HÌNH THỰC HIỆN KẾ HOẠCH\n"
+        "-_. NGÀNH THÔNG TIN VÀ TRUYỀN THÔNG\n"
+        ":-- TÌNH HÌNH THỰC HIỆN KẾ HOẠCH 6 THÁNG ĐẦU NĂM 2019\n"
+        "1. Những kết quả nổi bật\n"
+    )
+    root = parse_sections(text_to_document(text))
+    two, three = root.children
+    assert two.heading == "Phần thứ hai: ĐỊNH HƯỚNG KẾ HOẠCH PHÁT TRIỂN CÁC LĨNH VỰC NGÀNH THÔNG TIN VÀ TRUYỀN THÔNG NĂM 2021"
+    assert [c.id for c in two.children] == ["P2/I", "P2/II", "P2/III", "P2/IV", "P2/V"]
+    assert [c.heading for c in two.children][-2:] == ["IV. KINH PHÍ", "V. TỔ CHỨC THỰC HIỆN"]
+    assert all("ocr-repaired" in c.flags for c in two.children)
+    assert not any("numbering" in f for c in two.children for f in c.flags)
+    assert three.heading.endswith("NGÀNH THÔNG TIN VÀ TRUYỀN THÔNG")
+    assert [c.heading for c in three.children] == ["I. TÌNH HÌNH THỰC HIỆN KẾ HOẠCH 6 THÁNG ĐẦU NĂM 2019"]
+    assert three.children[0].children[0].heading == "1. Những kết quả nổi bật"
+
+
+def test_upper_case_bullet_is_not_taken_for_a_roman():
+    root = parse_sections(text_to_document("1. Mục tiêu\n- THÔNG TIN CHUNG về dự án\n- TỔ CHỨC THỰC HIỆN\n"))
+    assert [s.style for s in iter_sections(root)] == ["arabic", "bullet", "bullet"]

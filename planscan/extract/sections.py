@@ -46,6 +46,14 @@ _BULLET = re.compile(r"^\s*(?P<num>[-\u2013\u2014*+\u2022\u00b7])\s*(?P<rest>[^\
 _CHAPTER = re.compile(r"^\s*ch\S{1,3}ng\s+(?P<num>[ivxlc]+|\d{1,2})\b\s*[.:\-\u2013]?\s*(?P<rest>.*)$")
 _SUBSECTION = re.compile(r"^\s*m\S{1,2}c\s+(?P<num>[ivxlc]+|\d{1,2})\s*[.:\-\u2013]\s*(?P<rest>.*)$")
 _ARTICLE = re.compile(r"^\s*d\S{1,3}u\s+(?P<num>\d{1,3})\s*[.:]\s*(?P<rest>.*)$")
+# Scanned headings often keep only a trace of their roman numeral behind specks the OCR read as
+# punctuation: "- II. CÁC GIẢI PHÁP", ". E, TÌNH HÌNH", "--- TV.KINH PHÍ", ": _IE,CÁC CHỈ TIÊU".
+_JUNK = ".,:;_'\"`~*\u2022|\u2013\u2014-"  # "-" last, so the class has no range
+_NOISY_ROMAN = re.compile(
+    rf"^\s*[{_JUNK}]+[\s{_JUNK}]*(?P<num>[IVXLHET1l|]{{1,4}})(?:\s*[.,:]\s*|\s+)(?P<rest>[^\W\d_].*)$"
+)
+_JUNK_START = re.compile(rf"^\s*[{_JUNK}]+\s*(?=[^\W\d_])")
+_LOOKALIKE = str.maketrans({"H": "II", "E": "I", "T": "I", "l": "I", "1": "I", "|": "I", "L": "I"})
 _CLOSING = re.compile(r"^\s*n\S{1,2}i\s+nh\S{1,3}n\s*:")
 
 # Outer to inner. Decimal numbering nests by its depth; bullets by their mark.
@@ -178,6 +186,12 @@ def classify_line(text: str, prev_text: str = "") -> _Heading | None:
                 ambiguous = set(num) <= set("Il1|L")
                 return _Heading("roman", num, rest, value, _RANK["roman"], ["ocr-repaired"], ambiguous)
 
+    m = _NOISY_ROMAN.match(s)
+    if m and _mostly_upper(m.group("rest")) and len(m.group("rest").split()) >= 2:
+        num = m.group("num")
+        value = roman_to_int(num.translate(_LOOKALIKE))
+        return _Heading("roman", num, m.group("rest"), value, _RANK["roman"], ["ocr-repaired"], True)
+
     m = _DECIMAL.match(s)
     if m and (m.group("rest")[:1].isupper() or after_break):
         num = m.group("num")
@@ -252,6 +266,11 @@ def _renumber(text: str, original: str) -> str:
 
 
 def _check_sequence(parent: _Node, h: _Heading) -> None:
+    if h.value is None and h.style == "roman":
+        # a numeral OCR lost entirely: the one the sequence expects
+        h.value = parent.last_value.get("roman", 0) + 1
+        parent.last_value["roman"] = h.value
+        return
     if h.value is None:
         return
     series = h.style if h.style != "decimal" else f"decimal{h.numbering.count('.')}"
@@ -260,7 +279,7 @@ def _check_sequence(parent: _Node, h: _Heading) -> None:
     if h.legal:
         series = "legal-" + h.style
     prev = parent.last_value.get(series)
-    if h.ambiguous_i and prev is not None and prev + 1 <= 3:
+    if h.ambiguous_i and prev is not None and (prev + 1 <= 3 or "ocr-repaired" in h.flags and abs(h.value - prev - 1) <= 1):
         # "1.", "Il.", "111." may be any of I, II, III: trust the sequence
         if h.value != prev + 1:
             h.value = prev + 1
@@ -320,9 +339,27 @@ def _build(doc: Document) -> _Node:
                     restored = classify_line(_renumber(text, line.original), prev_text)
                     if restored is not None and restored.style == h.style:
                         h.rest = restored.rest
+            if (
+                h is None
+                and pending_title is not None
+                and pending_title.title_lines >= 2
+                and _JUNK_START.match(text)
+                and _mostly_upper(text)
+            ):
+                # a part's title runs two lines at most; specks and then capitals after it are the
+                # first roman heading with its numeral lost
+                h = _Heading("roman", "", _JUNK_START.sub("", text), None, _RANK["roman"], ["ocr-repaired"], True)
+            if (
+                h is not None
+                and h.style == "bullet"
+                and pending_title is not None
+                and pending_title.title_lines < 2
+                and _mostly_upper(h.rest)
+            ):
+                h = None  # "- NGÀNH ...": a speck before the second line of a part's title
             if h is None and pending_title is not None and _mostly_upper(text) and pending_title.title_lines < 3:
                 sep = ": " if pending_title.style == "part" and ":" not in pending_title.heading else " "
-                pending_title.heading += sep + " ".join(text.split())
+                pending_title.heading += sep + " ".join(text.split()).strip(" " + _JUNK)
                 pending_title.title_lines += 1
                 last_pos = (page.number, j)
                 prev_text = text
