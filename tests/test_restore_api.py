@@ -72,3 +72,11 @@ def test_restore_document_restores_words_in_place():
     assert [w.text for w in got.words] == ["Tổng", "doanh", "thu", "3.620", "triệu", "đồng"]
     assert got.words[0].original == "Téng" and got.words[1].original is None
     assert got.words[0].conf == 90.0
+
+
+def test_context_runs_across_a_line_break_but_lines_stay():
+    out = restore_text("Doanh thu dich vu vien\nthong dat 100 trieu dong\n\nvien\n", mode="full")
+    lines = out.split("\n")
+    assert lines[0] == "Doanh thu dịch vụ viễn"
+    assert lines[1].startswith("thông đạt 100 triệu đồng")
+    assert len(lines) == 5

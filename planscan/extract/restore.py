@@ -132,14 +132,13 @@ def detect_kind(text: str) -> tuple[str, str]:
     return mode, kind
 
 
-def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str, list[Change]]:
-    """Restore one line (mode 'full' or 'auto', already resolved); returns the text and its changes."""
-    if mode == "off" or not line:
-        return line, []
-    vocab = load()
+def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optional[tuple[int, int, str]]], bool, bool]:
+    """The line's lattice slots, where each restorable one sits, and whether the line starts and
+    ends on a word (so context may run on from the line before and into the line after)."""
     slots: list[Slot] = []
     where: list[Optional[tuple[int, int, str]]] = []
     last_end: Optional[int] = None
+    first_start: Optional[int] = None
     for m in _CORE.finditer(line):
         start, end, core = m.start(), m.end(), m.group()
         if _NUMBER.match(core):
@@ -152,37 +151,90 @@ def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str,
             opts = None
         if opts is None:
             last_end = None
+            if first_start is None:
+                first_start = -1
             continue
+        if first_start is None:
+            first_start = start
         gap = line[last_end:start] if last_end is not None else None
         # context runs across plain spaces and the dot or comma inside a figure, not across punctuation
         joined = gap is not None and gap.strip() == ""
         slots.append(Slot(options=opts, joined=joined))
         where.append(place if len(opts) > 1 else None)
         last_end = end
-    if not any(where):
+    opens = first_start is not None and first_start >= 0 and line[:first_start].strip() == ""
+    closes_open = last_end is not None and line[last_end:].strip() == ""
+    return slots, where, opens, closes_open
+
+
+def restore_block(lines: list[str], mode: str, kind: str) -> list[tuple[str, list[Change]]]:
+    """Restore consecutive lines of one paragraph with context running across the line breaks
+    ("viễn" at the end of a line and "thông" at the start of the next); lines stay separate."""
+    vocab = load()
+    all_slots: list[Slot] = []
+    per_line = []
+    prev_open = False
+    for line in lines:
+        if mode == "off" or not line.strip():
+            per_line.append((len(all_slots), [], []))
+            prev_open = False
+            continue
+        slots, where, opens, closes = _line_slots(line, mode, kind)
+        if slots and prev_open and opens:
+            slots[0] = Slot(options=slots[0].options, joined=True)
+        per_line.append((len(all_slots), slots, where))
+        all_slots.extend(slots)
+        prev_open = closes if slots else False
+    if not any(p for _o, _s, where in per_line for p in where):
+        return [(line, []) for line in lines]
+    path = best_path(all_slots, vocab)
+    results = []
+    for line, (offset, slots, where) in zip(lines, per_line):
+        out: list[str] = []
+        changes: list[Change] = []
+        pos = 0
+        for j, place in enumerate(where):
+            if place is None:
+                continue
+            start, end, core = place
+            i = offset + j
+            syl = all_slots[i].options[path[i]][0]
+            if syl is None:
+                continue
+            word = apply_case(vocab.display.get(syl, syl), case_pattern(core))
+            if word == core or word.lower() == core.lower():
+                continue
+            out.append(line[pos:start])
+            out.append(word)
+            pos = end
+            changes.append(Change(start, end, core, word, round(confidence(all_slots, path, i, vocab), 3)))
+        if changes:
+            out.append(line[pos:])
+            results.append(("".join(out), changes))
+        else:
+            results.append((line, []))
+    return results
+
+
+def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str, list[Change]]:
+    """Restore one line (mode 'full' or 'auto', already resolved); returns the text and its changes."""
+    if mode == "off" or not line:
         return line, []
-    path = best_path(slots, vocab)
-    out = []
-    changes: list[Change] = []
-    pos = 0
-    for i, (place, slot, k) in enumerate(zip(where, slots, path)):
-        if place is None:
-            continue
-        start, end, core = place
-        syl = slot.options[k][0]
-        if syl is None:
-            continue
-        word = apply_case(vocab.display.get(syl, syl), case_pattern(core))
-        if word == core or (word.lower() == core.lower()):
-            continue
-        out.append(line[pos:start])
-        out.append(word)
-        pos = end
-        changes.append(Change(start, end, core, word, round(confidence(slots, path, i, vocab), 3)))
-    if not changes:
-        return line, []
-    out.append(line[pos:])
-    return "".join(out), changes
+    return restore_block([line], mode, kind)[0]
+
+
+def _blocks(lines: list[str]) -> Iterable[tuple[int, int]]:
+    """Index ranges of paragraphs: runs of lines between blank lines, at most 200 lines long."""
+    start = 0
+    for i, line in enumerate(lines):
+        if not line.strip() or i - start >= 200:
+            if i > start:
+                yield start, i
+            start = i + 1 if not line.strip() else i
+            if not line.strip():
+                yield i, i + 1
+    if start < len(lines):
+        yield start, len(lines)
 
 
 def _resolve(text: str, mode: str) -> tuple[str, str]:
@@ -201,10 +253,10 @@ def restore_lines(lines: Iterable[str], mode: str = "auto") -> tuple[list[str], 
     if used == "off":
         return lines, [[] for _ in lines], used
     out, changes = [], []
-    for ln in lines:
-        text, ch = restore_line(ln, used, kind)
-        out.append(text)
-        changes.append(ch)
+    for a, b in _blocks(lines):
+        for text, ch in restore_block(lines[a:b], used, kind):
+            out.append(text)
+            changes.append(ch)
     return out, changes, used
 
 
@@ -245,13 +297,14 @@ def restore_document(doc: Document, mode: str = "auto") -> Document:
     if used == "off":
         return new
     for page in new.pages:
-        for ln in page.lines:
-            _restore_line_record(ln, used, kind)
+        texts = [ln.text for ln in page.lines]
+        for a, b in _blocks(texts):
+            for ln, (text, changes) in zip(page.lines[a:b], restore_block(texts[a:b], used, kind)):
+                _restore_line_record(ln, text, changes, used, kind)
     return new
 
 
-def _restore_line_record(ln: Line, mode: str, kind: str) -> None:
-    text, changes = restore_line(ln.text, mode, kind)
+def _restore_line_record(ln: Line, text: str, changes: list[Change], mode: str, kind: str) -> None:
     if not changes:
         return
     ln.original = ln.original or ln.text
