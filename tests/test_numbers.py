@@ -297,3 +297,21 @@ def test_measure_units(text, value, unit, base):
 def test_a_count_after_an_ordinal_list_is_kept():
     text = "có 03 bưu cục cấp 11, 16 bưu cục cấp 111."  # OCR'd "cấp II, 16 bưu cục cấp III"
     assert [(q.value, q.unit) for q in find_quantities(text)] == [(3, "bưu cục"), (16, "bưu cục")]
+
+
+@pytest.mark.parametrize(
+    "text, value, of, unit",
+    [
+        ("(tăng 13 thuê -\nbao so với", 13, None, "thuê bao"),  # a stray hyphen at the right margin
+        ("lên 219/237 thôn, -\nbản (đạt", 219, 237, "thôn, bản"),
+        ("tăng 2.874. thuê bao so với", 2874, None, "thuê bao"),  # a speck read as a full stop
+    ],
+)
+def test_scan_specks_between_number_and_unit(text, value, of, unit):
+    q = one(text)
+    assert (q.value, q.of, q.unit) == (value, of, unit)
+
+
+def test_specks_do_not_join_sentences():
+    assert [(q.value, q.unit) for q in find_quantities("có 3 xã. Doanh nghiệp mới")] == [(3, "xã")]
+    assert [(q.value, q.unit) for q in find_quantities("đạt 5,2 là\nđồng")] == [(5.2, None)]  # "là" starts no unit

@@ -23,6 +23,7 @@ from planscan.extract.units import (
     fold,
     fuzzy_lookup_unit,
     is_stop_word,
+    is_written_stop_word,
     lookup_unit,
     max_unit_syllables,
     unit_info,
@@ -153,13 +154,21 @@ _DURATION_AFTER = frozenset(fold(w) for w in ("năm", "tháng", "quý", "tuần"
 _YEAR_CONTEXT_BEFORE = re.compile(r"(?:giai doan|nhiem ky|nien khoa|nien do|tu|den|[-\u2013\u2014])\s*$")
 
 
+_MARGIN_SPECKS = frozenset("-~_.:\u2013\u2014")
+_MARGIN_SPECK = re.compile(r"\S[ \t]*\n")
+
+
 def _phrase_words(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
     """Word/punctuation tokens from pos, at most ``limit``, stopping at a blank line or page break."""
     out: list[tuple[str, int, int]] = []
+    last = pos
     for m in _WORD.finditer(text, pos):
-        gap = text[pos : m.start()] if not out else text[out[-1][2] : m.start()]
+        gap = text[last : m.start()]
         if "\f" in gap or gap.count("\n") > 2:
             break
+        if m.group() in _MARGIN_SPECKS and _MARGIN_SPECK.match(text, m.start()) and m.start() > pos:
+            continue  # a speck or stray hyphen at the right margin of a scan, not a word
+        last = m.end()
         out.append((m.group(), m.start(), m.end()))
         if len(out) >= limit:
             break
@@ -184,7 +193,7 @@ def _unit_after(
         return info, info.unit, words[n - 1][2], "glued" if glued else "after"
     if glued:
         return None, None, pos, None
-    found = fuzzy_lookup_unit(tokens)
+    found = fuzzy_lookup_unit(tokens) if not is_written_stop_word(tokens[0]) else None
     if found is not None and all(w[:1].isalpha() for w in tokens[: found[1]]):
         info, n = found
         return info, info.unit, words[n - 1][2], "fuzzy"
@@ -355,6 +364,13 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             number_end = m.end("b")
 
         info, unit, end, source = _unit_after(text, number_end)
+        if unit is None:
+            # "2.874. thuê bao": a speck read as a full stop; a sentence never goes on in lower case
+            dot = re.compile(r"[.,][ \t]+(?=[^\W\d_])").match(text, number_end)
+            if dot and text[dot.end()].islower():
+                info2, unit2, end2, source2 = _unit_after(text, dot.end(), after_number=False)
+                if source2 in ("after", "fuzzy"):
+                    info, unit, end, source = info2, unit2, end2, source2
         if info is None and after[:1].isalpha() and source is None and text[number_end : number_end + 1].isalpha():
             continue  # glued letters that are no unit: "3G", "1a", "Covid-19x"
         # durations and anniversaries: "89 năm", "6 tháng" (the latter is a period)

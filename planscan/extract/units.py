@@ -95,15 +95,14 @@ _MEASURES: list[tuple[str, str, float | None, str | None, tuple[str, ...]]] = [
 
 # Words that may follow a bare number but never start a unit or counted noun: verbs, linkers,
 # prepositions, classifiers of time that belong to periods. Folded.
-STOP_WORDS = frozenset(
-    fold(w)
-    for w in """
+_STOP_TEXT = """
     có là được đã đang sẽ và hoặc của trong ngoài trên dưới tại cho với so từ đến tới lên xuống
     đạt tăng giảm bằng còn chưa không chỉ mới vẫn như theo về thì mà nên nhưng do bởi vì
     này đó kia ấy nào các những mỗi mọi cả toàn tổng số gồm bao gồm trở
     tháng năm quý ước dự kiến khoảng gần hơn trên dưới đầu cuối giữa
-    """.split()
-)
+    """
+STOP_WORDS = frozenset(fold(w) for w in _STOP_TEXT.split())
+_STOP_WRITTEN = frozenset(_STOP_TEXT.split())
 
 
 @lru_cache(maxsize=1)
@@ -257,6 +256,11 @@ def is_count_noun(word: str) -> bool:
 
 def is_stop_word(word: str) -> bool:
     return fold(word) in STOP_WORDS
+
+
+def is_written_stop_word(word: str) -> bool:
+    """A function word spelled with its marks ("là"), not merely one once the marks are gone ("thi")."""
+    return unicodedata.normalize("NFC", word.lower()) in _STOP_WRITTEN
 
 
 def to_base(value: float, unit: str) -> tuple[float | None, str | None]:
