@@ -18,8 +18,8 @@ from planscan.extract.vocabulary import Vocabulary
 @dataclass(frozen=True)
 class Weights:
     channel: float = 1.0
-    unigram: float = 0.7
-    bigram: float = 1.4
+    unigram: float = 0.8
+    bigram: float = 1.2
     trigram: float = 1.5
     # bonus for a syllable of the administrative lexicon: the genre's own vocabulary
     domain: float = 2.0

@@ -21,7 +21,7 @@ from pathlib import Path
 from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
-FORMAT = 7
+FORMAT = 8
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
@@ -29,11 +29,11 @@ _WORD_SPLIT = re.compile(r"[\s\-]+")
 # Stands for any number in the lexicon ("năm <num>"), so figures give context to their neighbours.
 NUM = "<num>"
 # Interpolation weight of the word-list bigram model against plain syllable frequencies.
-LAMBDA = 0.3
+LAMBDA = 0.2
 # Weight of the forward gain against the backward one, and of a pair listed more than once.
 FORWARD = 0.5
 REPEAT = 0.3
-ADMIN = 2.0
+ADMIN = 2.5
 # Genre prior of a syllable seen n times in the lexicon: DOMAIN_FLOOR + log(1 + n) / DOMAIN_SCALE, at most 1.
 DOMAIN_FLOOR = 0.2
 DOMAIN_SCALE = 4.0
@@ -178,6 +178,8 @@ def build() -> Vocabulary:
             if c in vocab.logp:
                 counts[c] = counts.get(c, 0) + 1
     vocab.domain = {c: min(1.0, DOMAIN_FLOOR + math.log1p(n) / DOMAIN_SCALE) for c, n in counts.items()}
+    for (a, b, c), n in triple_count.items():
+        vocab.trigrams.setdefault(a + " " + b, {})[c] = math.log1p(n)
     vocab.keys = sorted(vocab.by_key)
     vocab.key_prefixes = frozenset(k[:i] for k in vocab.keys for i in range(len(k) + 1))
     return vocab
