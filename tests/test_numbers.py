@@ -315,3 +315,8 @@ def test_scan_specks_between_number_and_unit(text, value, of, unit):
 def test_specks_do_not_join_sentences():
     assert [(q.value, q.unit) for q in find_quantities("có 3 xã. Doanh nghiệp mới")] == [(3, "xã")]
     assert [(q.value, q.unit) for q in find_quantities("đạt 5,2 là\nđồng")] == [(5.2, None)]  # "là" starts no unit
+
+
+def test_ocr_swapped_thousands_comma_in_a_count():
+    assert one("toàn huyện có 54,748 thuê bao").value == 54748
+    assert one("dài 3,500 km").value == 3.5  # a measure may have decimals: read the Vietnamese way

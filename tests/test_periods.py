@@ -85,3 +85,16 @@ def test_samples_report_period(name, first, kind):
     assert f"năm {first + 1}" in labels
     refs = {p.year for p in find_periods(text) if p.reference}
     assert refs == {first - 1}
+
+
+@pytest.mark.parametrize(
+    "text, label, year",
+    [
+        ("Tính đến ngày 30/6/2020, toàn huyện có", "tính đến ngày 30/6/2020", 2020),
+        ("đến hết ngày 31 tháng 12 năm 2019 đạt", "đến hết ngày 31/12/2019", 2019),
+        ("tinh den ngay 30/6/2020", "tính đến ngày 30/6/2020", 2020),
+    ],
+)
+def test_stock_at_a_date(text, label, year):
+    (p,) = find_periods(text)
+    assert (p.label, p.year, p.kind, p.month) == (label, year, "until", int(label.split("/")[1]))

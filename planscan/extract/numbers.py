@@ -402,6 +402,9 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             # "85,3 tỷ đồng/120 tỷ đồng": a part of a whole in the same unit, like "16/18 xã"
             of = parse_number(denoms[0].split()[0])
             denoms, end = [], end2
+        if family == "count" and re.fullmatch(r"[1-9]\d{0,2},\d{3}", raw_a):
+            # "54,748 thuê bao": nobody counts households to three decimals; OCR swapped "." and ","
+            value = float(raw_a.replace(",", ""))
         if denoms:
             unit = "/".join([unit, *denoms])
             family = "rate"

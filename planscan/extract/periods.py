@@ -20,7 +20,7 @@ class Period:
     year: int | None
     start: int
     end: int
-    kind: str = "year"  # year, months, quarter, month, range
+    kind: str = "year"  # year, months, quarter, month, range, until (a stock at a date)
     months: int | None = None  # length in months when stated ("6 tháng" -> 6)
     month: int | None = None  # for "tháng 6/2019"
     quarter: int | None = None
@@ -45,6 +45,15 @@ _DAU = r"(?:dau|ddu|pau|dpau|dau)"
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d)"
 _YEAR2 = r"(?P<year2>(?:19|20)\d{2})(?!\d)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        # "tính đến ngày 30/6/2020", "đến hết ngày 31 tháng 12 năm 2019": a stock at a date
+        "until",
+        re.compile(
+            rf"\b(?:tinh{_S})?den{_S}(?:het{_S})?ngay{_S}(?P<d>\d{{1,2}})"
+            rf"(?:[ \t]*[/.\-][ \t]*(?P<m>\d{{1,2}})[ \t]*[/.\-][ \t]*|{_S}thang{_S}(?P<m2>\d{{1,2}}){_S}{_NAM}{_S})"
+            rf"(?P<year>(?:19|20)\d{{2}})(?!\d)"
+        ),
+    ),
     (
         "range",
         re.compile(
@@ -83,6 +92,11 @@ _DATE_BEFORE = re.compile(r"ng\w{1,2}y[ \t\n]+\d{1,2}[ \t\n]+(?:th\w{2,4}[ \t\n]
 def _label(kind: str, m: re.Match[str]) -> tuple[str, dict]:
     g = m.groupdict()
     year = int(g.get("year") or g.get("year2") or 0) or None
+    if kind == "until":
+        d, mo = int(g["d"]), int(g.get("m") or g.get("m2"))
+        words = m.group(0).split()
+        lead = ("tính " if words[0] == "tinh" else "") + "đến " + ("hết " if "het" in words[:3] else "")
+        return f"{lead}ngày {d}/{mo}/{year}", {"year": year, "month": mo}
     if kind == "range":
         y1, y2 = int(g["y1"]), int(g["y2"])
         what = {"giai doan": "giai đoạn", "nhiem ky": "nhiệm kỳ", "thoi ky": "thời kỳ", "nien khoa": "niên khóa"}.get(
