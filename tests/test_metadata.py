@@ -153,3 +153,20 @@ def test_party_committee_header_and_numeric_date():
     assert m.parent_issuer == "Tỉnh ủy Điện Biên"
     assert m.date == "2021-03-12"
     assert (m.doc_type, m.report_period, m.report_year) == ("Báo cáo", "quý I/2021", 2021)
+
+
+def test_scanned_header_with_specks_and_a_misread_place():
+    text = (
+        "-ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "HUYỆN TUẦN GIÁO Độc lập - Tự do - Hạnh phúc.\n"
+        "Số: 438/KH-UBND Tuân Giáo, ngày 06 tháng 7 năm 2020\n"
+        "KẾ HOẠCH\n"
+        "Xây dựng phát triển các lĩnh vực ngành Thông tin và Truyền thông -\n"
+        "trên địa bàn huyện Tuần Giáo năm 2021\n"
+        "\n"
+        "UBND huyện Tuần Giáo xây dựng Kế hoạch phát triển trên địa bàn huyện Tuần Giáo.\n"
+    )
+    m = meta_of(text)
+    assert m.issuer == "UBND huyện Tuần Giáo"
+    assert (m.place, m.district) == ("Tuần Giáo", "Tuần Giáo")  # the spelling the body uses
+    assert m.title == "Xây dựng phát triển các lĩnh vực ngành Thông tin và Truyền thông trên địa bàn huyện Tuần Giáo năm 2021"

@@ -251,6 +251,7 @@ def _parse_body(text: str) -> tuple[str | None, str | None, dict[str, str]]:
     return issuer, parent, places
 
 
+_SPECKS = " .,:;_-~'\"`*|\u2013\u2014"  # what scan noise leaves at the ends of header lines
 _BODY_WORDS = re.compile(
     r"^(?:u[yỷ]?\s*ban|ubnd|hdnd|h\S{1,3}i\s+d\S{1,3}ng|tinh|thanh pho|huyen|quan|thi xa|thi tran|xa|phuong|"
     r"so|phong|ban|van phong|chi cuc|cuc|trung tam|dai|bo|tong cuc|dang|huyen uy|tinh uy|thanh uy|mat tran)\b"
@@ -360,7 +361,7 @@ def parse_metadata(doc: Document) -> DocumentMeta:
     for line in top[:stop] if looks_like_header else []:
         part = _strip_right_column(line)
         if part and _starts_with_body_word(part):
-            left.append(part)
+            left.append(part.strip(_SPECKS))
     if left:
         meta.issuer, meta.parent_issuer, places = _parse_body(" ".join(left))
         meta.district = places.get("huyện") or places.get("thị xã") or places.get("quận") or places.get("thành phố")
@@ -378,7 +379,7 @@ def parse_metadata(doc: Document) -> DocumentMeta:
                 continue
             if _TITLE_STOP.match(fold(s)) or len(title) >= 4:
                 break
-            title.append(s)
+            title.append(s.strip(_SPECKS))
         if title:
             meta.title = " ".join(" ".join(title).split())
     elif meta.doc_type == "Công văn":
@@ -389,6 +390,15 @@ def parse_metadata(doc: Document) -> DocumentMeta:
                 break
 
     text = doc.text
+    # the same name twice in a header, once OCR-damaged: keep the spelling the body uses more
+    for field in ("place", "district"):
+        value = getattr(meta, field)
+        others = [v for v in (meta.place, meta.district) if v and v != value and fold(v) == fold(value or "")]
+        if value and others and text.count(others[0]) > text.count(value):
+            setattr(meta, field, others[0])
+    if meta.issuer and meta.district and fold(meta.district) in fold(meta.issuer) and meta.district not in meta.issuer:
+        start = fold(meta.issuer).rfind(fold(meta.district))
+        meta.issuer = meta.issuer[:start] + meta.district + meta.issuer[start + len(meta.district) :]
     if meta.province is None:
         meta.province = _province_in_text(text)
     if meta.parent_issuer is None and meta.province and meta.issuer and meta.issuer.startswith(("UBND huyện", "UBND thị xã", "UBND thành phố", "UBND quận", "HĐND huyện")):
