@@ -14,6 +14,7 @@ from planscan.extract.sections import (
     outline,
     parse_sections,
     roman_to_int,
+    section_chain,
     section_path,
 )
 from planscan.pipeline import read_text_file, text_to_document
@@ -278,3 +279,11 @@ def test_scanned_headings_with_specks_for_numerals():
 def test_upper_case_bullet_is_not_taken_for_a_roman():
     root = parse_sections(text_to_document("1. Mục tiêu\n- THÔNG TIN CHUNG về dự án\n- TỔ CHỨC THỰC HIỆN\n"))
     assert [s.style for s in iter_sections(root)] == ["arabic", "bullet", "bullet"]
+
+
+def test_section_chain_gives_the_records():
+    root = parse_sections(text_to_document("Phần thứ hai\nĐỊNH HƯỚNG NĂM 2021\nI. MỤC TIÊU\n1. Bưu chính\nCó 3 xã.\n"))
+    chain = section_chain(root, 1, 4)
+    assert [s.style for s in chain] == ["part", "roman", "arabic"]
+    assert chain[0].heading == "Phần thứ hai: ĐỊNH HƯỚNG NĂM 2021"
+    assert section_path(root, 1, 4) == [s.heading for s in chain]

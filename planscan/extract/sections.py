@@ -417,9 +417,9 @@ def _contains(s: Section, page: int, line: int) -> bool:
     return (s.page_start, s.line_start) <= (page, line) <= (s.page_end, s.line_end)
 
 
-def section_path(root: Section, page: int, line: int) -> list[str]:
-    """Headings from the top to the deepest section holding (page, line); the root is left out."""
-    path: list[str] = []
+def section_chain(root: Section, page: int, line: int) -> list[Section]:
+    """Sections from the top to the deepest one holding (page, line); the root is left out."""
+    chain: list[Section] = []
     node = root
     while True:
         nxt = None
@@ -427,9 +427,14 @@ def section_path(root: Section, page: int, line: int) -> list[str]:
             if _contains(child, page, line):
                 nxt = child
         if nxt is None:
-            return path
-        path.append(nxt.heading)
+            return chain
+        chain.append(nxt)
         node = nxt
+
+
+def section_path(root: Section, page: int, line: int) -> list[str]:
+    """Headings from the top to the deepest section holding (page, line); the root is left out."""
+    return [s.heading for s in section_chain(root, page, line)]
 
 
 def iter_sections(root: Section):
