@@ -80,3 +80,8 @@ def test_context_runs_across_a_line_break_but_lines_stay():
     assert lines[0] == "Doanh thu dịch vụ viễn"
     assert lines[1].startswith("thông đạt 100 triệu đồng")
     assert len(lines) == 5
+
+
+def test_auto_fixes_invalid_syllables_in_text_with_diacritics():
+    text = "Trên địa bàn huyện có 03 doanh nghiêp tham gia cung cấp dịch vụ bưu chính."
+    assert restore_text(text, mode="auto") == text.replace("nghiêp", "nghiệp")

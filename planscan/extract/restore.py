@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 
 from planscan.extract.candidates import candidates, simple_key
 from planscan.extract.decode import Slot, best_path, confidence
-from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks, strip_marks
+from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks, key_of, strip_marks
 from planscan.extract.vocabulary import NUM, load
 from planscan.schemas.records import Document, Line, Word
 
@@ -35,6 +35,8 @@ KEEP_COST = 7.0
 KEEP_COST_TITLE = 4.5
 # Auto mode: below this share of marked syllables the text is taken as accent-less.
 ACCENTED_SHARE = 0.25
+# Auto mode: the channel cost of replacing a valid syllable by another with the same letters.
+AUTO_SWAP: Optional[float] = 7.0
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,12 @@ def _options(core: str, mode: str, kind: str) -> Optional[tuple[tuple[Optional[s
     if mode == "auto":
         c = canonical(lower)
         if c in vocab.logp:
-            return ((c, 0.0),)
+            if AUTO_SWAP is None:
+                return ((c, 0.0),)
+            # A valid syllable changes only when the context strongly wants another tone or mark
+            # on the same letters: OCR with Vietnamese gets those wrong, not the letters.
+            alts = [(a, AUTO_SWAP) for a in vocab.by_key.get(key_of(c), ())[:6] if a != c]
+            return ((c, 0.0), *alts)
     if _is_abbreviation(core, lower):
         return None
     cands = candidates(lower, kind)
