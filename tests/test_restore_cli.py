@@ -60,3 +60,32 @@ def test_non_utf8_stdin_is_an_encoding_error(capsys, monkeypatch):
     except SystemExit as e:
         assert e.code == 8
     assert "<stdin>" in capsys.readouterr().err
+
+
+def test_readme_restore_examples_run(tmp_path):
+    """Every `planscan restore` example in the README runs, on the sample OCR text."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Diacritic restoration"):]
+    examples = re.findall(r"^planscan (restore[^\n#]*)", section, flags=re.M)
+    assert examples
+    sample = root / "samples" / "tuangiao-2020" / "ocr-eng.txt"
+    for example in examples:
+        words = shlex.split(example)
+        args, stdin = [], None
+        it = iter(words)
+        for w in it:
+            if w in (">", "2>"):
+                next(it)
+            elif w == "<":
+                next(it)
+                stdin = sample.read_bytes()
+            else:
+                args.append(str(sample) if w.endswith(".txt") else w)
+        r = CliRunner().invoke(cli, args, input=stdin)
+        assert r.exit_code == 0, (example, r.output)
+        assert r.stdout.count("\n") == sample.read_text(encoding="utf-8").count("\n")
