@@ -320,3 +320,18 @@ def test_specks_do_not_join_sentences():
 def test_ocr_swapped_thousands_comma_in_a_count():
     assert one("toàn huyện có 54,748 thuê bao").value == 54748
     assert one("dài 3,500 km").value == 3.5  # a measure may have decimals: read the Vietnamese way
+
+
+def test_scaled_counts_and_ranges():
+    q = one("dân số 2,5 triệu người")
+    assert (q.unit, q.unit_family, q.value_base, q.base_unit) == ("triệu người", "count", 2.5e6, "người")
+    a, b = find_quantities("từ 10 - 15 km đường")
+    assert (a.value, a.unit, a.unit_source, a.value_base) == (10, "km", "range", 10000)
+    assert (b.value, b.unit) == (15, "km")
+    assert [(q.value, q.unit) for q in find_quantities("tỷ lệ từ 80 đến 90%")] == [(80, "%"), (90, "%")]
+
+
+def test_words_that_only_look_like_ordinals_without_marks():
+    assert one("tổng thu 3.620 triệu đồng").value == 3620  # "thu" (revenue) is not "thứ"
+    assert one("tong thu 5 ty dong").unit == "tỷ đồng"
+    assert find_quantities("lần thứ 5 và lan thu 6 tai") == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from decimal import InvalidOperation
@@ -47,7 +48,9 @@ class Quantity:
     base_unit: str | None = None
     number_start: int = 0
     number_end: int = 0
-    unit_source: str | None = None  # "after", "glued", "before" (noun before the number), "guess"
+    # where the unit came from: "after", "glued", "fuzzy" (OCR-damaged spelling), "before" (the noun
+    # precedes the number), "range" (the other end of "10 - 15 km"), "guess" (an unknown noun)
+    unit_source: str | None = None
 
     @property
     def is_percent(self) -> bool:
@@ -138,11 +141,19 @@ _WS_ONLY = re.compile(r"\s*")
 _GLUED = re.compile(r"[^\W\d_]+[²³23]?")
 
 # Folded words that, right before a number, make it an ordinal, a level or a date part.
-_ORDINAL_BEFORE = frozenset(
-    fold(w)
-    for w in """ngày tháng năm quý tuần kỳ khóa khoá lần thứ đợt cấp hạng loại mức độ điều khoản
+_ORDINAL_WORDS = """ngày tháng năm quý tuần kỳ khóa khoá lần thứ đợt cấp hạng loại mức độ điều khoản
     chương mục phần tập trang phiên lớp nhiệm""".split()
-)
+_ORDINAL_BEFORE = frozenset(fold(w) for w in _ORDINAL_WORDS)
+_ORDINAL_WRITTEN = frozenset(_ORDINAL_WORDS)
+
+
+def _is_word(written: str, words_written: frozenset[str], words_folded: frozenset[str]) -> bool:
+    """``written`` is one of the words: exactly when it carries marks ("thu" is not "thứ"), by its
+    folded form when OCR left it bare."""
+    low = written.lower()
+    if fold(low) == low:  # no marks at all: text that lost its diacritics
+        return low in words_folded
+    return unicodedata.normalize("NFC", low) in words_written
 # Document-type words: "Quyết định số 45" names a document, not a count.
 _DOC_WORDS = re.compile(
     r"(?:quyet dinh|nghi quyet|nghi dinh|cong van|van ban|ke hoach|bao cao|thong tu|thong bao|"
@@ -150,7 +161,9 @@ _DOC_WORDS = re.compile(
 )
 _NUMBER_WORD_BEFORE = re.compile(r"(?:^|[\s(])so\s*:\s*$")
 # Words after "N năm" that make it an anniversary ("89 năm Ngày thành lập").
-_DURATION_AFTER = frozenset(fold(w) for w in ("năm", "tháng", "quý", "tuần", "thế", "tuổi"))
+_DURATION_WORDS = ("năm", "tháng", "quý", "tuần", "thế", "tuổi")
+_DURATION_AFTER = frozenset(fold(w) for w in _DURATION_WORDS)
+_DURATION_WRITTEN = frozenset(_DURATION_WORDS)
 _YEAR_CONTEXT_BEFORE = re.compile(r"(?:giai doan|nhiem ky|nien khoa|nien do|tu|den|[-\u2013\u2014])\s*$")
 
 
@@ -184,6 +197,14 @@ def _unit_after(
         return None, None, pos, None
     glued = after_number and words[0][1] == pos and words[0][0] not in ("%", ",")
     tokens = [w for w, _, _ in words]
+    scale = _SCALES.get(fold(tokens[0]))
+    if scale and len(tokens) > 1 and not glued:
+        # "2,5 triệu người", "1,2 nghìn hộ": a scale word before a counted noun
+        rest = lookup_unit(tokens[1:])
+        if rest is not None and rest[0].family == "count":
+            info, n = rest
+            unit = f"{tokens[0].lower()} {info.unit}"
+            return UnitInfo(unit, "count", scale, info.unit), unit, words[n][2], "after"
     found = lookup_unit(tokens)
     if found is not None:
         info, n = found
@@ -209,6 +230,7 @@ def _unit_after(
     return None, unit, take[-1][2], "guess"
 
 
+_SCALES = {fold(w): f for w, f in (("nghìn", 1e3), ("ngàn", 1e3), ("vạn", 1e4), ("triệu", 1e6), ("tỷ", 1e9), ("tỉ", 1e9))}
 _PER_TIME = frozenset(fold(w) for w in ("năm", "tháng", "quý", "tuần", "ngày", "giờ", "lượt", "lần"))
 
 
@@ -333,7 +355,10 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
         prev_word, prev_start = _preceding_word(text, a_start)
         if _NUMBER_WORD_BEFORE.search(before) or _DOC_WORDS.search(before):
             continue
-        if prev_word in _ORDINAL_BEFORE:
+        if _is_word(text[prev_start:a_start].strip(), _ORDINAL_WRITTEN, _ORDINAL_BEFORE) and not (
+            fold(text[prev_start:a_start].strip()) == "thu" and _unit_after(text, m.end())[3] in ("after", "fuzzy")
+        ):
+            # (bare "thu" is "thứ" or "thu" (revenue): a unit after the number says revenue)
             last_skipped_ordinal_end = m.end()
             continue
         # a list continuing an ordinal: "mức độ 3, 4", "mức độ 1 và 2"
@@ -376,7 +401,7 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
         # durations and anniversaries: "89 năm", "6 tháng" (the latter is a period)
         if unit is None or source == "guess":
             next_words = _phrase_words(text, number_end, 1)
-            if next_words and fold(next_words[0][0]) in _DURATION_AFTER:
+            if next_words and _is_word(next_words[0][0], _DURATION_WRITTEN, _DURATION_AFTER):
                 continue
         if of is not None:
             # "16/18 xã" is a fraction; "01/5 và", "6/2019" are dates
@@ -409,7 +434,7 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             unit = "/".join([unit, *denoms])
             family = "rate"
             end = end2
-        elif info is not None and info.factor is not None and info.family != "count":
+        elif info is not None and info.factor is not None and (info.family != "count" or info.factor != 1.0):
             value_base, base_unit = value * info.factor, info.base_unit
         q_end = max(end, number_end) if source != "before" else number_end
         out.append(
@@ -428,11 +453,28 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
                 unit_source=source,
             )
         )
-    return out
+    return _propagate_range_units(text, out)
 
 
 def _warn(message: str) -> None:
     warnings.warn(message, NumberWarning, stacklevel=3)
+
+
+_RANGE_JOIN = re.compile(r"[ \t]*(?:-|\u2013|\u2014|đến|tới|den|toi)[ \t]*$")
+
+
+def _propagate_range_units(text: str, out: list[Quantity]) -> list[Quantity]:
+    """ "10 - 15 km", "từ 80 đến 90%": the first number of a range takes the second's unit."""
+    for i in range(len(out) - 1, 0, -1):
+        a, b = out[i - 1], out[i]
+        if a.unit is None and b.unit is not None and b.of is None and _RANGE_JOIN.match(text[a.number_end : b.number_start]):
+            factor = b.value_base / b.value if b.value_base is not None and b.value else None
+            out[i - 1] = Quantity(
+                value=a.value, unit=b.unit, raw=a.raw, start=a.start, end=a.end, of=None,
+                unit_family=b.unit_family, value_base=a.value * factor if factor is not None else None,
+                base_unit=b.base_unit, number_start=a.number_start, number_end=a.number_end, unit_source="range",
+            )
+    return out
 
 
 def _where(where: str) -> str:
