@@ -24,6 +24,95 @@ def cli() -> None:
 
 # [ocr]
 
+
+def _ocr_stems(inputs: tuple) -> list[str]:
+    """Output stems, unique within one run: a second 'x.png' beside 'x.pdf' becomes 'x.png'."""
+    from pathlib import Path
+
+    seen: set[str] = set()
+    stems = []
+    for raw in inputs:
+        p = Path(raw)
+        stem = p.stem
+        if stem in seen:
+            stem = p.name
+        n = 2
+        base = stem
+        while stem in seen:
+            stem, n = f"{base}-{n}", n + 1
+        seen.add(stem)
+        stems.append(stem)
+    return stems
+
+
+@cli.command("ocr")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pages OCR'd in parallel [default: cores].")
+@click.option("--dpi", type=click.IntRange(min=72, max=1200), default=300, show_default=True,
+              help="Resolution pages are rendered at; lower-resolution scans are upsampled to it.")
+@click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
+@click.option("--no-clean", is_flag=True, help="Skip all OpenCV clean-up (orientation, deskew, background...).")
+@click.option("--skip-step", "skip_steps", multiple=True,
+              type=click.Choice(["colour", "background", "orientation", "deskew", "bleed", "despeckle", "binarize"]),
+              help="Switch off one clean-up step by name (repeatable).")
+@click.option("--pdf", "want_pdf", is_flag=True, help="Also write a searchable <stem>.pdf (text over the original image).")
+@click.option("--no-cache", is_flag=True, help="OCR every page again instead of using the page cache.")
+@click.option("--keep-temp", type=click.Path(file_okay=False), default=None,
+              help="Keep the intermediate clean-up images in this folder, for debugging.")
+@click.option("--page-timeout", type=click.FloatRange(min=1), default=None,
+              help="Seconds after which a page is given up and recorded as failed.")
+@click.option("--force-ocr", is_flag=True, help="OCR PDFs even when they already have a text layer.")
+@click.option("--restore", "restore_mode", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
+              help="Diacritic restoration of the text: auto decides per document, full always, off never.")
+def ocr_cmd(inputs, outdir, jobs, dpi, lang, no_clean, skip_steps, want_pdf, no_cache, keep_temp, page_timeout,
+            force_ocr, restore_mode):
+    """OCR scanned PDFs or images (PNG, JPEG, TIFF) into <stem>.txt, <stem>.ocr.json and optionally <stem>.pdf."""
+    from pathlib import Path
+
+    from planscan.ocr.convert import convert
+    from planscan.ocr.settings import OcrSettings
+
+    settings = OcrSettings(
+        dpi=dpi, lang=lang, clean=not no_clean, disabled_steps=tuple(skip_steps), force_ocr=force_ocr,
+        restore=restore_mode, jobs=jobs, use_cache=not no_cache, keep_temp=Path(keep_temp) if keep_temp else None,
+        page_timeout=page_timeout,
+    )
+    codes: list[int] = []
+    show = sys.stderr.isatty()
+    for raw, stem in zip(inputs, _ocr_stems(inputs)):
+        try:
+            if show:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+                # No refresh thread: page workers are forked, and a forked lock held by it would hang them.
+                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), auto_refresh=False, transient=True) as bar:
+                    task = bar.add_task(Path(raw).name, total=None)
+
+                    def progress(done: int, total: int) -> None:
+                        bar.update(task, completed=done, total=total)
+                        bar.refresh()
+
+                    doc, _ = convert(Path(raw), Path(outdir), settings, pdf=want_pdf, stem=stem, progress=progress)
+            else:
+                doc, _ = convert(Path(raw), Path(outdir), settings, pdf=want_pdf, stem=stem)
+        except PlanscanError as e:
+            click.echo(f"planscan: error: {e}", err=True)
+            codes.append(int(e.exit_code))
+            continue
+        failed = [p.number for p in doc.pages if p.status == "failed"]
+        for p in doc.pages:
+            if p.status == "failed":
+                click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
+        codes.append(int(ExitCode.partial) if failed else 0)
+    if all(c == 0 for c in codes):
+        return ExitCode.ok
+    if len(codes) == 1:
+        return codes[0]
+    return ExitCode.partial if any(c in (0, ExitCode.partial) for c in codes) else ExitCode.nothing_ran
+
+
 # [restore]
 @cli.command("restore")
 @click.argument("file", default="-", metavar="[FILE|-]")
@@ -79,6 +168,75 @@ def _read_utf8_input(file: str) -> str:
 
 
 # [extract]
+
+
+class _WarningsToStderr:
+    """Library warnings (a number that cannot be read, with its page and line) as one stderr line each."""
+
+    def __enter__(self):
+        import logging
+
+        class _Echo(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                click.echo(f"planscan: warning: {record.getMessage()}", err=True)
+
+        self.logger = logging.getLogger("planscan.extract")
+        self.handler = _Echo(level=logging.WARNING)
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
+
+
+@cli.command("extract")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv", "xlsx"]), default=None,
+              help="Output format [default: from the -o suffix, else jsonl].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of JSON Lines on stdout.")
+@click.option("--restore", "restore_mode", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
+              help="Diacritic restoration before reading figures: auto detects text that lost its diacritics.")
+@click.option("--dpi", type=click.IntRange(min=72, max=1200), default=300, show_default=True,
+              help="Resolution scanned pages are rendered at for OCR.")
+def extract_cmd(inputs, fmt, output, restore_mode, dpi):
+    """Read the figures of plans into indicator records (value, unit, period, kind, label, provenance).
+
+    INPUT is a scanned PDF or image (OCR'd and restored first), a .txt file (pages split on form
+    feeds) or a planscan .ocr.json. Records of all inputs go to one output.
+
+    Example: planscan extract plan.pdf --format csv -o figures.csv
+    """
+    from pathlib import Path
+
+    from planscan.export import write_records
+    from planscan.ocr.settings import OcrSettings
+    from planscan.pipeline import extract_document, read_document
+
+    settings = OcrSettings(dpi=dpi, restore=restore_mode)
+    records, codes = [], []
+    with _WarningsToStderr():
+        for raw in inputs:
+            try:
+                doc = read_document(Path(raw), settings)
+                _, _, found = extract_document(doc)
+            except PlanscanError as e:
+                click.echo(f"planscan: error: {e}", err=True)
+                codes.append(int(e.exit_code))
+                continue
+            for p in doc.pages:
+                if p.status == "failed":
+                    click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
+            records.extend(found)
+            codes.append(int(ExitCode.partial) if any(p.status == "failed" for p in doc.pages) else 0)
+    if any(c not in (0, ExitCode.partial) for c in codes) and not any(c in (0, ExitCode.partial) for c in codes):
+        return codes[0] if len(codes) == 1 else ExitCode.nothing_ran
+    write_records(records, output, fmt)
+    if all(c == 0 for c in codes):
+        return ExitCode.ok
+    return ExitCode.partial
 
 # [sections]
 

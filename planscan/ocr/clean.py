@@ -1,0 +1,268 @@
+"""OpenCV clean-up of a page image before Tesseract.
+
+Each step is a small function ``step(state) -> None`` registered under a name; ``clean_page`` runs
+them in order and any of them can be switched off by name (``OcrSettings.disabled_steps``,
+``--no-clean`` for all). A step computes first and then updates the state, so a step that finds
+nothing to do leaves the image untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+
+@dataclass
+class CleanState:
+    image: np.ndarray  # uint8 gray (or BGR before the ``colour`` step)
+    dpi: int
+    rotation: int = 0  # degrees clockwise applied
+    skew: float = 0.0  # degrees applied by deskew (counter-clockwise positive, as cv2)
+    osd: Callable[[np.ndarray, int], tuple[int, float]] | None = None  # Tesseract OSD, if available
+    notes: dict = field(default_factory=dict)
+
+
+Step = Callable[[CleanState], None]
+STEPS: dict[str, Step] = {}
+
+
+def step(name: str) -> Callable[[Step], Step]:
+    def register(fn: Step) -> Step:
+        STEPS[name] = fn
+        return fn
+
+    return register
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def _small(gray: np.ndarray, dpi: int, target: int = 100) -> tuple[np.ndarray, float]:
+    f = min(1.0, target / max(dpi, 1))
+    if f >= 1.0:
+        return gray, 1.0
+    return cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), f
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Binary mask (255 = ink) by Otsu; used for measuring, not for the image Tesseract sees."""
+    _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return mask
+
+
+# --- colour: seals and coloured ink -------------------------------------------------------------
+
+
+@step("colour")
+def remove_colour(state: CleanState) -> None:
+    """Coloured marks (red or blue seals, signatures) become paper; black and grey print stays.
+
+    Taking the brightest channel maps a saturated colour to a light grey, while black ink is dark in
+    every channel, so text under a red seal survives.
+    """
+    img = state.image
+    if img.ndim == 3:
+        state.image = np.ascontiguousarray(img.max(axis=2))
+
+
+# --- background and illumination -----------------------------------------------------------------
+
+
+def background(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Estimate the paper (without ink) as a smooth image: a max filter wider than a stroke, then a blur."""
+    small, f = _small(gray, dpi, target=50)
+    k = max(3, int(round(small.shape[1] / 60)) | 1)  # wider than any stroke at 50 dpi
+    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    bg = cv2.medianBlur(bg, k if k <= 255 else 255)
+    bg = cv2.GaussianBlur(bg, (0, 0), k / 2)
+    return cv2.resize(bg, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+@step("background")
+def normalise_background(state: CleanState) -> None:
+    """Divide by the estimated paper so shading, yellowing and dark scan edges become white."""
+    gray = to_gray(state.image)
+    bg = background(gray, state.dpi).astype(np.float32)
+    out = gray.astype(np.float32) * 255.0 / np.maximum(bg, 1.0)
+    state.image = np.clip(out, 0, 255).astype(np.uint8)
+
+
+# --- orientation ---------------------------------------------------------------------------------
+
+
+def line_profile_score(mask: np.ndarray) -> float:
+    """How sharply ink falls into horizontal rows (0..2, independent of page size and ink amount)."""
+    rows = mask.sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(rows)).sum() / max(float(np.square(rows).sum()), 1.0))
+
+
+def _line_mask(gray: np.ndarray, dpi: int, target: int) -> np.ndarray:
+    small, _ = _small(gray, dpi, target=target)
+    mask = ink_mask(small)
+    # Smear ink along the line direction so that each text line becomes one band of ink.
+    return cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
+
+
+def best_angle(mask: np.ndarray, angles) -> tuple[float, float]:
+    """(angle, score) of the rotation with the sharpest row profile among ``angles``."""
+    scored = [
+        (line_profile_score(_rotate(mask, float(a), border=0, interpolation=cv2.INTER_NEAREST)), float(a))
+        for a in angles
+    ]
+    score, angle = max(scored)
+    return angle, score
+
+
+def is_sideways(gray: np.ndarray, dpi: int) -> bool:
+    """Text lines run vertically: even the best small rotation gives a sharper column profile."""
+    small, _ = _small(gray, dpi, target=75)
+    mask = ink_mask(small)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1))
+    angles = np.arange(-10.0, 10.01, 1.0)
+    _, horizontal = best_angle(cv2.dilate(mask, kernel), angles)
+    _, vertical = best_angle(cv2.dilate(np.ascontiguousarray(mask.T), kernel), angles)
+    return vertical > 1.5 * horizontal
+
+
+_ROTATE = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def rotate_right_angle(image: np.ndarray, degrees_clockwise: int) -> np.ndarray:
+    degrees_clockwise %= 360
+    return image if degrees_clockwise == 0 else cv2.rotate(image, _ROTATE[degrees_clockwise])
+
+
+@step("orientation")
+def fix_orientation(state: CleanState) -> None:
+    """Turn the page upright (0/90/180/270).
+
+    Tesseract's OSD decides when it is confident; the projection profile (text lines are
+    horizontal rows of ink) settles 0/180 versus 90/270 on its own, so a page with too little text
+    for OSD still ends up with horizontal lines.
+    """
+    gray = to_gray(state.image)
+    rotation = 0
+    sideways = is_sideways(gray, state.dpi)
+    if state.osd is not None:
+        probe = rotate_right_angle(gray, 90) if sideways else gray
+        small, f = _small(probe, state.dpi, target=150)
+        turn, conf = state.osd(small, max(1, int(round(state.dpi * f))))
+        state.notes["osd"] = (turn, conf)
+        # OSD's 90/270 answers on a page the profile calls horizontal are its usual failure mode.
+        if conf >= 1.0 and turn in (0, 180):
+            rotation = (90 if sideways else 0) + turn
+        else:
+            rotation = 90 if sideways else 0
+    elif sideways:
+        rotation = 90
+    rotation %= 360
+    if rotation:
+        state.image = rotate_right_angle(state.image, rotation)
+    state.rotation = (state.rotation + rotation) % 360
+
+
+# --- deskew --------------------------------------------------------------------------------------
+
+
+def _rotate(image: np.ndarray, angle: float, border: int = 255, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    return cv2.warpAffine(image, m, (w, h), flags=interpolation, borderMode=cv2.BORDER_CONSTANT, borderValue=border)
+
+
+def estimate_skew(gray: np.ndarray, dpi: int, limit: float = 10.0) -> float:
+    """Angle (degrees, cv2 convention) that makes text lines horizontal: the sharpest row profile."""
+    mask = _line_mask(gray, dpi, target=100)
+    best, _ = best_angle(mask, np.arange(-limit, limit + 1e-9, 1.0))
+    for step_ in (0.25, 0.05):
+        best, _ = best_angle(mask, np.arange(best - 4 * step_, best + 4 * step_ + 1e-9, step_))
+    return float(round(best, 2))
+
+
+@step("deskew")
+def deskew(state: CleanState) -> None:
+    angle = estimate_skew(to_gray(state.image), state.dpi)
+    state.notes["skew_estimate"] = angle
+    if abs(angle) < 0.1:
+        return
+    state.image = _rotate(state.image, angle, interpolation=cv2.INTER_CUBIC)
+    state.skew += angle
+
+
+# --- bleed-through and speckle -------------------------------------------------------------------
+
+
+@step("bleed")
+def remove_bleed_through(state: CleanState) -> None:
+    """Light grey marks (ink showing through from the back, faint seals) become paper.
+
+    Run after background normalisation: the paper is then white and print is the darkest class, so
+    anything much lighter than the Otsu split between ink and paper is not print.
+    """
+    gray = to_gray(state.image)
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    cut = t + 0.45 * (255 - t)
+    out = gray.copy()
+    out[gray >= cut] = 255
+    state.image = out
+
+
+@step("despeckle")
+def despeckle(state: CleanState) -> None:
+    """Remove isolated dots far smaller than any letter part (toner noise)."""
+    gray = to_gray(state.image)
+    mask = ink_mask(gray)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return
+    # A diacritic dot at 300 dpi covers roughly 20-40 pixels; noise is well below that.
+    min_area = max(2, int(round(6 * (state.dpi / 300.0) ** 2)))
+    small = np.zeros(n, dtype=bool)
+    small[1:] = stats[1:, cv2.CC_STAT_AREA] < min_area
+    if not small.any():
+        return
+    out = gray.copy()
+    out[small[labels]] = 255
+    state.image = out
+
+
+# --- binarisation --------------------------------------------------------------------------------
+
+
+@step("binarize")
+def binarize(state: CleanState) -> None:
+    gray = to_gray(state.image)
+    _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    state.image = out
+
+
+DEFAULT_ORDER = ("colour", "background", "orientation", "deskew", "bleed", "despeckle", "binarize")
+
+
+def clean_page(
+    image: np.ndarray,
+    dpi: int,
+    disabled: tuple[str, ...] | list[str] = (),
+    osd: Callable[[np.ndarray, int], tuple[int, float]] | None = None,
+    keep_dir: Path | None = None,
+    keep_prefix: str = "page",
+    order: tuple[str, ...] = DEFAULT_ORDER,
+) -> CleanState:
+    """Run the enabled steps in order; with ``keep_dir``, save the image after each step."""
+    state = CleanState(image=image, dpi=dpi, osd=osd)
+    if keep_dir is not None:
+        keep_dir.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(keep_dir / f"{keep_prefix}-00-input.png"), state.image)
+    for i, name in enumerate(order, start=1):
+        if name in disabled:
+            continue
+        STEPS[name](state)
+        if keep_dir is not None:
+            cv2.imwrite(str(keep_dir / f"{keep_prefix}-{i:02d}-{name}.png"), state.image)
+    state.image = to_gray(state.image)
+    return state

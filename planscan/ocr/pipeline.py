@@ -1,0 +1,277 @@
+"""A PDF or image to a Document: text layer where there is one, otherwise render, clean and OCR.
+
+Pages run in worker processes (``--jobs``), each with ``OMP_THREAD_LIMIT=1`` so Tesseract's own
+threads do not fight the page workers for the cores. A worker renders its own page, so the parent
+never holds more than the finished records and at most ``2 x jobs`` pages are in memory at once.
+A page that crashes or passes ``--page-timeout`` becomes a failed, empty page; the rest completes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+import cv2
+
+from planscan.errors import InputFileError, MissingDependencyError, PageTimeoutError, PlanscanError
+from planscan.ocr import clean, poppler, rasterize, tesseract
+from planscan.ocr.cache import PageCache, page_key
+from planscan.ocr.settings import OcrSettings
+from planscan.pipeline import IMAGE_SUFFIXES, PDF_SUFFIXES, file_sha256, input_kind
+from planscan.schemas.records import Document, Page
+
+Progress = Callable[[int, int], None]
+PageFn = Callable[["_Task"], Page]
+# Extra time a worker gets beyond --page-timeout before the parent gives up on it.
+HARD_TIMEOUT_GRACE = 30.0
+PSM = 3  # automatic page segmentation: keeps the reading order of headings, lists and tables
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: Path
+    kind: str
+    number: int
+    settings: OcrSettings
+    native_dpi: Optional[int]
+    grayscale: bool
+    tesseract_version: str
+    stem: str
+
+
+def _worker_init() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
+
+
+def _failed(number: int, message: str) -> Page:
+    return Page(number=number, status="failed", error=" ".join(message.split()))
+
+
+def ocr_page(task: _Task) -> Page:
+    """Render, clean and recognise one page; never raises for a page-level problem."""
+    s = task.settings
+    start = time.monotonic()
+    try:
+        img = rasterize.load_page(task.path, task.kind, task.number, s.dpi, task.native_dpi, task.grayscale)
+        cache = PageCache(s.cache_dir, enabled=s.use_cache)
+        key = page_key(img.image, s.cache_key_fields(), task.tesseract_version)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit.model_copy(update={"number": task.number})
+        if s.clean:
+            state = clean.clean_page(
+                img.image,
+                img.dpi,
+                disabled=s.disabled_steps,
+                osd=lambda im, dpi: tesseract.osd(im, dpi, timeout=s.page_timeout),
+                keep_dir=Path(s.keep_temp) if s.keep_temp else None,
+                keep_prefix=f"{task.stem}-p{task.number:04d}",
+            )
+            image, rotation, skew = state.image, state.rotation, state.skew
+        else:
+            image, rotation, skew = clean.to_gray(img.image), 0, 0.0
+        remaining = None
+        if s.page_timeout:
+            remaining = s.page_timeout - (time.monotonic() - start)
+            if remaining <= 0:
+                raise PageTimeoutError(f"page {task.number} took longer than {s.page_timeout:g} s; raise --page-timeout")
+        lines = tesseract.recognize(image, s.lang, img.dpi, psm=PSM, timeout=remaining)
+        page = Page(
+            number=task.number,
+            width=int(image.shape[1]),
+            height=int(image.shape[0]),
+            dpi=img.dpi,
+            rotation=rotation,
+            skew=round(skew, 2),
+            source="ocr",
+            lines=lines,
+        )
+        cache.put(key, page)
+        return page
+    except PageTimeoutError as e:
+        return _failed(task.number, f"page {task.number} took longer than {s.page_timeout:g} s; raise --page-timeout")
+    except PlanscanError as e:
+        return _failed(task.number, str(e))
+    except Exception as e:  # a crash in one page must not take the document down
+        return _failed(task.number, f"page {task.number} crashed: {e.__class__.__name__}: {e}")
+
+
+def _check_file(path: Path) -> str:
+    if path.suffix.lower() not in PDF_SUFFIXES | IMAGE_SUFFIXES:
+        raise InputFileError(f"{path}: not a PDF or image; planscan ocr reads PDF, PNG, JPEG and TIFF, convert it")
+    kind = input_kind(path)
+    if kind not in ("pdf", "image"):
+        raise InputFileError(f"{path}: not a PDF or image; planscan ocr reads PDF, PNG, JPEG and TIFF")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
+    if not path.is_file():
+        raise InputFileError(f"{path}: is not a file; give a PDF or image file")
+    if size == 0:
+        raise InputFileError(f"{path}: the file is empty; re-export or re-scan it")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if kind == "pdf" and b"%PDF" not in head:
+        raise InputFileError(f"{path}: not a PDF (no %PDF header); check the file, or rename it to its real type")
+    return kind
+
+
+_CONTEXT = None
+
+
+def _mp_context():
+    """Workers fork from a clean server process, never from the caller.
+
+    Forking a process whose OpenCV thread pool is running gives children that hang in their first
+    parallel OpenCV call; the fork server has never run OpenCV, and it has the pipeline imported
+    already, so a new worker starts in milliseconds.
+    """
+    global _CONTEXT
+    if _CONTEXT is None:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["planscan.ocr.pipeline"])
+        _CONTEXT = ctx
+    return _CONTEXT
+
+
+def _run_inline(tasks: list[_Task], page_fn: PageFn, progress: Progress | None, done: int,
+                total: int) -> dict[int, Page]:
+    results = {}
+    for t in tasks:
+        results[t.number] = page_fn(t)
+        done += 1
+        if progress:
+            progress(done, total)
+    return results
+
+
+def _run_pages(tasks: list[_Task], jobs: int, timeout: float | None, progress: Progress | None,
+               done: int, total: int, page_fn: PageFn) -> dict[int, Page]:
+    """Pages across ``jobs`` worker processes, at most ``jobs`` in flight (so each one's clock is true).
+
+    A worker that dies takes the pool down with it: the pool is rebuilt and the pages that were in
+    flight are tried again; a page that was in flight at two deaths is recorded as failed.
+    """
+    results: dict[int, Page] = {}
+    pending = list(reversed(tasks))
+    strikes: dict[int, int] = {}
+    hard = (timeout + HARD_TIMEOUT_GRACE) if timeout else None
+    while pending:
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_worker_init)
+        running: dict[cf.Future, tuple[_Task, float]] = {}
+        broken = abandoned = False
+        try:
+            while pending or running:
+                while pending and len(running) < jobs:
+                    t = pending.pop()
+                    running[pool.submit(page_fn, t)] = (t, time.monotonic())
+                finished, _ = cf.wait(list(running), timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                for fut in finished:
+                    t, _ = running.pop(fut)
+                    try:
+                        results[t.number] = fut.result()
+                    except cf.process.BrokenProcessPool:
+                        broken = True
+                        strikes[t.number] = strikes.get(t.number, 0) + 1
+                        if strikes[t.number] < 2:
+                            pending.append(t)
+                            continue
+                        results[t.number] = _failed(t.number, f"page {t.number}: the OCR worker crashed")
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                if broken:
+                    for t, _ in running.values():
+                        strikes[t.number] = strikes.get(t.number, 0) + 1
+                        pending.append(t)
+                    running.clear()
+                    break
+                if hard:
+                    now = time.monotonic()
+                    for fut, (t, started) in list(running.items()):
+                        if now - started > hard:
+                            running.pop(fut)
+                            abandoned = True
+                            results[t.number] = _failed(
+                                t.number, f"page {t.number} took longer than {timeout:g} s; raise --page-timeout"
+                            )
+                            done += 1
+                            if progress:
+                                progress(done, total)
+                    if abandoned:
+                        # The stuck worker cannot be stopped alone: stop the pool, re-queue the others.
+                        for t, _ in running.values():
+                            pending.append(t)
+                        running.clear()
+                        break
+        finally:
+            if broken or abandoned:
+                for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                    proc.kill()
+            pool.shutdown(wait=not (broken or abandoned), cancel_futures=True)
+    return results
+
+
+def ocr_document(path: Path, settings: OcrSettings, progress: Progress | None = None, *,
+                 page_fn: PageFn | None = None) -> Document:
+    """OCR a PDF or image (or read a PDF's text layer unless ``settings.force_ocr``). Does not restore.
+
+    ``page_fn`` replaces the per-page worker (a picklable module-level function taking a task and
+    returning a Page); tests use it to stand in for Tesseract inside the worker processes.
+    """
+    path = Path(path)
+    kind = _check_file(path)
+    native: dict[int, int] = {}
+    gray_pages: set[int] = set()
+    layer: list[Page | None] = []
+    if kind == "pdf":
+        info = poppler.pdf_info(path)
+        count = info.pages
+        if not settings.force_ocr:
+            layer = poppler.text_layer(path, info)
+        images = poppler.page_images(path)
+        native = {n: dpi for n, (dpi, _) in images.items()}
+        gray_pages = {n for n, (_, grey) in images.items() if grey}
+    else:
+        count = rasterize.image_page_count(path)
+        if count == 0:
+            raise InputFileError(f"{path}: the image has no pages; check that the right file was given")
+    pages: dict[int, Page] = {}
+    for i, p in enumerate(layer, start=1):
+        if p is not None and i <= count:
+            pages[i] = p.model_copy(update={"number": i})
+    todo = [n for n in range(1, count + 1) if n not in pages]
+    version = None
+    if todo:
+        try:
+            version = tesseract.check_tesseract(settings.lang)
+        except MissingDependencyError as e:
+            raise MissingDependencyError(f"{path}: {e}") from e
+    if progress:
+        progress(len(pages), count)
+    jobs = settings.jobs or os.cpu_count() or 1
+    tasks = [
+        _Task(path=path, kind=kind, number=n, settings=settings, native_dpi=native.get(n),
+              grayscale=n in gray_pages, tesseract_version=version or "", stem=path.stem)
+        for n in todo
+    ]
+    jobs = max(1, min(jobs, len(tasks)))
+    fn = page_fn or ocr_page
+    if jobs == 1:
+        # One page at a time needs no pool; this also lets daemonic workers of a batch call us.
+        pages.update(_run_inline(tasks, fn, progress, len(pages), count))
+    else:
+        pages.update(_run_pages(tasks, jobs, settings.page_timeout, progress, len(pages), count, fn))
+    return Document(
+        source=str(path),
+        sha256=file_sha256(path),
+        pages=[pages[n] for n in range(1, count + 1)],
+        tesseract_version=version,
+    )
