@@ -98,3 +98,8 @@ def test_samples_report_period(name, first, kind):
 def test_stock_at_a_date(text, label, year):
     (p,) = find_periods(text)
     assert (p.label, p.year, p.kind, p.month) == (label, year, "until", int(label.split("/")[1]))
+
+
+def test_only_comparisons_are_references():
+    refs = {p.label: p.reference for p in find_periods("Từ năm 2015 đến nay, so với năm 2018 và cùng kỳ năm 2019; số năm 2020")}
+    assert refs == {"năm 2015": False, "năm 2018": True, "năm 2019": True, "năm 2020": False}

@@ -82,7 +82,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(rf"\b(?:(?P<pos>{_DAU}|cuoi|giua|ca){_S})?{_NAM}{_S}{_YEAR}"),
     ),
 ]
-_REFERENCE_BEFORE = re.compile(r"(?:c\w{1,3}g[ \t\n]+k[yi]|so[ \t\n]+v\w{1,2}i|tu|so)[ \t\n]*$")
+# the base of a comparison: "so với cùng kỳ năm 2018", "so với năm 2018", "(cùng kỳ năm 2019)"
+_REFERENCE_BEFORE = re.compile(r"(?:c\w{1,3}g[ \t\n]+k[yi]|so[ \t\n]+v\w{1,2}i)[ \t\n]*$")
 
 
 # "ngày 04 " before "tháng 7 năm 2019", or "ngày 04 tháng 7 " (any month shape OCR left) before "năm 2019"
