@@ -19,7 +19,7 @@ from planscan.extract.confusion import INSERT, SUBSTITUTE, Channel, channel, edi
 from planscan.extract.syllables import canonical, key_of
 from planscan.extract.vocabulary import Vocabulary, load
 
-MAX_PER_KEY = 12
+MAX_PER_KEY = 8
 MAX_KEYS = 10
 MAX_CANDIDATES = 8
 PRIOR = 0.35
