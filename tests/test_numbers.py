@@ -335,3 +335,4 @@ def test_words_that_only_look_like_ordinals_without_marks():
     assert one("tổng thu 3.620 triệu đồng").value == 3620  # "thu" (revenue) is not "thứ"
     assert one("tong thu 5 ty dong").unit == "tỷ đồng"
     assert find_quantities("lần thứ 5 và lan thu 6 tai") == []
+    assert one("trong do 03 don vi da duoc cap phep").unit == "đơn vị"  # "đó", not "độ"

@@ -355,10 +355,12 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
         prev_word, prev_start = _preceding_word(text, a_start)
         if _NUMBER_WORD_BEFORE.search(before) or _DOC_WORDS.search(before):
             continue
-        if _is_word(text[prev_start:a_start].strip(), _ORDINAL_WRITTEN, _ORDINAL_BEFORE) and not (
-            fold(text[prev_start:a_start].strip()) == "thu" and _unit_after(text, m.end())[3] in ("after", "fuzzy")
+        prev_written = text[prev_start:a_start].strip()
+        if _is_word(prev_written, _ORDINAL_WRITTEN, _ORDINAL_BEFORE) and not (
+            fold(prev_written) == prev_written.lower() and _unit_after(text, m.end())[3] in ("after", "fuzzy")
         ):
-            # (bare "thu" is "thứ" or "thu" (revenue): a unit after the number says revenue)
+            # (without marks "thu" may be "thứ" or "thu" (revenue), "do" "độ" or "đó": a unit after
+            # the number says it counts something)
             last_skipped_ordinal_end = m.end()
             continue
         # a list continuing an ordinal: "mức độ 3, 4", "mức độ 1 và 2"
