@@ -21,6 +21,8 @@ from planscan.extract.vocabulary import Vocabulary, load
 
 MAX_PER_KEY = 8
 MAX_KEYS = 10
+KEY_SPREAD = 6.0
+FUZZY_ABOVE = 1.5
 MAX_CANDIDATES = 8
 PRIOR = 0.35
 # A candidate more than this much dearer than the best is not worth a lattice slot.
@@ -165,7 +167,9 @@ def _walk(token: str, vocab: Vocabulary, kind: str, budget: float, free0: int) -
 
 def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> list[Candidate]:
     keys = walk_keys(token, vocab, kind)
-    if kind != "strip":
+    # rapidfuzz's nearest keys cover what the confusion model cannot explain; when the model
+    # already reads the token cheaply they add nothing but time
+    if kind != "strip" and (not keys or min(keys.values()) > FUZZY_ABOVE):
         q = simple_key(token)
         if len(q) >= 2:
             cutoff = 1 if len(q) <= 5 else 2
@@ -178,7 +182,7 @@ def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> l
         return []
     # the walk's cost is close to the best syllable's under a key, so far-off keys are not scored
     floor = min(keys.values())
-    ranked = sorted((c, k) for k, c in keys.items() if c <= floor + SPREAD)[:MAX_KEYS]
+    ranked = sorted((c, k) for k, c in keys.items() if c <= floor + KEY_SPREAD)[:MAX_KEYS]
     # OCR often puts a tone on the wrong vowel ("tuýen" for "tuyến"): the token with its tone moved
     # to where Vietnamese spelling puts it is a second reading, at a small price.
     moved = canonical(token) if kind != "strip" else token
