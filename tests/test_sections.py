@@ -287,3 +287,16 @@ def test_section_chain_gives_the_records():
     assert [s.style for s in chain] == ["part", "roman", "arabic"]
     assert chain[0].heading == "Phần thứ hai: ĐỊNH HƯỚNG NĂM 2021"
     assert section_path(root, 1, 4) == [s.heading for s in chain]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Phần lớn các xã đã có điểm bưu điện.", "Phần mềm quản lý văn bản được duy trì.", "Phần ba còn lại", "Chương trình 135"],
+)
+def test_sentences_that_start_like_parts(line):
+    assert classify_line(line, "") is None
+
+
+def test_part_with_roman_number_and_inline_title():
+    h = classify_line("PHẦN I. MỞ ĐẦU", "")
+    assert (h.style, h.value, h.rest) == ("part", 1, "MỞ ĐẦU")

@@ -110,17 +110,21 @@ def _mostly_upper(text: str) -> bool:
     return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def _part_number(word: str) -> int | None:
+def _part_number(word: str, after_thu: bool) -> int | None:
+    """The number of "Phần <word>": an ordinal word, a digit or a roman numeral. Only after "thứ"
+    may the word be OCR-damaged ("nhit"), so that "Phần lớn", "Phần mềm" stay ordinary sentences."""
     f = fold(word).strip(".:?!")
-    if f in _ORDINALS:
+    if f in _ORDINALS and (after_thu or f not in ("nam", "ba", "tu")):
         return _ORDINALS[f]
-    if f.isdigit():
+    if f.isdigit() and len(f) <= 2:
         return int(f)
     r = roman_to_int(word.strip(".:"))
-    if r:
+    if r and word.strip(".:").isupper():
         return r
+    if not after_thu or len(f) < 3:
+        return None
     hit = process.extractOne(f, list(_ORDINALS), scorer=fuzz.ratio, score_cutoff=60)
-    return _ORDINALS[hit[0]] if hit and len(f) >= 3 else None
+    return _ORDINALS[hit[0]] if hit else None
 
 
 @dataclass
@@ -144,21 +148,25 @@ def classify_line(text: str, prev_text: str = "") -> _Heading | None:
     after_break = not prev or prev[-1] in ".:;!?)" or _mostly_upper(prev)
 
     f = fold(s)
-    m = _PART.match(f)
-    if m and len(s) < 120:
-        num = _part_number(s.split()[2] if len(s.split()) > 2 and fold(s.split()[1]).startswith("th") else s.split()[1] if len(s.split()) > 1 else "")
+    words = s.split()
+    if _PART.match(f) and len(s) < 120 and len(words) > 1:
+        # "Phần thứ nhất", "PHẦN THỨ HAI: ...", "Phần I." (and OCR's "Phiin thir nhit")
+        after_thu = len(words) > 2 and fold(words[1]).startswith("th") and len(words[1]) <= 5
+        k = 2 if after_thu else 1
+        num = _part_number(words[k], after_thu)
         if num:
-            numbering = " ".join(s.split()[1:3]) if fold(s.split()[1]).startswith("th") else s.split()[1]
-            rest = " ".join(s.split()[3:] if fold(s.split()[1]).startswith("th") else s.split()[2:])
-            flags = [] if fold(s.split()[0]) == "phan" and fold(numbering).split()[-1] in _ORDINALS else ["ocr-repaired"]
-            return _Heading("part", numbering, rest.strip(" .:-"), num, _RANK["part"], flags)
+            numbering = " ".join(words[1 : k + 1])
+            rest = " ".join(words[k + 1 :])
+            clean = fold(words[0]) == "phan" and fold(words[k]).strip(".:") in _ORDINALS
+            return _Heading("part", numbering, rest.strip(" .:-"), num, _RANK["part"], [] if clean else ["ocr-repaired"])
 
     for pattern, style, word in ((_CHAPTER, "part", "Chương"), (_SUBSECTION, "roman", "Mục"), (_ARTICLE, "arabic", "Điều")):
         m = pattern.match(f)
         if m and len(s) < 200:
             raw = s[m.start("num") : m.end("num")]
             value = int(raw) if raw.isdigit() else roman_to_int(raw)
-            if value and (style != "part" or not m.group("rest") or _mostly_upper(s[m.start("rest") :]) or m.group("rest")[:1] in ""):
+            rest_text = s[m.start("rest") :]
+            if value and (style != "part" or not rest_text.strip() or rest_text.lstrip()[:1].isupper()):
                 rest = s[m.start("rest") :].strip(" .:-\u2013")
                 # an article sits between a section and its numbered clauses ("Điều 2." > "1.")
                 rank = _RANK[style] - 0.5 if style == "arabic" else _RANK[style]
