@@ -90,11 +90,17 @@ def test_cli_exit_code_for_corrupt_database(tmp_path):
     assert db.read_bytes() == b"garbage" * 100
 
 
-def _worker(db: str, files: list[str], rounds: int) -> None:
-    with Store(Path(db)) as s:
-        for _ in range(rounds):
-            for f in files:
-                ingest_path(s, Path(f))
+def _worker(db: str, files: list[str], rounds: int, log: str) -> None:
+    import traceback
+
+    try:
+        with Store(Path(db)) as s:
+            for _ in range(rounds):
+                for f in files:
+                    ingest_path(s, Path(f))
+    except BaseException:
+        Path(log).write_text(traceback.format_exc(), encoding="utf-8")
+        raise
 
 
 def _many_documents(tmp_path: Path, n: int) -> list[str]:
@@ -112,12 +118,13 @@ def test_two_processes_ingesting_concurrently_never_corrupt(tmp_path):
     db = tmp_path / "shared.db"
     files = _many_documents(tmp_path, 12)
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_worker, args=(str(db), files[::step], 2)) for step in (1, -1)]
+    logs = [tmp_path / f"worker{i}.log" for i in range(2)]
+    procs = [ctx.Process(target=_worker, args=(str(db), files[::step], 2, str(log))) for step, log in zip((1, -1), logs)]
     for p in procs:
         p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    for p, log in zip(procs, logs):
+        p.join(300)
+        assert p.exitcode == 0, log.read_text(encoding="utf-8") if log.exists() else f"exit code {p.exitcode}"
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

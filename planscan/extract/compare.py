@@ -114,7 +114,10 @@ def label_similarity(a: str, b: str) -> float:
     that adds a qualifier ("... và có báo Đảng đọc trong ngày") still scores high."""
     if a == b:
         return 100.0
-    return 0.5 * fuzz.ratio(a, b) + 0.5 * fuzz.token_set_ratio(a, b)
+    r = fuzz.ratio(a, b)
+    if min(len(a.split()), len(b.split())) < 3:
+        return r  # "tỷ lệ" is a subset of every rate's label: word-set matching would say 100
+    return 0.5 * r + 0.5 * fuzz.token_set_ratio(a, b)
 
 
 def _link_statements(figs: list[_Fig]) -> None:
@@ -125,18 +128,24 @@ def _link_statements(figs: list[_Fig]) -> None:
         if f.cls not in ("change", "ratio_to_prior"):
             continue
         best, best_score = None, -math.inf
+        relative_pct = unit_info(f.rec.unit).family == "percent"
+        # an extractor may give a bare "tỷ lệ" or "tăng" as the label: then position decides
+        generic = len(f.norm.split()) <= 2
         for c in levels:
             if c.year != f.year or not comparable(c.ptype, f.ptype)[0] and f.ptype is not None:
                 continue
-            if f.cls == "change" and unit_info(f.rec.unit).family != "percent":
-                if not compatible(c.rec.unit, f.rec.unit)[0]:
-                    continue
+            if f.cls == "change" and not relative_pct and not compatible(c.rec.unit, f.rec.unit)[0]:
+                continue
             lab = label_similarity(c.norm, f.norm) + (25 if c.key == f.key and c.catalogued else 0)
             dist = f.idx - c.idx
-            near = dist in (1, 2)
-            if lab < LINK_THRESHOLD and not (near and lab >= 40):
+            # "đạt 114 % so với cùng kỳ" qualifies a flow or a stock, hardly ever a rate
+            pct_on_rate = relative_pct and unit_info(c.rec.unit).family == "percent" and f.cls == "ratio_to_prior"
+            near = 1 <= dist <= (3 if generic else 2) and not pct_on_rate
+            if lab < LINK_THRESHOLD and not (near and (generic or lab >= 40)):
                 continue
-            s = lab - 2 * min(abs(dist), 10) - (6 if dist < 0 else 0)
+            s = lab - 2 * min(abs(dist), 10) - (6 if dist < 0 else 0) - (25 if pct_on_rate else 0)
+            if generic and near:
+                s += 60 - 10 * dist
             if s > best_score:
                 best, best_score = c, s
         if best is not None:
@@ -265,9 +274,9 @@ def _pair_score(a: _Fig, b: _Fig, same_year: bool = False) -> tuple[float, bool]
         s += 5 if a.rec.of == b.rec.of else -10
     va, vb = a.rec.value * factor, b.rec.value
     if va > 0 and vb > 0:
+        # one year seldom multiplies a figure: the penalty grows with the ratio's order of magnitude
         r = max(va, vb) / min(va, vb)
-        s += 4 if r <= 1.3 else -8 if r > 2 else 0
-        s -= 12 if r > 5 else 0
+        s += 4 if r <= 1.3 else -20 * math.log10(r) if r > 2 else 0
     if not same_year and a.year is not None and b.year is not None and b.year - a.year > 1:
         s -= 5 * (b.year - a.year - 1)
     return s, mismatch
