@@ -170,3 +170,8 @@ def test_scanned_header_with_specks_and_a_misread_place():
     assert m.issuer == "UBND huyện Tuần Giáo"
     assert (m.place, m.district) == ("Tuần Giáo", "Tuần Giáo")  # the spelling the body uses
     assert m.title == "Xây dựng phát triển các lĩnh vực ngành Thông tin và Truyền thông trên địa bàn huyện Tuần Giáo năm 2021"
+
+
+def test_letter_spaced_type_line():
+    m = meta_of("UBND HUYỆN A\nSố: 5/BC-UBND A, ngày 1 tháng 2 năm 2021\nB Á O  C Á O\nTình hình năm 2020\n")
+    assert (m.doc_type, m.title, m.report_year) == ("Báo cáo", "Tình hình năm 2020", 2020)

@@ -69,6 +69,7 @@ CODE_TYPES = {
     "PA": "Phương án",
 }
 _FOLDED_TYPES = {fold(t): t for t in DOC_TYPES}
+_SQUEEZED_TYPES = {fold(t).replace(" ", ""): t for t in DOC_TYPES}
 
 # Issuing bodies: the full form as printed and the short form used in running text.
 _BODY_ABBREV = [
@@ -283,6 +284,9 @@ def _doc_type_line(lines: list[str]) -> tuple[int, str] | None:
             continue
         if f in _FOLDED_TYPES:
             return i, _FOLDED_TYPES[f]
+        squeezed = f.replace(" ", "")  # letter-spaced titles: "K Ế  H O Ạ C H"
+        if line.strip().upper() == line.strip() and squeezed in _SQUEEZED_TYPES:
+            return i, _SQUEEZED_TYPES[squeezed]
         hit = process.extractOne(f, list(_FOLDED_TYPES), scorer=fuzz.ratio, score_cutoff=80)
         if hit and line.strip().upper() == line.strip():  # type lines are printed in capitals
             return i, _FOLDED_TYPES[hit[0]]
