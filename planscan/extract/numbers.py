@@ -390,14 +390,7 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
                 continue
             number_end = m.end("b")
 
-        info, unit, end, source = _unit_after(text, number_end)
-        if unit is None:
-            # "2.874. thuê bao": a speck read as a full stop; a sentence never goes on in lower case
-            dot = re.compile(r"[.,][ \t]+(?=[^\W\d_])").match(text, number_end)
-            if dot and text[dot.end()].islower():
-                info2, unit2, end2, source2 = _unit_after(text, dot.end(), after_number=False)
-                if source2 in ("after", "fuzzy"):
-                    info, unit, end, source = info2, unit2, end2, source2
+        info, unit, end, source = _resolve_unit(text, number_end)
         if info is None and after[:1].isalpha() and source is None and text[number_end : number_end + 1].isalpha():
             continue  # glued letters that are no unit: "3G", "1a", "Covid-19x"
         # durations and anniversaries: "89 năm", "6 tháng" (the latter is a period)
@@ -422,40 +415,71 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             noun = _noun_before(text, a_start)
             if noun is not None:
                 info, unit, source, end = noun, noun.unit, "before", number_end
-        family = info.family if info is not None else ("count" if unit else None)
-        denoms, end2 = _denominators(text, end) if unit else ([], end)
-        value_base = base_unit = None
-        if denoms and of is None and _same_unit_fraction(denoms[0], unit):
-            # "85,3 tỷ đồng/120 tỷ đồng": a part of a whole in the same unit, like "16/18 xã"
-            of = parse_number(denoms[0].split()[0])
-            denoms, end = [], end2
-        if family == "count" and re.fullmatch(r"[1-9]\d{0,2},\d{3}", raw_a):
-            # "54,748 thuê bao": nobody counts households to three decimals; OCR swapped "." and ","
-            value = float(raw_a.replace(",", ""))
-        if denoms:
-            unit = "/".join([unit, *denoms])
-            family = "rate"
-            end = end2
-        elif info is not None and info.factor is not None and (info.family != "count" or info.factor != 1.0):
-            value_base, base_unit = value * info.factor, info.base_unit
-        q_end = max(end, number_end) if source != "before" else number_end
-        out.append(
-            Quantity(
-                value=value,
-                unit=unit,
-                raw=text[a_start:q_end],
-                start=a_start,
-                end=q_end,
-                of=of,
-                unit_family=family,
-                value_base=value_base,
-                base_unit=base_unit,
-                number_start=a_start,
-                number_end=number_end,
-                unit_source=source,
-            )
-        )
+        out.append(_quantity(text, raw_a, value, of, a_start, number_end, info, unit, end, source))
     return _propagate_range_units(text, out)
+
+
+def _resolve_unit(text: str, number_end: int) -> tuple[UnitInfo | None, str | None, int, str | None]:
+    """The unit after a number, looking past a speck OCR read as a full stop."""
+    info, unit, end, source = _unit_after(text, number_end)
+    if unit is None:
+        # "2.874. thuê bao": a sentence never goes on in lower case, so the dot is noise
+        dot = _SPECK_DOT.match(text, number_end)
+        if dot and text[dot.end()].islower():
+            found = _unit_after(text, dot.end(), after_number=False)
+            if found[3] in ("after", "fuzzy"):
+                return found
+    return info, unit, end, source
+
+
+_SPECK_DOT = re.compile(r"[.,][ \t]+(?=[^\W\d_])")
+_COMMA_THOUSANDS = re.compile(r"[1-9]\d{0,2},\d{3}")
+
+
+def _quantity(
+    text: str,
+    raw: str,
+    value: float,
+    of: float | None,
+    start: int,
+    number_end: int,
+    info: UnitInfo | None,
+    unit: str | None,
+    end: int,
+    source: str | None,
+) -> Quantity:
+    """The record for one number and its unit: rates, same-unit wholes and base values settled."""
+    family = info.family if info is not None else ("count" if unit else None)
+    denoms, end2 = _denominators(text, end) if unit else ([], end)
+    value_base = base_unit = None
+    if denoms and of is None and _same_unit_fraction(denoms[0], unit):
+        # "85,3 tỷ đồng/120 tỷ đồng": a part of a whole in the same unit, like "16/18 xã"
+        of = parse_number(denoms[0].split()[0])
+        denoms, end = [], end2
+    if family == "count" and _COMMA_THOUSANDS.fullmatch(raw):
+        # "54,748 thuê bao": nobody counts households to three decimals; OCR swapped "." and ","
+        value = float(raw.replace(",", ""))
+    if denoms:
+        unit = "/".join([unit, *denoms])
+        family = "rate"
+        end = end2
+    elif info is not None and info.factor is not None and (info.family != "count" or info.factor != 1.0):
+        value_base, base_unit = value * info.factor, info.base_unit
+    q_end = max(end, number_end) if source != "before" else number_end
+    return Quantity(
+        value=value,
+        unit=unit,
+        raw=text[start:q_end],
+        start=start,
+        end=q_end,
+        of=of,
+        unit_family=family,
+        value_base=value_base,
+        base_unit=base_unit,
+        number_start=start,
+        number_end=number_end,
+        unit_source=source,
+    )
 
 
 def _warn(message: str) -> None:
