@@ -21,10 +21,11 @@ from pathlib import Path
 from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
-FORMAT = 8
+FORMAT = 9
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
+_UNLISTED_MIN_FREQ = 4e-5
 _WORD_SPLIT = re.compile(r"[\s\-]+")
 # Stands for any number in the lexicon ("năm <num>"), so figures give context to their neighbours.
 NUM = "<num>"
@@ -119,6 +120,7 @@ def build() -> Vocabulary:
         add(word, f)
 
     pair_count: dict[tuple[str, str], float] = {}
+    listed_alone: set[str] = set()
     admin_pairs: set[tuple[str, str]] = set()
     triple_count: dict[tuple[str, str, str], float] = {}
 
@@ -129,6 +131,8 @@ def build() -> Vocabulary:
             for p in parts:
                 c = NUM if p == NUM else add(p, 0.0)
                 sylls.append(c)
+                if c and c != NUM:
+                    listed_alone.add(c)
             # a word with a non-syllable part (a foreign loan) gives no reliable pairs
             for a, b in zip(sylls, sylls[1:]):
                 if a and b:
@@ -144,7 +148,12 @@ def build() -> Vocabulary:
     add_words(admin, 3.0)
 
     vocab = Vocabulary()
+    listed = {c for a, b in pair_count for c in (a, b)} | listed_alone
     for c, f in freq.items():
+        # web text's misspellings ("đươc", "nghành") and English words are in wordfreq too; a
+        # syllable no word list has must be common to count ("nguyễn")
+        if c not in listed and f < _UNLISTED_MIN_FREQ:
+            continue
         vocab.logp[c] = math.log(max(f, _UNSEEN_FREQ))
         forms = spelled[c]
         vocab.display[c] = max(forms, key=lambda w: (forms[w], has_marks(w) == has_marks(c)))
