@@ -423,7 +423,9 @@ def parse_metadata(doc: Document) -> DocumentMeta:
                 if last.kind not in ("year", "range"):
                     meta.report_period, meta.report_year = last.label, last.year
     if meta.report_period is None:
-        body = text[len("\n".join(header[: (type_at[0] + 1) if type_at else 0])) :]
+        # the period a plan reports on is named in its first pages; a long document is not read whole
+        opening = "\n".join(pg.text for pg in doc.pages[:3])
+        body = opening[len("\n".join(header[: (type_at[0] + 1) if type_at else 0])) :]
         for p in find_periods(body):
             if p.year and not p.reference and p.kind in ("months", "quarter", "month"):
                 meta.report_period, meta.report_year = p.label, p.year

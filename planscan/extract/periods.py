@@ -8,6 +8,7 @@ Full dates ("ngày 04 tháng 7 năm 2019") are not periods and are skipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -129,6 +130,12 @@ def _label(kind: str, m: re.Match[str]) -> tuple[str, dict]:
     return f"{pos}năm {year}", {"year": year}
 
 
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a span of ``taken`` (sorted, non-overlapping)."""
+    i = bisect.bisect_left(taken, (start, start))
+    return (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end)
+
+
 def find_periods(text: str) -> list[Period]:
     """Periods in ``text`` in order; a longer match wins over the shorter ones inside it."""
     folded = fold(text)
@@ -139,7 +146,7 @@ def find_periods(text: str) -> list[Period]:
             start, end = m.span()
             while start < end and folded[start] in " \t\n":
                 start += 1
-            if any(s < end and start < e for s, e in taken):
+            if _overlaps(taken, start, end):
                 continue
             if kind == "months" and not (m.group("pos") or m.group("year") or re.search(_NAM, m.group(0))):
                 # "ngày 04 tháng 7": the day of a date, not a span of months
@@ -165,7 +172,7 @@ def find_periods(text: str) -> list[Period]:
                     reference=reference,
                 )
             )
-            taken.append((start, end))
+            bisect.insort(taken, (start, end))
     found.sort(key=lambda p: p.start)
     return found
 
