@@ -103,3 +103,24 @@ def test_stock_at_a_date(text, label, year):
 def test_only_comparisons_are_references():
     refs = {p.label: p.reference for p in find_periods("Từ năm 2015 đến nay, so với năm 2018 và cùng kỳ năm 2019; số năm 2020")}
     assert refs == {"năm 2015": False, "năm 2018": True, "năm 2019": True, "năm 2020": False}
+
+
+@pytest.mark.parametrize(
+    "text, cover",
+    [
+        ("6 tháng đầu năm 2019", (1, 6)),
+        ("6 tháng cuối năm 2019", (7, 12)),
+        ("9 tháng năm 2019", (1, 9)),
+        ("quý III/2020", (7, 9)),
+        ("năm 2020", (1, 12)),
+        ("cả năm 2020", (1, 12)),
+        ("tháng 6 năm 2019", (6, 6)),
+        ("đầu tháng 6/2019", (None, None)),
+        ("cuối năm 2021", (None, None)),
+        ("tính đến ngày 30/6/2020", (None, None)),
+        ("giai đoạn 2021-2025", (None, None)),
+    ],
+)
+def test_months_covered(text, cover):
+    p = parse_period(text)
+    assert (p.first_month, p.last_month) == cover

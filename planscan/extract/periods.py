@@ -27,6 +27,10 @@ class Period:
     quarter: int | None = None
     end_year: int | None = None  # for ranges
     reference: bool = False  # written as the comparison base: "so với cùng kỳ năm 2018"
+    # months of ``year`` the figures cover, when the period says: "6 tháng đầu năm" -> 1..6,
+    # "quý III" -> 7..9, "năm 2020" -> 1..12; None for moments ("đầu tháng 6", "đến ngày ...")
+    first_month: int | None = None
+    last_month: int | None = None
 
 
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -114,20 +118,24 @@ def _label(kind: str, m: re.Match[str]) -> tuple[str, dict]:
             text += " năm"
         if year:
             text += f" {year}" if text.endswith("năm") else f" năm {year}"
-        return text, {"year": year, "months": n}
+        n_cov = min(max(n, 1), 12)
+        # "6 tháng cuối năm" is July-December; otherwise reports count from January
+        cover = (13 - n_cov, 12) if g.get("pos") == "cuoi" else (1, n_cov)
+        return text, {"year": year, "months": n, "cover": cover}
     if kind == "quarter":
         q = _ROMAN_Q[g["q"]]
         text = f"quý {_QUARTER_NAMES[q]}"
         if year:
             text += f"/{year}" if "/" in m.group(0) else f" năm {year}"
-        return text, {"year": year, "quarter": q}
+        return text, {"year": year, "quarter": q, "cover": (3 * q - 2, 3 * q)}
     if kind == "month":
         mo = int(g["m"])
         pos = f"{_pos(g['pos'])} " if g.get("pos") else ""
         text = f"{pos}tháng {mo}/{year}" if "/" in m.group(0) else f"{pos}tháng {mo} năm {year}"
-        return text, {"year": year, "month": mo}
+        # "đầu tháng 6" is a moment (a stock), "tháng 6" the whole month
+        return text, {"year": year, "month": mo, "cover": None if pos else (mo, mo)}
     pos = f"{_pos(g.get('pos'))} " if g.get("pos") else ""
-    return f"{pos}năm {year}", {"year": year}
+    return f"{pos}năm {year}", {"year": year, "cover": (1, 12) if pos in ("", "cả ") else None}
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -170,6 +178,8 @@ def find_periods(text: str) -> list[Period]:
                     quarter=extra.get("quarter"),
                     end_year=extra.get("end_year"),
                     reference=reference,
+                    first_month=(extra.get("cover") or (None, None))[0],
+                    last_month=(extra.get("cover") or (None, None))[1],
                 )
             )
             bisect.insort(taken, (start, end))
