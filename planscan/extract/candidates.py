@@ -15,22 +15,28 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from planscan.extract.confusion import INSERT, SUBSTITUTE, Channel, channel, edit_cost
+from planscan.extract.confusion import Channel, channel, edit_cost
 from planscan.extract.syllables import canonical, key_of
 from planscan.extract.vocabulary import Vocabulary, load
 
+# Syllables scored per key (a key has up to ~20 tone and mark variants; the rare ones never win).
 MAX_PER_KEY = 8
+# Keys scored per token, and how far above the cheapest key's walk cost they may be.
 MAX_KEYS = 10
 KEY_SPREAD = 6.0
+# rapidfuzz's nearest keys are added only when the walk's cheapest reading costs more than this.
 FUZZY_ABOVE = 1.5
 MAX_CANDIDATES = 8
+# Weight of the frequency prior when ranking candidates for the MAX_CANDIDATES cut.
 PRIOR = 0.35
 # A candidate more than this much dearer than the best is not worth a lattice slot.
 SPREAD = 6.0
 # Budget of the key walk, and the price of an edit the confusion model has no entry for.
 WALK_BUDGET = 7.0
 FREE_EDIT = 4.0
+# Free edits are tried only when the confusion model alone reads no key cheaper than this.
 GOOD_ENOUGH = 2.5
+# Price of reading a token with its tone moved to the vowel that carries it.
 TONE_MOVE = 0.7
 # Beyond this a reading explains too little of the token: it is left as printed.
 MAX_COST = 9.0
@@ -209,4 +215,4 @@ def candidates(token: str, kind: str = "ocr") -> tuple[Candidate, ...]:
     return tuple(generate(token, load(), channel(kind), kind))
 
 
-__all__ = ["Candidate", "candidates", "generate", "simple_key", "walk_keys", "INSERT", "SUBSTITUTE"]
+__all__ = ["Candidate", "candidates", "generate", "simple_key", "walk_keys"]
