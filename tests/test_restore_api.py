@@ -85,3 +85,8 @@ def test_context_runs_across_a_line_break_but_lines_stay():
 def test_auto_fixes_invalid_syllables_in_text_with_diacritics():
     text = "Trên địa bàn huyện có 03 doanh nghiêp tham gia cung cấp dịch vụ bưu chính."
     assert restore_text(text, mode="auto") == text.replace("nghiêp", "nghiệp")
+
+
+def test_auto_keeps_either_tone_placement():
+    for text in ("văn hoá xã hội, thuỷ lợi", "văn hóa xã hội, thủy lợi"):
+        assert restore_text(text, mode="auto") == text

@@ -206,8 +206,8 @@ def restore_block(lines: list[str], mode: str, kind: str) -> list[tuple[str, lis
             start, end, core = place
             i = offset + j
             syl = all_slots[i].options[path[i]][0]
-            if syl is None:
-                continue
+            if syl is None or syl == canonical(core.lower()):
+                continue  # kept, or the same syllable (perhaps with the tone placed the other way)
             word = apply_case(vocab.display.get(syl, syl), case_pattern(core))
             if word == core or word.lower() == core.lower():
                 continue

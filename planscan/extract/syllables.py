@@ -91,6 +91,7 @@ def place_tone(base: str, tone: str) -> str:
     return unicodedata.normalize("NFC", base[:i] + unicodedata.normalize("NFD", base[i]) + tone + base[i + 1:])
 
 
+@lru_cache(maxsize=200_000)
 def canonical(syllable: str) -> str:
     """Lower case, NFC, tone on the main vowel by the modern rule."""
     base, tone = split_tone(syllable.lower())
