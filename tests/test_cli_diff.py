@@ -38,7 +38,7 @@ def test_json_is_a_list_of_typed_rows():
 def test_csv_markdown_table_and_xlsx_files(tmp_path):
     out = tmp_path / "d.csv"
     assert _run(OLD, NEW, "-o", str(out)).exit_code == 0
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert "tuangiao-2020 value" in rows[0] and "tuangiao-2021 period" in rows[0]
     bts = next(r for r in rows if r["key"] == "ict.bts_stations" and r["class"] == "level")
     assert float(bts["tuangiao-2020 value"]) == 117 and float(bts["change"]) == 8

@@ -36,7 +36,7 @@ from planscan.extract.unitfamily import compatible, unit_info
 from planscan.schemas.comparison import Cell, ComparisonRow, DiffResult, StatedCheck
 from planscan.schemas.records import DocumentMeta, IndicatorRecord
 
-PAIR_THRESHOLD = 72.0
+PAIR_THRESHOLD = 75.0
 LINK_THRESHOLD = 55.0
 _CLASS = {
     "actual": "level",
@@ -97,7 +97,7 @@ def _prepare(doc: ComparedDocument, d: int) -> list[_Fig]:
     for i, r in enumerate(doc.records):
         year = r.year if r.year is not None else year_of(r.period)
         ptype = period_type(r.period)
-        if ptype is None and r.period is None:
+        if ptype is None:
             if meta is not None and year is not None and year == meta.report_year and report_type:
                 ptype = report_type
             elif r.kind == "target":
@@ -170,6 +170,16 @@ def _link_statements(figs: list[_Fig]) -> None:
         if best is not None:
             f.base = best
             best.statements.append(f)
+
+
+# Words that name no indicator by themselves ("tỷ lệ", "số", "tổng") and function words.
+_EMPTY_WORDS = frozenset(
+    "ty le so tong luong cac cua va dat la co duoc tren trong nhung mot chi tieu muc khoang tang giam".split()
+)
+
+
+def _content_free(norm: str) -> bool:
+    return sum(1 for w in norm.replace(",", " ").split() if w not in _EMPTY_WORDS) < 2
 
 
 def _half_ulp(x: float) -> float:
@@ -265,18 +275,25 @@ def _pair_score(a: _Fig, b: _Fig, same_year: bool = False) -> tuple[float, bool]
     uok, factor = compatible(b.rec.unit, a.rec.unit)
     if not uok:
         return None
+    same_key = a.key == b.key and a.catalogued
+    if not same_key and (_content_free(a.norm) or _content_free(b.norm)):
+        return None  # "Tỷ lệ", "Số xã": a damaged label says too little to pair on
     s = label_similarity(a.norm, b.norm)
     if a.key == b.key:
         s += 25 if a.catalogued else 10
     elif a.catalogued and b.catalogued:
         s -= 30
-    if a.rec.of is not None and b.rec.of is not None:
-        s += 5 if a.rec.of == b.rec.of else -10
+    ua, ub = unit_info(a.rec.unit), unit_info(b.rec.unit)
+    if ua.family == "rate" and ua.noun == ub.noun:
+        s += 10  # "người/điểm phục vụ" is specific evidence, unlike a bare count noun
+    if a.rec.of is not None and b.rec.of is not None and a.rec.of != b.rec.of:
+        s -= 10
     va, vb = a.rec.value * factor, b.rec.value
     if va > 0 and vb > 0:
-        # one year seldom multiplies a figure: the penalty grows with the ratio's order of magnitude
+        # one year seldom multiplies a figure: the penalty grows with the ratio's order of magnitude.
+        # Equal values are weak evidence ("19/19 xã" recurs under many indicators), so the bonus is small.
         r = max(va, vb) / min(va, vb)
-        s += 4 if r <= 1.3 else -20 * math.log10(r) if r > 2 else 0
+        s += 3 if r <= 1.3 else -20 * math.log10(r) if r > 2 else 0
     if not same_year and a.year is not None and b.year is not None and b.year - a.year > 1:
         s -= 5 * (b.year - a.year - 1)
     return s, mismatch

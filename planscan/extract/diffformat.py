@@ -6,9 +6,7 @@ value and a period column per document, so a spreadsheet user sees the same tabl
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from pathlib import Path
 
 from planscan.atomic import atomic_open
@@ -63,20 +61,6 @@ def flatten(result: DiffResult) -> tuple[list[str], list[dict]]:
     return cols, out
 
 
-def to_json(result: DiffResult) -> str:
-    return json.dumps([r.model_dump(mode="json") for r in result.rows], ensure_ascii=False, indent=2) + "\n"
-
-
-def to_csv(result: DiffResult) -> str:
-    cols, rows = flatten(result)
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: "" if v is None else v for k, v in r.items()})
-    return buf.getvalue()
-
-
 def _md_escape(s) -> str:
     return str("" if s is None else s).replace("|", "\\|").replace("\n", " ")
 
@@ -92,28 +76,6 @@ def to_markdown(result: DiffResult) -> str:
         vals += [_num(r.change), "" if pct is None else f"{pct:.1f}", r.consistency or "", ", ".join(r.flags)]
         lines.append("| " + " | ".join(_md_escape(v) for v in vals) + " |")
     return "\n".join(lines) + "\n"
-
-
-def to_xlsx(result: DiffResult, path: Path) -> None:
-    from openpyxl import Workbook
-
-    cols, rows = flatten(result)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "diff"
-    ws.append(cols)
-    for r in rows:
-        ws.append([r[c] for c in cols])
-    ws.freeze_panes = "C2"
-    if result.warnings:
-        wn = wb.create_sheet("warnings")
-        for w in result.warnings:
-            wn.append([w])
-    try:
-        with atomic_open(path, "wb", encoding=None) as fh:
-            wb.save(fh)
-    except OSError as e:
-        raise OutputError(f"{path}: cannot be written ({e.strerror}); choose another -o path") from e
 
 
 _SHORT_TYPE = {"H1": "6T", "H2": "6Tc", "9M": "9T", "Y": ""}
@@ -170,11 +132,18 @@ def rich_table(result: DiffResult):
 
 
 def write(result: DiffResult, fmt: str, output: Path | None, console=None) -> None:
-    """Write ``result`` in ``fmt`` to ``output`` (atomically) or to stdout."""
-    if fmt == "xlsx":
-        if output is None:
+    """Write ``result`` in ``fmt`` to ``output`` (atomically) or to stdout. CSV, JSON and Excel go
+    through the shared record writer (``planscan.export``); JSON keeps the typed rows."""
+    from planscan.export import write_records
+
+    if fmt == "json":
+        write_records(result.rows, output, "json")
+        return
+    if fmt in ("csv", "xlsx"):
+        if fmt == "xlsx" and output is None:
             raise OutputError("-: an Excel file needs a path; pass -o FILE.xlsx")
-        to_xlsx(result, output)
+        cols, rows = flatten(result)
+        write_records(rows, output, fmt, columns=cols)
         return
     if fmt == "table":
         from rich.console import Console
@@ -186,7 +155,7 @@ def write(result: DiffResult, fmt: str, output: Path | None, console=None) -> No
         con.print(rich_table(result))
         text = con.export_text()
     else:
-        text = {"csv": to_csv, "json": to_json, "markdown": to_markdown}[fmt](result)
+        text = to_markdown(result)
     if output is None:
         import sys
 

@@ -50,6 +50,8 @@ def period_type(period: str | None) -> str | None:
     m = re.search(r"\bthang (\d{1,2})\b", p)
     if m:
         return f"M{int(m.group(1))}"
+    if re.search(r"\bdau nam\b", p):
+        return None  # "từ đầu năm" is year-to-date: the document's own report period, if anything
     if re.search(r"\b(?:nam|ca nam|cuoi nam)\b", p):
         return "Y"
     return None
