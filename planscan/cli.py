@@ -400,9 +400,7 @@ def ingest_cmd(inputs, db, no_derive):
               help="How to print the series.")
 def series_cmd(key, db, district, plot, fmt):
     """Print the time series of indicator KEY (a key such as ict.bts_stations, or a label)."""
-    import csv
     import dataclasses
-    import json
     from pathlib import Path
 
     from planscan.extract.series import load_series, plot_series, series_table
@@ -418,13 +416,10 @@ def series_cmd(key, db, district, plot, fmt):
         from rich.console import Console
 
         Console().print(series_table(used, points))
-    elif fmt == "json":
-        click.echo(json.dumps([dataclasses.asdict(p) for p in points], ensure_ascii=False, indent=2))
     else:
-        w = csv.DictWriter(sys.stdout, fieldnames=[f.name for f in dataclasses.fields(points[0])], lineterminator="\n")
-        w.writeheader()
-        for p in points:
-            w.writerow(dataclasses.asdict(p))
+        from planscan.export import write_records
+
+        write_records([dataclasses.asdict(p) for p in points], None, fmt)
     if plot:
         plot_series(used, points, Path(plot))
         click.echo(f"planscan: chart written to {plot}", err=True)
