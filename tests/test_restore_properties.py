@@ -58,3 +58,12 @@ def test_restoration_only_adds_diacritics_to_clean_accentless_text(s):
         return
     out = restore_text(plain, "full")
     assert strip_marks(out).lower() == plain.lower()
+
+
+@_FAST
+@given(text, st.sampled_from(["auto", "full"]))
+def test_decomposed_input_restores_like_composed(s, mode):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", s)
+    assert restore_text(nfd, mode) == restore_text(unicodedata.normalize("NFC", s), mode)

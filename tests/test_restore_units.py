@@ -91,3 +91,9 @@ def test_syllable_helpers():
     assert canonical("HOÀ") == canonical("hòa")
     assert case_pattern("UBND") == "upper" and case_pattern("Tổng") == "title" and case_pattern("tổng") == "lower"
     assert apply_case("tổng", "upper") == "TỔNG"
+
+
+def test_case_pattern_reads_ocr_headings_as_all_caps():
+    assert case_pattern("HiNH") == "upper"
+    assert case_pattern("ThOng") == "title"
+    assert case_pattern("Ok") == "title"

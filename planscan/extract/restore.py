@@ -255,10 +255,13 @@ def _resolve(text: str, mode: str) -> tuple[str, str]:
 
 def restore_lines(lines: Iterable[str], mode: str = "auto") -> tuple[list[str], list[list[Change]], str]:
     """Restore many lines that belong together; returns them, their changes and the mode used."""
-    lines = list(lines)
+    # Decomposed text (NFD, as some PDF text layers have it) would split letters from their
+    # marks; every line is taken in its composed form.
+    raw = list(lines)
+    lines = [unicodedata.normalize("NFC", ln) for ln in raw]
     used, kind = _resolve("\n".join(lines), mode)
     if used == "off":
-        return lines, [[] for _ in lines], used
+        return raw, [[] for _ in raw], used
     out, changes = [], []
     for a, b in _blocks(lines):
         for text, ch in restore_block(lines[a:b], used, kind):
@@ -304,6 +307,10 @@ def restore_document(doc: Document, mode: str = "auto") -> Document:
     if used == "off":
         return new
     for page in new.pages:
+        for ln in page.lines:
+            if not unicodedata.is_normalized("NFC", ln.text):
+                ln.original = ln.original or ln.text
+                ln.text = unicodedata.normalize("NFC", ln.text)
         texts = [ln.text for ln in page.lines]
         for a, b in _blocks(texts):
             for ln, (text, changes) in zip(page.lines[a:b], restore_block(texts[a:b], used, kind)):

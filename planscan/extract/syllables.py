@@ -108,7 +108,9 @@ def case_pattern(token: str) -> str:
     letters = [c for c in token if c.isalpha()]
     if not letters:
         return "lower"
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
+    upper = sum(1 for c in letters if c.isupper())
+    # OCR lower-cases a letter of a heading now and then ("HiNH"): mostly capitals is ALL-CAPS
+    if len(letters) >= 2 and (upper == len(letters) or (len(letters) >= 4 and upper >= 0.75 * len(letters))):
         return "upper"
     if letters[0].isupper():
         return "title"
