@@ -275,7 +275,9 @@ def _read_for_sections(path, restore_mode: str):
               help="Diacritic restoration before reading headings: auto detects text that lost its diacritics.")
 @click.option("--json", "as_json", is_flag=True, help="Print the section tree as JSON (the Section record) instead.")
 @click.option("--no-bullets", is_flag=True, help="Leave bullet paragraphs (-, *, +) out of the outline.")
-def sections_cmd(input_path, restore_mode, as_json, no_bullets):
+@click.option("--tree/--text", "as_tree", default=None,
+              help="Draw a tree, or print indented text [default: a tree on a terminal, text otherwise].")
+def sections_cmd(input_path, restore_mode, as_json, no_bullets, as_tree):
     """Print the outline of a plan: parts, roman, arabic and decimal headings, letters and bullets.
 
     Each heading shows its page:line span; numbering that skips or goes back is flagged. A rich tree
@@ -291,7 +293,7 @@ def sections_cmd(input_path, restore_mode, as_json, no_bullets):
     if as_json:
         click.echo(root.model_dump_json(indent=2))
         return None
-    if sys.stdout.isatty():
+    if as_tree if as_tree is not None else sys.stdout.isatty():
         from rich.console import Console
         from rich.markup import escape
         from rich.tree import Tree
@@ -305,7 +307,7 @@ def sections_cmd(input_path, restore_mode, as_json, no_bullets):
                 add(branch.add(label), child)
 
         add(tree, root)
-        Console().print(tree)
+        Console(file=sys.stdout, width=200 if as_tree else None).print(tree)
     else:
         for line in outline(root):
             click.echo(line)

@@ -70,3 +70,11 @@ def test_readme_sections_examples_run():
             assert "Phần thứ nhất" in r.output
     finally:
         os.chdir(cwd)
+
+
+def test_sections_tree_on_request():
+    path = str(SAMPLES / "tuangiao-2020" / "gold.txt")
+    r = CliRunner().invoke(cli, ["sections", "--restore", "off", "--no-bullets", "--tree", path])
+    assert r.exit_code == 0, r.output
+    assert "├── " in r.output or "└── " in r.output
+    assert "Phần thứ nhất" in r.output and "1.1. Bưu chính" in r.output
