@@ -175,3 +175,10 @@ def test_scanned_header_with_specks_and_a_misread_place():
 def test_letter_spaced_type_line():
     m = meta_of("UBND HUYỆN A\nSố: 5/BC-UBND A, ngày 1 tháng 2 năm 2021\nB Á O  C Á O\nTình hình năm 2020\n")
     assert (m.doc_type, m.title, m.report_year) == ("Báo cáo", "Tình hình năm 2020", 2020)
+
+
+def test_a_cited_document_number_is_not_the_documents_own():
+    # a first page lost to OCR: the text starts in the body, which cites another document
+    text = "Thực hiện Công văn số 684/STTTT-KHTC ngày 10 tháng 6 năm 2019 của Sở,\nUBND huyện xây dựng kế hoạch.\n"
+    m = meta_of(text)
+    assert m.code is None and m.number is None and m.date is None

@@ -113,6 +113,7 @@ _CODE = re.compile(
     r"(?P<num>\d{1,6})?[^\s\d/]{0,2}\s*/\s*(?P<sym>[A-ZĐ][A-Za-zĐđ]{0,5}(?:\s?-\s?[A-ZĐ][A-Za-zĐđ0-9]{0,10}){0,3})"
 )
 _PARTY_CODE = re.compile(r"(?P<num>\d{1,6})\s*-\s*(?P<type>[A-ZĐ][A-Za-zĐ]{0,4})\s*/\s*[A-ZĐ][A-Za-zĐ]{0,7}(?:-[A-ZĐ][A-Za-zĐ]{0,7})?")
+_DOC_WORDS_BEFORE = re.compile(r"(?:van|dinh|quyet|tu|thi|trinh|bao|hoach)\s+s\S{0,2}\s*:?\s*$")
 _SO = re.compile(r"(?:^|\s)(?:s\S{0,2}|\$)\s*:?\s*$")
 _DATE = re.compile(
     r"(?:(?P<place>[^\d,:;]{2,40}?)\s*,\s*)?ng\S{1,2}y\s+(?P<d>\d{1,2})"
@@ -318,9 +319,11 @@ def parse_metadata(doc: Document) -> DocumentMeta:
         for m in _CODE.finditer(line):
             before = fold(line[: m.start()])
             sym = m.group("sym").replace(" ", "")
-            if m.group("num") is None and not _SO.search(before):
+            # the document's own number follows "Số:" (or starts its line); "Công văn số 684/..."
+            # further down cites another document
+            if not (_SO.search(before) or not before.strip()):
                 continue
-            if i > 0 and not (_SO.search(before) or "-" in sym):
+            if _DOC_WORDS_BEFORE.search(before):
                 continue
             meta.number = m.group("num")
             meta.code = f"{m.group('num') or ''}/{sym}"
@@ -344,6 +347,8 @@ def parse_metadata(doc: Document) -> DocumentMeta:
         m = _DATE.search(fold(line))
         if not m:
             continue
+        if not m.group("place") and fold(line[: m.start()]).strip(" *.-"):
+            continue  # the document's date reads "<Place>, ngày ..." or starts its line; others are cited
         d, mo, y = int(m.group("d")), _month(m.group("m") or m.group("m2")), int(m.group("y"))
         if mo:
             try:
