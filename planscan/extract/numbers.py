@@ -137,8 +137,6 @@ _DATE = re.compile(
 )
 _DOC_CODE = re.compile(r"\s*/\s*[^\W\d_]")
 _WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*[²³]?|%|,|\S")
-_WS_ONLY = re.compile(r"\s*")
-_GLUED = re.compile(r"[^\W\d_]+[²³23]?")
 
 # Folded words that, right before a number, make it an ordinal, a level or a date part.
 _ORDINAL_WORDS = """ngày tháng năm quý tuần kỳ khóa khoá lần thứ đợt cấp hạng loại mức độ điều khoản

@@ -35,9 +35,6 @@ class Period:
 
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_POS = {"dau": "đầu", "cuoi": "cuối", "giua": "giữa"}
-
-
 def _pos(word: str | None) -> str:
     if not word:
         return ""

@@ -151,7 +151,7 @@ def max_unit_syllables() -> int:
 
 def lookup_unit(syllables: list[str] | tuple[str, ...]) -> tuple[UnitInfo, int] | None:
     """Longest known unit at the start of ``syllables`` (any case/accents): (info, syllables used)."""
-    exact, lex = _exact_lexicon(), _lexicon()
+    exact = _exact_lexicon()
     head = list(syllables[: max_unit_syllables()])
     lowered = [s.lower() for s in head]
     folded = [fold(s) for s in head]
