@@ -259,9 +259,17 @@ def _read_for_sections(path, restore_mode: str):
     elif kind == "ocr-json":
         doc = pipeline.read_ocr_json(path)
     else:
-        from planscan.errors import MissingDependencyError
+        try:
+            from planscan.ocr.pipeline import ocr_document
+        except ImportError as e:
+            from planscan.errors import MissingDependencyError
 
-        raise MissingDependencyError(f"{path}: this build cannot OCR; give a .txt or .ocr.json made by planscan ocr")
+            raise MissingDependencyError(
+                f"{path}: this build cannot OCR; give a .txt or .ocr.json made by planscan ocr"
+            ) from e
+        from planscan.ocr.settings import OcrSettings
+
+        doc = ocr_document(path, OcrSettings(restore=restore_mode))
     if restore_mode != "off":
         from planscan.extract.restore import restore_document
 
