@@ -130,3 +130,11 @@ def test_gold_labels_of_one_indicator_share_a_key_across_years(tmp_path):
     assert len(shared) >= 15
     for label in shared:
         assert old[label] == new[label]
+
+
+def test_place_and_time_context_is_not_part_of_the_key():
+    base = indicator_key("Số trạm BTS", "trạm")
+    for label in ("Tổng số trạm BTS đến cuối năm", "Tổng số trạm BTS trên địa bàn huyện", "Số trạm BTS năm 2021"):
+        assert indicator_key(label, "trạm") == base, label
+    # but a qualifier that changes what is counted stays
+    assert indicator_key("Số trạm BTS phát triển mới", "trạm") != base

@@ -20,6 +20,15 @@ _CHANGE_TAIL = re.compile(
     r"\s*[,(]?\s*(?:tang|giam|dat|bang)?\s*(?:\d[\d.,]*\s*\S*\s*)?so voi (?:cung ky|nam truoc|ke hoach).*$"
 )
 _TRAILING_CHANGE = re.compile(r"\s+(?:tang|giam|tang them|giam di)$")
+# Where and when a figure holds is its context, not its identity: "Tổng số trạm BTS trên địa bàn",
+# "... đến cuối năm" and "Số trạm BTS" are one indicator (the period is a field of its own).
+_CONTEXT_TAIL = re.compile(
+    r"(?:,?\s+(?:tren dia ban|tren toan|toan)(?: (?:huyen|tinh|thi xa|thanh pho|xa|thi tran))?"
+    r"|,?\s+(?:den|tinh den|vao)? ?(?:cuoi|dau) nam(?: \d{4})?"
+    r"|,?\s+(?:den nay|hien nay|hien co|hien tai)"
+    r"|,?\s+(?:nam|trong nam) \d{4}"
+    r"|,?\s+\d{1,2} thang (?:dau|cuoi) nam(?: \d{4})?)$"
+)
 _SPELLING = [(re.compile(r"\bti le\b"), "ty le"), (re.compile(r"\bti trong\b"), "ty trong")]
 _MAX_SLUG = 80
 
@@ -45,6 +54,11 @@ def normalise_label(label: str, unit: str | None = None) -> str:
     s = _CHANGE_TAIL.sub("", s)
     s = _TRAILING_CHANGE.sub("", s)
     s = re.sub(r"[\s:;.\-]+$", "", s).strip()
+    for _ in range(3):  # "... trên địa bàn huyện đến cuối năm 2020"
+        t = _CONTEXT_TAIL.sub("", s).strip()
+        if t == s or len(t.split()) < 2:
+            break
+        s = t
     s = _FILLER_PREFIX.sub("", s)
     if unit is not None and unit.strip() == "%" and not re.match(r"(?:ty le|ty trong|toc do|muc)\b", s):
         s = "ty le " + s

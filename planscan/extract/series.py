@@ -100,7 +100,7 @@ def series_table(key: str, points: list[SeriesPoint]):
         kind = p.kind + (" (derived)" if p.derived else "")
         value = f"{p.value:,.6g}".replace(",", " ")
         t.add_row(p.district, str(p.year or ""), p.period or "", kind, value,
-                  f"{Path(p.source).name}" + (f" p.{p.page}" if p.page else ""))
+                  "/".join(Path(p.source).parts[-2:]) + (f" p.{p.page}" if p.page else ""))
     return t
 
 
