@@ -23,7 +23,8 @@ _TRAILING_CHANGE = re.compile(r"\s+(?:tang|giam|tang them|giam di)$")
 # Where and when a figure holds is its context, not its identity: "Tổng số trạm BTS trên địa bàn",
 # "... đến cuối năm" and "Số trạm BTS" are one indicator (the period is a field of its own).
 _CONTEXT_TAIL = re.compile(
-    r"(?:,?\s+(?:tren dia ban|tren toan|toan)(?: (?:huyen|tinh|thi xa|thanh pho|xa|thi tran))?"
+    r"(?:,?\s+tren dia ban(?: (?:huyen|tinh|thi xa|thanh pho|xa|thi tran))?"
+    r"|,?\s+(?:tren )?toan (?:huyen|tinh|thi xa|thanh pho|xa|thi tran)"
     r"|,?\s+(?:den|tinh den|vao)? ?(?:cuoi|dau) nam(?: \d{4})?"
     r"|,?\s+(?:den nay|hien nay|hien co|hien tai)"
     r"|,?\s+(?:nam|trong nam) \d{4}"
