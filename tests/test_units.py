@@ -28,6 +28,8 @@ def test_fold_strips_marks_and_case():
         (["xã", ",", "thị", "trấn", "được"], "xã, thị trấn", 4),
         (["hộ"], "hộ", 1),
         (["hồ", "sơ"], "hồ sơ", 2),
+        (["hồ", "chứa"], "hồ chứa", 2),
+        (["hồ"], "hộ", 1),  # no bare "hồ" in the list: after a number it is a damaged "hộ"
         (["ho"], "hộ", 1),  # folded clash: the earlier, commoner noun wins
         (["%"], "%", 1),
     ],
