@@ -336,3 +336,23 @@ def test_words_that_only_look_like_ordinals_without_marks():
     assert one("tong thu 5 ty dong").unit == "tỷ đồng"
     assert find_quantities("lần thứ 5 và lan thu 6 tai") == []
     assert one("trong do 03 don vi da duoc cap phep").unit == "đơn vị"  # "đó", not "độ"
+
+
+@pytest.mark.parametrize(
+    "text, value, of, unit",
+    [
+        ("bình quân đạt B,7 km/điểm phục vụ", 8.7, None, "km/điểm phục vụ"),  # "B" for "8"
+        ("có 1O xã", 10, None, "xã"),
+        ("đạt 1OO% kế hoạch", 100, None, "%"),
+        ("Trên địa bàn có 7/18:xã có Đài", 7, 18, "xã"),  # a speck read as a colon
+    ],
+)
+def test_ocr_lookalike_digits_before_a_unit(text, value, of, unit):
+    q = one(text)
+    assert (q.value, q.of, q.unit) == (value, of, unit)
+    assert text[q.start : q.end] == q.raw  # raw is what the text says, not the repair
+
+
+@pytest.mark.parametrize("text", ["S6: 438/KH-UBND", "Số máy 5O", "Điều lO Luật", "có l6 bưu cục"])
+def test_lookalikes_without_a_unit_or_digit_shape_are_left_alone(text):
+    assert find_quantities(text) == []

@@ -10,6 +10,7 @@ and years.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import re
 import unicodedata
@@ -334,6 +335,8 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
     Never raises on odd input: a number that cannot be read is skipped with a ``NumberWarning``
     whose message names ``where`` (e.g. "plan.txt page 2 line 5") and the offset in ``text``.
     """
+    original = text
+    text = _repair_lookalikes(text)
     spans = _masked_spans(text)
     starts = [s for s, _ in spans]
     out: list[Quantity] = []
@@ -413,8 +416,42 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             noun = _noun_before(text, a_start)
             if noun is not None:
                 info, unit, source, end = noun, noun.unit, "before", number_end
-        out.append(_quantity(text, raw_a, value, of, a_start, number_end, info, unit, end, source))
+        q = _quantity(text, raw_a, value, of, a_start, number_end, info, unit, end, source)
+        if text is not original and q.raw != original[q.start : q.end]:
+            if q.unit_source not in ("after", "fuzzy"):
+                continue  # a repaired "number" must be followed by a unit to be believed
+            q = dataclasses.replace(q, raw=original[q.start : q.end])
+        out.append(q)
     return _propagate_range_units(text, out)
+
+
+# Letters English-model OCR prints for digits inside numbers ("B,7 km" for "8,7 km").
+_LOOKALIKE_DIGITS = str.maketrans({"B": "8", "O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5"})
+_LOOKALIKE_TOKEN = re.compile(r"(?<![\w.,])[\dBOoIl|S]+(?:[.,][\dBOoIl|S]+)*(?=[ \t]*%|[ \t]+[^\W\d_])")
+
+
+def _repair_lookalikes(text: str) -> str:
+    """``text`` with digit look-alikes inside number-shaped tokens turned into digits (same length).
+
+    Only tokens that hold a real digit and a look-alike, and are followed by a word, are touched;
+    find_quantities then keeps such a number only when a known unit follows it."""
+    if not any(c in text for c in "BOoIl|S"):
+        return text
+    parts, last = [], 0
+    for m in _LOOKALIKE_TOKEN.finditer(text):
+        tok = m.group()
+        if not any(c.isdigit() for c in tok) or tok.isdigit() or not any(c in ".," for c in tok) and not tok[0].isdigit():
+            continue
+        fixed = tok.translate(_LOOKALIKE_DIGITS)
+        if parse_number(fixed) is None:
+            continue
+        parts.append(text[last : m.start()])
+        parts.append(fixed)
+        last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _resolve_unit(text: str, number_end: int) -> tuple[UnitInfo | None, str | None, int, str | None]:
@@ -430,7 +467,7 @@ def _resolve_unit(text: str, number_end: int) -> tuple[UnitInfo | None, str | No
     return info, unit, end, source
 
 
-_SPECK_DOT = re.compile(r"[.,][ \t]+(?=[^\W\d_])")
+_SPECK_DOT = re.compile(r"[.,][ \t]+(?=[^\W\d_])|[:;][ \t]*(?=[^\W\d_])")
 _COMMA_THOUSANDS = re.compile(r"[1-9]\d{0,2},\d{3}")
 
 
