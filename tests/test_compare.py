@@ -245,3 +245,40 @@ def test_three_documents_chain_into_one_row():
 def test_comparison_schema_file_is_current():
     schema = json.loads((Path(__file__).resolve().parent.parent / "planscan/schemas/comparison.schema.json").read_text())
     assert schema == ComparisonRow.model_json_schema()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from planscan.extract.periodtype import period_type  # noqa: E402
+from planscan.extract.unitfamily import compatible  # noqa: E402
+
+_LABELS = ["Số trạm BTS", "Số thuê bao di động", "Tỷ lệ hộ nghèo", "Số hộ nghèo", "Doanh thu bưu chính",
+           "Số xã có đài truyền thanh", "Tỷ lệ xã có đài truyền thanh", "Diện tích lúa"]
+_UNITS = ["trạm", "thuê bao", "%", "hộ", "triệu đồng", "tỷ đồng", "xã", "ha"]
+_PERIODS = ["6 tháng đầu năm {y}", "năm {y}", "9 tháng năm {y}"]
+
+
+@st.composite
+def _records(draw, year):
+    n = draw(st.integers(0, 8))
+    out = []
+    for _ in range(n):
+        out.append(
+            _rec(draw(st.sampled_from(_LABELS)), draw(st.floats(0.5, 1e5)), draw(st.sampled_from(_UNITS)), year,
+                 draw(st.sampled_from(_PERIODS)).format(y=year), kind=draw(st.sampled_from(["actual", "estimate", "target"])))
+        )
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(_records(2019), _records(2020))
+def test_pairing_invariants(old, new):
+    docs = [ComparedDocument("a", old), ComparedDocument("b", new)]
+    pairs = paired_indices(docs)
+    assert len({a for a, _ in pairs}) == len(pairs) == len({b for _, b in pairs})  # one-to-one
+    for a, b in pairs:
+        ra, rb = old[a], new[b]
+        assert compatible(ra.unit, rb.unit)[0]  # "%" never meets a count
+        assert period_type(ra.period) == period_type(rb.period)
+        assert (ra.kind == "target") == (rb.kind == "target")

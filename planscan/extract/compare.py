@@ -23,6 +23,7 @@ and checked against the older document's own figure in the same row.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,7 @@ from planscan.schemas.comparison import Cell, ComparisonRow, DiffResult, StatedC
 from planscan.schemas.records import DocumentMeta, IndicatorRecord
 
 PAIR_THRESHOLD = 75.0
+_NUMBERS = re.compile(r"\d+(?:[.,/]\d+)*\s*%?")
 LINK_THRESHOLD = 55.0
 _CLASS = {
     "actual": "level",
@@ -102,9 +104,13 @@ def _prepare(doc: ComparedDocument, d: int) -> list[_Fig]:
                 ptype = report_type
             elif r.kind == "target":
                 ptype = "Y"
-        figs.append(
-            _Fig(r, d, i, _key(r.indicator, r.unit, r.kind), _norm(r.indicator), ptype, year, _CLASS[r.kind])
-        )
+        norm = _norm(r.indicator)
+        if _content_free(norm) and r.text:
+            # a damaged label ("Số xã") may sit in a source phrase that still says what is counted
+            from_text = _norm(_NUMBERS.sub(" ", r.text))
+            if not _content_free(from_text):
+                norm = from_text
+        figs.append(_Fig(r, d, i, _key(r.indicator, r.unit, r.kind), norm, ptype, year, _CLASS[r.kind]))
     _link_statements(figs)
     return figs
 
