@@ -74,3 +74,45 @@ def read_ocr_json(path: Path) -> Document:
         return Document.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as e:
         raise InputFileError(f"{path}: not a planscan .ocr.json ({e.__class__.__name__}); re-run planscan ocr") from e
+
+
+def read_document(path: Path, settings=None, progress=None) -> Document:
+    """Any supported input as a Document, restored as ``settings.restore`` says (default "auto").
+
+    PDF and images go through OCR (or a PDF's text layer); ``.txt`` is read as text, and restoration
+    in "auto" mode itself detects whether the diacritics are missing; ``.ocr.json`` is loaded as
+    written (restored only if it was not restored before).
+    """
+    from planscan.ocr.settings import OcrSettings
+
+    settings = settings or OcrSettings()
+    path = Path(path)
+    kind = input_kind(path)
+    if kind == "text":
+        doc = read_text_file(path)
+    elif kind == "ocr-json":
+        doc = read_ocr_json(path)
+    else:
+        from planscan.ocr.pipeline import ocr_document
+
+        doc = ocr_document(path, settings, progress)
+    if settings.restore != "off" and doc.restored in ("none", "off"):
+        from planscan.extract.restore import restore_document
+
+        doc = restore_document(doc, settings.restore)
+    return doc
+
+
+def extract_document(doc: Document):
+    """(metadata, section tree, indicator records) of a Document, each stage fed the ones before."""
+    from planscan.extract.indicators import extract_indicators
+    from planscan.extract.metadata import parse_metadata
+
+    meta = parse_metadata(doc)
+    try:
+        from planscan.extract.sections import parse_sections
+    except ImportError:  # the section parser is optional until it lands
+        sections = None
+    else:
+        sections = parse_sections(doc)
+    return meta, sections, extract_indicators(doc, meta, sections)

@@ -201,9 +201,8 @@ def analyse(
                 continue  # a bare number with nothing saying what it counts
             unit = fig.unit = inferred
             fig.unit_inferred = True
-        right = right_tokens(text, q.end, clause_end) if q.unit_source != "before" else right_tokens(
-            text, q.number_end, clause_end
-        )
+        percent = q.unit_family == "percent" or unit == "%"
+        right = right_tokens(text, q.end if q.unit_source != "before" else q.number_end, clause_end, percent)
         if q.unit_source == "before":
             subject = [t for t in subject if fold(t.text) not in fold(unit).split()]
         previous = None

@@ -138,8 +138,12 @@ def left_tokens(
     return out
 
 
-def right_tokens(text: str, start: int, ceiling: int) -> list[Tok]:
-    """Tokens of the descriptive phrase after a figure's unit, up to a clause boundary or a cue."""
+def right_tokens(text: str, start: int, ceiling: int, noun_first: bool = False) -> list[Tok]:
+    """Tokens of the descriptive phrase after a figure's unit, up to a clause boundary or a cue.
+
+    ``noun_first``: the phrase starts with the counted noun itself (after "100%"), so a list of
+    nouns ("cán bộ, công chức, viên chức") may continue past commas.
+    """
     toks = tokens(text, start, ceiling)
     norms = [t.text for t in toks]
     out: list[Tok] = []
@@ -150,7 +154,12 @@ def right_tokens(text: str, start: int, ceiling: int) -> list[Tok]:
         t = toks[i]
         if t.text == "," and 1 <= since_comma <= 2 and i + 1 < len(toks) and toks[i + 1].is_word:
             # a list of short nouns: "cán bộ, công chức, viên chức", "thôn, bản"
-            if not toks[i + 1].has_digit and not _starts_with(norms, _STOPS, i + 1):
+            if (
+                not toks[i + 1].has_digit
+                and not _starts_with(norms, _STOPS, i + 1)
+                and not _starts_with(norms, _HEADS, i + 1)
+                and (since_comma == 1 or noun_first)
+            ):
                 out.append(t)
                 since_comma = 0
                 i += 1

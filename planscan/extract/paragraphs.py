@@ -61,6 +61,15 @@ class Paragraph:
         )
 
 
+def is_heading_line(text: str) -> bool:
+    """Mostly capitals, or a short numbered line ("1.1. Bưu chính"), but not a bullet of prose."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.6:
+        return True
+    numbered = _BLOCK_START.match(text) and not re.match(r"\s*[-*+•–]\s", text)
+    return bool(numbered) and len(text.strip()) < 60 and not _SENTENCE_END.search(text)
+
+
 def paragraphs(doc: Document) -> list[Paragraph]:
     """Blank lines and block starts end a paragraph, except that a sentence left open at the foot of a
     page continues on the next page."""
@@ -99,6 +108,8 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             segs.append(Segment(length, length + len(text), page.number, idx, line))
             parts.append(text)
             length += len(text)
+            if is_heading_line(text):
+                flush()  # a heading is its own paragraph even when prose follows without a blank line
         pending_blank = pending_blank  # blank lines at a page foot are judged on the next page
     flush()
     return out

@@ -1,0 +1,168 @@
+"""Indicator records: kinds, periods, labels, exclusions and provenance, on small made-up texts.
+
+The texts here are written for the tests in the genre of the plans (not taken from the samples);
+``test_indicators_samples.py`` measures the samples against their labelled figures.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from planscan.extract import nlp as nlp_mod
+from planscan.extract.indicators import extract_indicators
+from planscan.extract.numbers import NumberWarning
+from planscan.pipeline import text_to_document
+from planscan.schemas.records import BBox, Document, Line, Page, Word
+
+
+def records(text: str):
+    return extract_indicators(text_to_document(text, source="t.txt"))
+
+
+def one(text: str, value: float):
+    found = [r for r in records(text) if r.value == value]
+    assert len(found) == 1, [(r.value, r.unit, r.kind) for r in records(text)]
+    return found[0]
+
+
+REPORT = """KẾ HOẠCH
+Phát triển nông nghiệp huyện năm 2024
+
+Phần thứ nhất
+KẾT QUẢ THỰC HIỆN 9 THÁNG ĐẦU NĂM 2023
+
+I. TÌNH HÌNH THỰC HIỆN 9 THÁNG ĐẦU NĂM 2023
+Toàn huyện có 1.245 hộ nuôi cá, tổng sản lượng thủy sản ước đạt 310,5 tấn
+(tăng 12,4 tấn so với cùng kỳ năm 2022). Số hộ được vay vốn là 86 hộ
+(đạt tỷ lệ 6,9 %). Thu ngân sách trên địa bàn đạt 104,2% dự toán.
+Giá trị sản xuất bằng 97,5% so với cùng kỳ năm 2022, diện tích lúa giảm 15 ha so với cùng kỳ.
+
+Phần thứ hai
+NHIỆM VỤ, MỤC TIÊU NĂM 2024
+
+I. MỤC TIÊU
+Phấn đấu đến cuối năm 2024 có 1.300 hộ nuôi cá; 100% xã có trạm khuyến nông.
+"""
+
+
+def test_kinds_values_and_years_of_a_report_and_its_plan():
+    recs = records(REPORT)
+    by_value = {r.value: r for r in recs}
+    assert by_value[1245].unit == "hộ" and by_value[1245].kind == "actual" and by_value[1245].year == 2023
+    est = by_value[310.5]
+    assert (est.unit, est.kind, est.year, est.value_base) == ("tấn", "estimate", 2023, 310500.0)
+    change = by_value[12.4]
+    assert (change.kind, change.vs_year, change.unit) == ("change", 2022, "tấn")
+    assert by_value[6.9].kind == "actual" and by_value[6.9].unit == "%"
+    assert by_value[104.2].kind == "ratio_to_plan"
+    prior = by_value[97.5]
+    assert (prior.kind, prior.vs_year) == ("ratio_to_prior", 2022)
+    down = by_value[-15]
+    assert (down.kind, down.unit, down.vs_year) == ("change", "ha", 2022)  # "so với cùng kỳ" = the year before
+    target = by_value[1300]
+    assert (target.kind, target.year, target.unit) == ("target", 2024, "hộ")
+    assert by_value[100].kind == "target" and by_value[100].year == 2024
+    assert by_value[1245].period == "9 tháng đầu năm 2023"
+
+
+def test_labels_name_what_is_measured():
+    recs = {r.value: r for r in records(REPORT)}
+    assert recs[1245].indicator == "Số hộ nuôi cá"
+    assert recs[310.5].indicator == "Tổng sản lượng thủy sản"
+    assert recs[12.4].indicator.startswith("Tổng sản lượng thủy sản")  # a change names what changed
+    assert recs[86].indicator == "Số hộ được vay vốn"
+    assert recs[6.9].indicator == "Tỷ lệ hộ được vay vốn"  # a rate refers back to its count
+    assert recs[100].indicator.startswith("Tỷ lệ xã có trạm khuyến nông")
+    assert all(r.key for r in recs.values())
+
+
+def test_dates_codes_anniversaries_phones_and_generations_are_not_figures():
+    text = (
+        "Thực hiện Quyết định số 125/QĐ-UBND ngày 12 tháng 3 năm 2023 của UBND tỉnh, "
+        "kỷ niệm 75 năm Ngày thành lập huyện (15/8/1948 - 15/8/2023); mạng 3G, 4G phủ sóng; "
+        "liên hệ SĐT 0215.3862.331 để được hướng dẫn; đại hội nhiệm kỳ 2020 - 2025."
+    )
+    assert records(text) == []
+
+
+def test_text_without_figures_gives_no_records():
+    assert records("") == []
+    assert records("Tăng cường công tác tuyên truyền trên địa bàn huyện.\n") == []
+
+
+def test_from_to_gives_two_levels_with_their_own_years():
+    text = "NĂM 2023\nSố thôn có nhà văn hóa tăng từ 41 thôn (cùng kỳ năm 2022) lên 45/50 thôn.\n"
+    recs = {r.value: r for r in records(text)}
+    assert recs[41].year == 2022 and recs[41].kind == "actual"
+    assert recs[45].year == 2023 and recs[45].of == 50
+    assert recs[45].indicator == recs[41].indicator
+
+
+def test_unit_taken_from_the_label_when_the_text_omits_it():
+    rec = one("Trong năm 2023, số giờ phát sóng truyền hình là 4.380 (bằng cùng kỳ năm 2022).", 4380)
+    assert rec.unit == "giờ" and rec.year == 2023
+
+
+def test_a_sentence_over_two_lines_and_a_page_break_keeps_provenance():
+    text = "Năm 2023 tổng doanh thu bưu chính ước đạt\n\n\n\fvề 2.150 triệu đồng.\n"
+    rec = one(text, 2150)
+    assert rec.page == 2 and rec.line == 1
+    assert rec.unit == "triệu đồng" and rec.value_base == 2.15e9 and rec.base_unit == "đồng"
+    assert "doanh thu bưu chính" in rec.indicator
+
+
+def test_bbox_is_the_union_of_the_figure_words():
+    words = [
+        Word(text="Toàn", conf=95, bbox=BBox(x0=10, y0=10, x1=50, y1=30)),
+        Word(text="xã", conf=95, bbox=BBox(x0=55, y0=10, x1=75, y1=30)),
+        Word(text="có", conf=95, bbox=BBox(x0=80, y0=10, x1=100, y1=30)),
+        Word(text="120", conf=90, bbox=BBox(x0=105, y0=11, x1=140, y1=31)),
+        Word(text="hộ", conf=90, bbox=BBox(x0=145, y0=9, x1=165, y1=30)),
+        Word(text="nghèo.", conf=90, bbox=BBox(x0=170, y0=10, x1=220, y1=30)),
+    ]
+    line = Line(text=" ".join(w.text for w in words), words=words, bbox=BBox(x0=10, y0=9, x1=220, y1=31))
+    doc = Document(source="scan.pdf", pages=[Page(number=1, lines=[line])])
+    (rec,) = extract_indicators(doc)
+    assert rec.value == 120 and rec.unit == "hộ nghèo"
+    assert rec.bbox == BBox(x0=105, y0=9, x1=220, y1=31)  # "120", "hộ", "nghèo." and nothing before
+    assert 0 < rec.confidence <= 0.9
+
+
+def test_unreadable_number_is_skipped_with_a_warning_naming_page_and_line(monkeypatch, caplog):
+    real = nlp_mod.find_quantities
+
+    def noisy(text):
+        import warnings
+
+        i = text.find("7x7")
+        if i >= 0:
+            warnings.warn(f"offset {i}: cannot read number '7x7'; skipped", NumberWarning)
+        return real(text)
+
+    monkeypatch.setattr(nlp_mod, "find_quantities", noisy)
+    nlp_mod.shared_nlp.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="planscan.extract"):
+            recs = records("Dòng đầu.\n\fTrang hai.\nCó 7x7 điểm và 12 xã.\n")
+    finally:
+        nlp_mod.shared_nlp.cache_clear()
+    assert [r.value for r in recs] == [12]
+    assert any("page 2, line 2" in m and "7x7" in m for m in caplog.messages)
+
+
+def test_text_without_diacritics_still_gives_kinds():
+    text = "NAM 2023\nTong doanh thu uoc dat 1.250 trieu dong (tang 5,2% so voi cung ky nam 2022).\n"
+    recs = {r.value: r for r in records(text)}
+    assert recs[1250].kind == "estimate"
+    assert recs[5.2].kind == "change" and recs[5.2].vs_year == 2022
+
+
+@pytest.mark.parametrize("component", ["planscan_fold_norm", "planscan_cues", "planscan_quantities", "planscan_figures"])
+def test_pipeline_components_are_registered_factories(component):
+    nlp = nlp_mod.make_nlp()
+    assert component in nlp.pipe_names
+    doc = nlp("Tổng số trạm là 12 trạm (tăng 2 trạm so với cùng kỳ năm 2022).")
+    assert [s.label_ for s in doc.spans["cues"]].count("UP") == 1
+    assert [f.kind for f in doc._.figures] == ["actual", "change"]
