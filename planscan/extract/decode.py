@@ -19,7 +19,7 @@ from planscan.extract.vocabulary import Vocabulary
 class Weights:
     channel: float = 1.0
     unigram: float = 0.8
-    bigram: float = 1.2
+    bigram: float = 1.6
     trigram: float = 1.5
     # bonus for a syllable of the administrative lexicon: the genre's own vocabulary
     domain: float = 2.0
