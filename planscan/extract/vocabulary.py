@@ -21,7 +21,7 @@ from pathlib import Path
 from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
-FORMAT = 9
+FORMAT = 10
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
@@ -35,6 +35,8 @@ LAMBDA = 0.2
 FORWARD = 0.5
 REPEAT = 0.3
 ADMIN = 2.5
+# Weight of pairs found only inside entries of four syllables or more.
+SAYING = 0.3
 # Genre prior of a syllable seen n times in the lexicon: DOMAIN_FLOOR + log(1 + n) / DOMAIN_SCALE, at most 1.
 DOMAIN_FLOOR = 0.2
 DOMAIN_SCALE = 4.0
@@ -122,6 +124,7 @@ def build() -> Vocabulary:
     pair_count: dict[tuple[str, str], float] = {}
     listed_alone: set[str] = set()
     admin_pairs: set[tuple[str, str]] = set()
+    word_pairs: set[tuple[str, str]] = set()
     triple_count: dict[tuple[str, str, str], float] = {}
 
     def add_words(entries: list[str], weight: float) -> None:
@@ -134,9 +137,12 @@ def build() -> Vocabulary:
                 if c and c != NUM:
                     listed_alone.add(c)
             # a word with a non-syllable part (a foreign loan) gives no reliable pairs
+            in_word = weight > 1.0 or len(sylls) <= 3
             for a, b in zip(sylls, sylls[1:]):
                 if a and b:
                     pair_count[(a, b)] = pair_count.get((a, b), 0.0) + weight
+                    if in_word:
+                        word_pairs.add((a, b))
                     if weight > 1.0:
                         admin_pairs.add((a, b))
             for a, b, c in zip(sylls, sylls[1:], sylls[2:]):
@@ -176,6 +182,10 @@ def build() -> Vocabulary:
         fwd = math.log1p(LAMBDA / ((1 - LAMBDA) * max(fwd_mass[a], 1e-6)))
         bwd = math.log1p(LAMBDA / ((1 - LAMBDA) * max(bwd_mass[b], 1e-6)))
         gain = FORWARD * fwd + (1 - FORWARD) * bwd
+        # Viet74K's long entries are sayings ("kiến có cánh ..."): their inner pairs of everyday
+        # syllables are weaker evidence than the pairs of real words
+        if (a, b) not in word_pairs:
+            gain *= SAYING
         # the administrative lexicon lists the genre's common phrases, not rare dictionary words
         bonus = ADMIN if (a, b) in admin_pairs else 0.0
         vocab.bigrams.setdefault(a, {})[b] = gain + REPEAT * math.log1p(max(n - 1, 0)) + bonus
