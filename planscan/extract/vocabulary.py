@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from planscan.extract import syllables
 from planscan.extract.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
@@ -76,6 +77,9 @@ def _sources_digest() -> str:
         p = _data_path(name)
         if p.exists():
             h.update(p.read_bytes())
+    # the code that builds it too, so an upgrade never loads a vocabulary built the old way
+    h.update(Path(__file__).read_bytes())
+    h.update(Path(syllables.__file__).read_bytes())
     return h.hexdigest()[:16]
 
 
