@@ -97,3 +97,20 @@ def test_case_pattern_reads_ocr_headings_as_all_caps():
     assert case_pattern("HiNH") == "upper"
     assert case_pattern("ThOng") == "title"
     assert case_pattern("Ok") == "title"
+
+
+def test_vocabulary_is_cached_once_and_reloaded(tmp_path, monkeypatch):
+    from planscan.extract import vocabulary
+
+    monkeypatch.setenv("PLANSCAN_CACHE_DIR", str(tmp_path))
+    (tmp_path / "vocab-0000.pickle").write_bytes(b"from an older version")
+    vocabulary.load.cache_clear()
+    try:
+        first = vocabulary.load()
+        files = list(tmp_path.glob("vocab-*.pickle"))
+        assert len(files) == 1 and files[0].name != "vocab-0000.pickle"
+        vocabulary.load.cache_clear()
+        again = vocabulary.load()
+        assert again.logp == first.logp and "tổng" in again.logp
+    finally:
+        vocabulary.load.cache_clear()

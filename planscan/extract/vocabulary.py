@@ -224,6 +224,9 @@ def load() -> Vocabulary:
         from planscan.atomic import atomic_write_bytes
 
         atomic_write_bytes(path, pickle.dumps(vocab, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in path.parent.glob("vocab-*.pickle"):  # those of earlier versions
+            if old != path:
+                old.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a read-only cache dir only costs start-up time
         pass
     return vocab
