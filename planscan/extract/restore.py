@@ -36,7 +36,7 @@ KEEP_COST_TITLE = 4.5
 # Auto mode: below this share of marked syllables the text is taken as accent-less.
 ACCENTED_SHARE = 0.25
 # Auto mode: the channel cost of replacing a valid syllable by another with the same letters.
-AUTO_SWAP: Optional[float] = 7.0
+AUTO_SWAP: Optional[float] = 9.0
 
 
 @dataclass(frozen=True)
