@@ -372,12 +372,24 @@ def ingest_cmd(inputs, db, no_derive):
     Inputs are PDFs, images, .txt, .ocr.json, or records from planscan extract (.json/.jsonl,
     which may hold many documents). A document already stored (same content hash) is skipped.
     """
+    import contextlib
     from pathlib import Path
 
     from planscan.store import Store, ingest_path
 
     added = skipped = records = failed = 0
-    with Store(Path(db)) as store:
+    show = sys.stderr.isatty() and len(inputs) > 1
+    with Store(Path(db)) as store, contextlib.ExitStack() as stack:
+        advance = None
+        if show:
+            from rich.progress import Progress
+
+            bar = stack.enter_context(Progress(transient=True))
+            task = bar.add_task("ingest", total=len(inputs))
+
+            def advance() -> None:
+                bar.advance(task)
+
         for raw in inputs:
             try:
                 results = ingest_path(store, Path(raw), derive=not no_derive)
@@ -387,6 +399,9 @@ def ingest_cmd(inputs, db, no_derive):
                 click.echo(f"planscan: error: {e}", err=True)
                 failed += 1
                 continue
+            finally:
+                if advance:
+                    advance()
             for r in results:
                 added += r.inserted
                 skipped += not r.inserted
