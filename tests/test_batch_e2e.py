@@ -155,7 +155,7 @@ def test_dask_executor_writes_the_same_outputs_as_local(tmp_path):
     rels = text_tree(indir, 4)
     settings = BatchSettings()
     local = run_batch(indir, tmp_path / "local", settings, jobs=2, quiet=True)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         dask = run_batch(indir, tmp_path / "dask", settings, executor="dask", dask_client=client, quiet=True)
     assert local.exit_code == dask.exit_code == ExitCode.ok
@@ -171,23 +171,31 @@ def test_dask_executor_writes_the_same_outputs_as_local(tmp_path):
 
 @pytest.mark.tesseract
 @pytest.mark.slow
-def test_scan_gets_searchable_pdf_text_and_figures(tmp_path):
+def test_page_timeout_fails_the_pages_not_the_batch_and_a_retry_converts_them(tmp_path):
     if not shutil.which("tesseract"):
         pytest.skip("tesseract not installed")
     from pypdf import PdfReader, PdfWriter
 
     indir, outdir = tmp_path / "in", tmp_path / "out"
-    indir.mkdir()
-    reader = PdfReader(SAMPLES / "tuangiao-2020" / "scan-harsh.pdf")
+    rels = text_tree(indir, 1)
     w = PdfWriter()
-    w.add_page(reader.pages[0])
-    with open(indir / "scan.pdf", "wb") as fh:
+    w.add_page(PdfReader(SAMPLES / "tuangiao-2021" / "scan-harsh.pdf").pages[0])
+    with open(indir / "slow.pdf", "wb") as fh:
         w.write(fh)
-    r = cli("batch", str(indir), "-o", str(outdir), "--jobs", "1", "--no-cache", "-q",
-            env={**os.environ, "PLANSCAN_CACHE": str(tmp_path / "cache")})
+    args = ("batch", str(indir), "-o", str(outdir), "--jobs", "2", "--no-cache", "-q")
+    r = cli(*args, "--page-timeout", "0.001")
+    assert r.returncode == ExitCode.partial, r.stderr
+    rows = summary(outdir)
+    assert rows["slow.pdf"]["status"] == "failed" and rows["slow.pdf"]["failed_pages"] == "1"
+    assert "page 1" in rows["slow.pdf"]["error"] and "page-timeout" in rows["slow.pdf"]["error"]
+    assert rows[rels[0]]["status"] == "done"
+    # Timed-out pages wait for --retry-failed, which with time enough converts them.
+    r = cli(*args)
+    assert summary(outdir)["slow.pdf"]["status"] == "failed"
+    r = cli(*args, "--retry-failed")
     assert r.returncode == 0, r.stderr
-    row = summary(outdir)["scan.pdf"]
+    row = summary(outdir)["slow.pdf"]
     assert row["status"] == "done" and row["pages"] == "1" and int(row["figures"]) > 0
-    assert_outputs_valid(outdir, "scan.pdf")
-    text = PdfReader(outdir / "scan.pdf").pages[0].extract_text()
-    assert "Tuần Giáo" in text or "UBND" in text
+    assert_outputs_valid(outdir, "slow.pdf")
+    searchable = PdfReader(outdir / "slow.pdf").pages[0].extract_text()
+    assert "UBND" in searchable or "huyện" in searchable

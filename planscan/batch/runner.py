@@ -25,9 +25,11 @@ from planscan.errors import ExitCode, NothingRan, OutputError
 from planscan.pipeline import file_sha256
 
 LOCK_NAME = ".planscan-batch.lock"
-# Failures that the same input would hit again; anything else (a crash, a missing program, a bug
-# since fixed) is tried again by the next run without --retry-failed.
-INPUT_FAULTS = {int(ExitCode.input_file), int(ExitCode.encrypted_pdf), int(ExitCode.encoding_error)}
+# Failures of the input itself (bad file, pages that failed or timed out) wait for --retry-failed;
+# anything else (a crashed worker, a missing program, a bug since fixed) is tried again by the
+# next run on its own.
+KEPT_FAILURES = {int(ExitCode.input_file), int(ExitCode.encrypted_pdf), int(ExitCode.encoding_error),
+                 int(ExitCode.partial)}
 # atomic_open's temp names: "." + target name + "." + 8 random chars + ".tmp"
 _TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
@@ -216,7 +218,7 @@ def _run(
         if prev is not None and prev.status in ("done", "partial", "failed"):
             outputs_there = all((outdir / o).is_file() for o in prev.outputs)
             redo_failed = (retry_failed and prev.status in ("partial", "failed")) or (
-                prev.status == "failed" and prev.exit_code not in INPUT_FAULTS
+                prev.status == "failed" and prev.exit_code not in KEPT_FAILURES
             )
             if (outputs_there or prev.status == "failed") and not redo_failed:
                 rows[f.rel] = SummaryRow(
