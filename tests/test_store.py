@@ -183,3 +183,37 @@ def test_schema_is_readable_with_plain_sqlite(tmp_path):
     ).fetchall()
     assert rows == [(2021, 140.0)]
     assert con.execute("PRAGMA application_id").fetchone()[0] == 0x706C6E73
+
+
+def test_an_ingest_killed_mid_way_leaves_a_sound_store_and_resumes(tmp_path):
+    import signal
+    import time
+
+    db = tmp_path / "k.db"
+    files = _many_documents(tmp_path, 40)
+    p = subprocess.Popen([sys.executable, "-m", "planscan.cli", "ingest", *files, "--db", str(db)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and p.poll() is None:  # kill once some documents are in
+        if db.exists():
+            try:
+                con = sqlite3.connect(db, timeout=1)
+                n = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                con.close()
+                if n >= 3:
+                    break
+            except sqlite3.Error:
+                pass
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # every stored document is complete: its indicator rows all arrived with it
+    for doc_id, n in con.execute("SELECT id, n_indicators FROM documents"):
+        assert con.execute("SELECT count(*) FROM indicators WHERE document_id=?", (doc_id,)).fetchone()[0] == n
+    con.close()
+    res = CliRunner().invoke(cli, ["ingest", *files, "--db", str(db)])
+    assert res.exit_code == 0
+    with Store(db) as s:
+        assert s.counts()["documents"] == 40
