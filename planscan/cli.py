@@ -362,7 +362,7 @@ def diff_cmd(inputs, fmt, output):
 
 
 @cli.command("ingest")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--db", "db", required=True, type=click.Path(dir_okay=False),
               help="SQLite database to add to; created if missing, never overwritten if it is not planscan's.")
 @click.option("--no-derive", is_flag=True, help="Do not store the prior values implied by stated changes.")
@@ -370,13 +370,15 @@ def ingest_cmd(inputs, db, no_derive):
     """Store documents, pages, sections and indicators (with provenance) in a SQLite database.
 
     Inputs are PDFs, images, .txt, .ocr.json, or records from planscan extract (.json/.jsonl,
-    which may hold many documents). A document already stored (same content hash) is skipped.
+    which may hold many documents). A folder stands for the planscan batch outputs under it
+    (x.indicators.jsonl with its x.ocr.json). A document already stored (same content hash) is skipped.
     """
     import contextlib
     from pathlib import Path
 
-    from planscan.store import Store, ingest_path
+    from planscan.store import Store, expand_inputs, ingest_path
 
+    inputs = [str(p) for p in expand_inputs([Path(p) for p in inputs])]
     added = skipped = records = failed = 0
     show = sys.stderr.isatty() and len(inputs) > 1
     with Store(Path(db)) as store, contextlib.ExitStack() as stack:
