@@ -1,12 +1,14 @@
 """Diacritic restoration: make English-OCR and accent-stripped Vietnamese text correct again.
 
-Public API: ``restore_text``, ``restore_document`` and ``restore_line`` (which also reports each
-change with its original form and a confidence, for ``planscan restore --explain``).
+Public API: ``restore_text``, ``restore_document``, and ``explain_text`` / ``restore_line`` which
+also report each change with its original form and a confidence (``planscan restore --explain``).
 
 Modes: ``full`` (the text lost its diacritics: every word-like token is re-decided), ``auto`` (the
-text has diacritics; only tokens that are not valid syllables are corrected, and accent-less text
-is detected and switched to ``full``), ``off``. Whitespace, punctuation, numbers, codes and line
-breaks are never touched: only word-like tokens are replaced in place.
+text has diacritics; tokens that are not valid syllables are corrected, a valid one only when the
+context strongly wants another tone on the same letters; accent-less text is detected and switched
+to ``full``), ``off``. Whitespace, punctuation, numbers, codes and line breaks are never touched:
+only word-like tokens are replaced in place. Each paragraph is decoded as one lattice, so context
+runs across line breaks while every line stays a line.
 """
 
 from __future__ import annotations

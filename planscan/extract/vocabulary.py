@@ -3,7 +3,8 @@
 Built from general resources only: wordfreq's Vietnamese syllable frequencies, the Viet74K word
 list (each multi-syllable word is a chain of syllable bigrams) and a small lexicon of general
 administrative and ICT terms. Building takes about a second, so it is done once and cached as a
-pickle under the user cache dir, keyed by the data it came from; later start-ups only unpickle.
+pickle under the user cache dir ($PLANSCAN_CACHE_DIR, else ~/.cache/planscan), keyed by the data
+and the code it came from; later start-ups only unpickle it (about 0.1 s).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ FORMAT = 10
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
+# A syllable that only wordfreq knows (no word list has it) must be at least this common.
 _UNLISTED_MIN_FREQ = 4e-5
 _WORD_SPLIT = re.compile(r"[\s\-]+")
 # Stands for any number in the lexicon ("năm <num>"), so figures give context to their neighbours.
@@ -35,6 +37,7 @@ LAMBDA = 0.2
 # Weight of the forward gain against the backward one, and of a pair listed more than once.
 FORWARD = 0.5
 REPEAT = 0.3
+# Extra gain of a pair from the administrative lexicon: the genre's common phrases.
 ADMIN = 2.5
 # Weight of pairs found only inside entries of four syllables or more.
 SAYING = 0.3
