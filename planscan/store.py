@@ -342,6 +342,9 @@ def ingest_path(store: Store, path: Path, derive: bool = True) -> list[IngestRes
                                input_kind="document", derive=derive)
         ]
     assert is_records_file(path)
+    sidecar = sidecar_document(path)
+    if sidecar is not None:
+        return [_ingest_with_sidecar(store, path, sidecar, records, meta, derive)]
     groups: dict[str, list[IndicatorRecord]] = {}
     for r in records:
         groups.setdefault(r.document or str(path), []).append(r)
@@ -351,4 +354,51 @@ def ingest_path(store: Store, path: Path, derive: bool = True) -> list[IngestRes
         sha = ref if is_sha else records_hash(recs)
         out.append(store.add_document(recs, meta if len(groups) == 1 else None, source=ref if not is_sha else str(path),
                                       sha256=sha, input_kind="records", derive=derive))
+    return out
+
+
+BATCH_RECORDS_SUFFIX = ".indicators.jsonl"
+
+
+def sidecar_document(path: Path) -> Path | None:
+    """``x.ocr.json`` beside a batch output ``x.indicators.jsonl``: the pages the records came from."""
+    name = path.name
+    if not name.endswith(BATCH_RECORDS_SUFFIX):
+        return None
+    candidate = path.with_name(name[: -len(BATCH_RECORDS_SUFFIX)] + ".ocr.json")
+    return candidate if candidate.is_file() else None
+
+
+def _ingest_with_sidecar(store: Store, path: Path, sidecar: Path, records, meta, derive: bool) -> IngestResult:
+    """Batch output: the records plus the pages, metadata and sections of their document, stored
+    under the original input's hash, so ingesting the batch output and the original agree."""
+    from planscan.pipeline import read_ocr_json
+
+    doc = read_ocr_json(sidecar)
+    sections = None
+    if meta is None:
+        try:
+            from planscan.extract.metadata import parse_metadata
+
+            meta = parse_metadata(doc)
+        except ImportError:
+            meta = None
+    try:
+        from planscan.extract.sections import parse_sections
+
+        sections = parse_sections(doc)
+    except ImportError:
+        pass
+    return store.add_document(records, meta, doc, sections, source=doc.source or str(path),
+                              sha256=doc.sha256 or records_hash(records), input_kind="batch-output", derive=derive)
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the batch outputs (``*.indicators.jsonl``) under it."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(p.rglob("*" + BATCH_RECORDS_SUFFIX)))
+        else:
+            out.append(p)
     return out

@@ -217,3 +217,29 @@ def test_an_ingest_killed_mid_way_leaves_a_sound_store_and_resumes(tmp_path):
     assert res.exit_code == 0
     with Store(db) as s:
         assert s.counts()["documents"] == 40
+
+
+def test_batch_output_folder_ingests_with_pages_and_the_original_hash(tmp_path):
+    """planscan batch writes x.indicators.jsonl beside x.ocr.json; ingesting the folder stores the
+    pages and metadata too, under the original input's hash (so the original is then a duplicate)."""
+    pytest.importorskip("planscan.extract.indicators")
+    from planscan.pipeline import extract_document, read_document
+
+    out = tmp_path / "converted" / "2020"
+    out.mkdir(parents=True)
+    src = SAMPLES / "tuangiao-2020" / "gold.txt"
+    doc = read_document(src)
+    meta, _sections, records = extract_document(doc)
+    (out / "gold.ocr.json").write_text(doc.model_dump_json(), encoding="utf-8")
+    (out / "gold.indicators.jsonl").write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "converted" / "progress.jsonl").write_text('{"event": "start"}\n', encoding="utf-8")
+    db = tmp_path / "p.db"
+    res = CliRunner().invoke(cli, ["ingest", str(tmp_path / "converted"), "--db", str(db)])
+    assert res.exit_code == 0, res.stderr
+    assert "1 document(s) added" in res.stderr
+    with Store(db) as s:
+        row = s.query("SELECT sha256, district, input_kind, n_pages FROM documents")[0]
+        assert row["sha256"] == _sha(src) and row["input_kind"] == "batch-output" and row["n_pages"] == 4
+        assert row["district"] == meta.district
+        assert s.counts()["pages"] == 4
+        assert ingest_path(s, src)[0].inserted is False
