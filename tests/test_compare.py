@@ -282,3 +282,10 @@ def test_pairing_invariants(old, new):
         assert compatible(ra.unit, rb.unit)[0]  # "%" never meets a count
         assert period_type(ra.period) == period_type(rb.period)
         assert (ra.kind == "target") == (rb.kind == "target")
+
+
+def test_a_figure_repeated_in_one_document_is_one_statement():
+    old = [_rec("Số trạm BTS", 117, "trạm", 2019, "6 tháng đầu năm 2019")]
+    new = [_rec("Số trạm BTS", 125, "trạm", 2020, "6 tháng đầu năm 2020")] * 2
+    rows = compare_documents([ComparedDocument("a", old), ComparedDocument("b", new)]).rows
+    assert len(rows) == 1 and all(rows[0].cells)

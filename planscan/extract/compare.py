@@ -96,7 +96,13 @@ def _prepare(doc: ComparedDocument, d: int) -> list[_Fig]:
     meta = doc.meta
     report_type = period_type(meta.report_period) if meta and meta.report_period else None
     figs = []
+    seen: set[tuple] = set()
     for i, r in enumerate(doc.records):
+        # a figure repeated word for word (a summary restating a section) is one statement
+        ident = (r.indicator, r.value, r.unit, r.year, r.period, r.kind, r.of, r.derived)
+        if ident in seen:
+            continue
+        seen.add(ident)
         year = r.year if r.year is not None else year_of(r.period)
         ptype = period_type(r.period)
         if ptype is None:
