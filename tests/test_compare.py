@@ -289,3 +289,25 @@ def test_a_figure_repeated_in_one_document_is_one_statement():
     new = [_rec("Số trạm BTS", 125, "trạm", 2020, "6 tháng đầu năm 2020")] * 2
     rows = compare_documents([ComparedDocument("a", old), ComparedDocument("b", new)]).rows
     assert len(rows) == 1 and all(rows[0].cells)
+
+
+@pytest.mark.parametrize(
+    "period, expected",
+    [
+        ("6 tháng đầu năm 2019", "H1"),
+        ("sáu tháng đầu năm 2019", "H1"),
+        ("6 tháng cuối năm 2020", "H2"),
+        ("9 tháng năm 2020", "9M"),
+        ("quý III năm 2020", "Q3"),
+        ("năm 2021", "Y"),
+        ("cuối năm 2021", "Y"),
+        ("đầu tháng 6/2020", "M6"),
+        ("ngày 30 tháng 6 năm 2020", "M6"),
+        ("đến 30/6/2020", "M6"),
+        ("giai đoạn 2021 - 2025", "multi:2021-2025"),
+        ("từ đầu năm 2020", None),
+        (None, None),
+    ],
+)
+def test_period_types(period, expected):
+    assert period_type(period) == expected
