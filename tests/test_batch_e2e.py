@@ -15,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("planscan.ocr.pipeline")
-pytest.importorskip("planscan.ocr.output")
-pytest.importorskip("planscan.extract.indicators")
-
-from planscan.batch import BatchSettings, run_batch  # noqa: E402
-from planscan.errors import ExitCode  # noqa: E402
-from planscan.schemas.records import Document, IndicatorRecord  # noqa: E402
+from planscan.batch import BatchSettings, run_batch
+from planscan.errors import ExitCode
+from planscan.schemas.records import Document, IndicatorRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

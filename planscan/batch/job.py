@@ -19,11 +19,9 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from planscan import __version__
-from planscan.atomic import atomic_open
 from planscan.errors import ExitCode, PlanscanError
 from planscan.ocr.settings import OcrSettings
-from planscan.pipeline import input_kind, read_text_file
-from planscan.schemas.records import Document
+from planscan.pipeline import extract_document, input_kind, read_document
 
 Status = Literal["done", "partial", "failed"]
 
@@ -75,36 +73,12 @@ def _peak_rss_mb() -> float:
     return round((own + child) / 1024, 1)
 
 
-def _read(path: Path, kind: str, settings: BatchSettings) -> Document:
-    if kind == "text":
-        doc = read_text_file(path)
-    else:
-        if multiprocessing.current_process().daemon:
-            raise WorkerSetupError(
-                f"{path}: this worker runs as a daemon process, which may not start the OCR page worker;"
-                " start Dask workers with DASK_DISTRIBUTED__WORKER__DAEMON=False"
-            )
-        from planscan.ocr.pipeline import ocr_document
-
-        # Pages of one file run one after another in the worker: parallelism is across files.
-        doc = ocr_document(path, settings.ocr.model_copy(update={"jobs": 1}))
-    if settings.ocr.restore != "off":
-        from planscan.extract.restore import restore_document
-
-        doc = restore_document(doc, settings.ocr.restore)
-    return doc
-
-
-def _extract(doc: Document) -> list:
-    from planscan.extract.indicators import extract_indicators
-
-    return extract_indicators(doc)
-
-
-def _write_indicators(records: list, path: Path) -> None:
-    with atomic_open(path, "w") as fh:
-        for rec in records:
-            fh.write(rec.model_dump_json(exclude_none=False) + "\n")
+def _check_worker(path: Path, kind: str) -> None:
+    if kind != "text" and multiprocessing.current_process().daemon:
+        raise WorkerSetupError(
+            f"{path}: this worker runs as a daemon process, which may not start the OCR page worker;"
+            " start Dask workers with DASK_DISTRIBUTED__WORKER__DAEMON=False"
+        )
 
 
 def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, stem: str | None = None) -> FileResult:
@@ -125,13 +99,16 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
     target_dir = outdir / rel_path.parent
     try:
         kind = input_kind(path)
-        doc = _read(path, kind, settings)
-        records = _extract(doc)
+        _check_worker(path, kind)
+        # Pages of one file run one after another in the worker: parallelism is across files.
+        doc = read_document(path, settings.ocr.model_copy(update={"jobs": 1}))
+        _meta, _sections, records = extract_document(doc)
+        from planscan.export import write_records
         from planscan.ocr.output import write_outputs
 
         written = write_outputs(doc, target_dir, stem, pdf=settings.pdf and kind != "text", source=path)
         jsonl = target_dir / f"{stem}.indicators.jsonl"
-        _write_indicators(records, jsonl)
+        write_records(records, jsonl, fmt="jsonl")
         written = [*written, jsonl]
     except PlanscanError as e:
         return FileResult(
