@@ -8,6 +8,7 @@ a count of the same noun, so "xã" never pairs with "hộ" and "%" never pairs w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planscan.extract.keys import fold
 
@@ -50,6 +51,7 @@ class UnitInfo:
     noun: str  # folded unit; for counts the counted noun
 
 
+@lru_cache(maxsize=4096)  # pure; a comparison asks about the same few units thousands of times
 def unit_info(unit: str | None) -> UnitInfo:
     u = fold(unit or "").strip(" .")
     if u in _SCALES:
@@ -73,6 +75,7 @@ def _count_nouns_compatible(a: str, b: str) -> bool:
     return ha == hb
 
 
+@lru_cache(maxsize=16384)
 def compatible(a: str | None, b: str | None) -> tuple[bool, float]:
     """Whether values in unit ``a`` and unit ``b`` measure the same thing; and the factor that
     converts a value in ``b`` into unit ``a`` (1.0 when no conversion is needed)."""
