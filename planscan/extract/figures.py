@@ -69,6 +69,14 @@ _KIND_SUFFIX = {
 _ASPECT = {"da", "dang", "se", "vua", "moi"}
 
 
+# A comparison base, also when OCR left a stray mark between the words: "cùng kỳ -\nnăm 2018".
+_REFERENCE_BEFORE = re.compile(r"(?:cung\s+ky|so\s+voi|so|bang|tu)[\W_]*$")
+
+
+def _is_reference(folded: str, p: Period) -> bool:
+    return bool(_REFERENCE_BEFORE.search(folded[max(0, p.start - 24) : p.start]))
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     out, start = [], 0
     for m in _SENTENCE_END.finditer(text):
@@ -167,7 +175,10 @@ def analyse(
         # --- period stated in the sentence --------------------------------------------------
         if inline:
             fig.inline_year = int(inline.group(1))
-        own = [p for p in periods if not p.reference and p.year is not None and sent[0] <= p.start < sent[1]]
+        own = [
+            p for p in periods
+            if not p.reference and p.year is not None and sent[0] <= p.start < sent[1] and not _is_reference(folded, p)
+        ]
         preceding = [p for p in own if p.end <= q.start]
         following = [p for p in own if p.start >= q.end and p.start < clause_end]
         if preceding:
