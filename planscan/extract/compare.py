@@ -121,6 +121,7 @@ def _prepare(doc: ComparedDocument, d: int) -> list[_Fig]:
     return figs
 
 
+@lru_cache(maxsize=65536)
 def label_similarity(a: str, b: str) -> float:
     """0-100 similarity of two normalised labels: half whole-string, half word-set, so a label
     that adds a qualifier ("... và có báo Đảng đọc trong ngày") still scores high."""

@@ -34,6 +34,7 @@ _SPELLING = [(re.compile(r"\bti le\b"), "ty le"), (re.compile(r"\bti trong\b"), 
 _MAX_SLUG = 80
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip Vietnamese diacritics (đ -> d) and collapse whitespace."""
     text = text.replace("đ", "d").replace("Đ", "D")

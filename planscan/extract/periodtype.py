@@ -10,6 +10,7 @@ only with a period-mismatch flag (see ``comparable``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from planscan.extract.keys import fold
 
@@ -23,6 +24,7 @@ _NEAR = {
 }
 
 
+@lru_cache(maxsize=8192)  # pure; documents repeat a handful of period labels
 def period_type(period: str | None) -> str | None:
     p = fold(period or "")
     if not p:
