@@ -332,7 +332,7 @@ def records_hash(records: list[IndicatorRecord]) -> str:
 def ingest_path(store: Store, path: Path, derive: bool = True) -> list[IngestResult]:
     """Ingest one input: a PDF, image, text or .ocr.json (run through the pipeline), or a records
     file from planscan extract, which may hold many documents (grouped by their ``document``)."""
-    from planscan.extract.recordsio import is_records_file, load_input
+    from planscan.extract.recordsio import is_records_file, load_input, sidecar_document
     from planscan.pipeline import file_sha256
 
     records, meta, doc, sections = load_input(path)
@@ -355,18 +355,6 @@ def ingest_path(store: Store, path: Path, derive: bool = True) -> list[IngestRes
         out.append(store.add_document(recs, meta if len(groups) == 1 else None, source=ref if not is_sha else str(path),
                                       sha256=sha, input_kind="records", derive=derive))
     return out
-
-
-BATCH_RECORDS_SUFFIX = ".indicators.jsonl"
-
-
-def sidecar_document(path: Path) -> Path | None:
-    """``x.ocr.json`` beside a batch output ``x.indicators.jsonl``: the pages the records came from."""
-    name = path.name
-    if not name.endswith(BATCH_RECORDS_SUFFIX):
-        return None
-    candidate = path.with_name(name[: -len(BATCH_RECORDS_SUFFIX)] + ".ocr.json")
-    return candidate if candidate.is_file() else None
 
 
 def _ingest_with_sidecar(store: Store, path: Path, sidecar: Path, records, meta, derive: bool) -> IngestResult:
@@ -398,6 +386,8 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
+            from planscan.extract.recordsio import BATCH_RECORDS_SUFFIX
+
             out.extend(sorted(p.rglob("*" + BATCH_RECORDS_SUFFIX)))
         else:
             out.append(p)

@@ -124,3 +124,28 @@ def test_diff_straight_from_text(tmp_path):
     rows = [ComparisonRow.model_validate(r) for r in json.loads(res.stdout)]
     paired = [r for r in rows if r.row_class == "level" and all(r.cells)]
     assert len(paired) >= 10
+
+
+def test_batch_outputs_carry_their_district_into_the_diff(tmp_path):
+    """x.indicators.jsonl with its x.ocr.json (planscan batch output): the sidecar's metadata tells
+    the districts apart, so plans of two districts are flagged."""
+    pytest.importorskip("planscan.extract.indicators")
+    from planscan.pipeline import extract_document, read_document, text_to_document
+
+    outs = []
+    for year, rename in (("2020", None), ("2021", "Mường Ảng")):
+        text = (SAMPLES / f"tuangiao-{year}" / "gold.txt").read_text(encoding="utf-8")
+        if rename:
+            text = text.replace("Tuần Giáo", rename).replace("TUẦN GIÁO", rename.upper())
+        src = tmp_path / f"plan{year}.txt"
+        src.write_text(text, encoding="utf-8")
+        doc = read_document(src)
+        _meta, _sections, records = extract_document(doc)
+        (tmp_path / f"plan{year}.ocr.json").write_text(doc.model_dump_json(), encoding="utf-8")
+        out = tmp_path / f"plan{year}.indicators.jsonl"
+        out.write_text("".join(r.model_dump_json() + "\n" for r in records), encoding="utf-8")
+        outs.append(str(out))
+    res = CliRunner().invoke(cli, ["diff", *outs, "--format", "json"])
+    assert res.exit_code == 0
+    assert "different districts" in res.stderr and "Mường Ảng" in res.stderr
+    assert any(all(r["cells"]) for r in json.loads(res.stdout))

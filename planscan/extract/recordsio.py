@@ -119,12 +119,36 @@ def is_records_file(path: Path) -> bool:
     return name.endswith((".json", ".jsonl")) and not name.endswith(".ocr.json")
 
 
+BATCH_RECORDS_SUFFIX = ".indicators.jsonl"
+
+
+def sidecar_document(path: Path) -> Path | None:
+    """``x.ocr.json`` beside a batch output ``x.indicators.jsonl``: the pages the records came from."""
+    name = path.name
+    if not name.endswith(BATCH_RECORDS_SUFFIX):
+        return None
+    candidate = path.with_name(name[: -len(BATCH_RECORDS_SUFFIX)] + ".ocr.json")
+    return candidate if candidate.is_file() else None
+
+
 def load_input(path: Path):
-    """(records, meta, document or None, sections or None) for any input diff/ingest accept."""
+    """(records, meta, document or None, sections or None) for any input diff/ingest accept.
+
+    A batch output's records get the metadata of their ``.ocr.json`` sidecar (district, period),
+    which the records themselves do not carry."""
     if not path.exists():
         raise InputFileError(f"{path}: no such file; check the path")
     if is_records_file(path):
         records, meta = read_records_file(path)
+        sidecar = sidecar_document(path)
+        if meta is None and sidecar is not None:
+            try:
+                from planscan.extract.metadata import parse_metadata
+                from planscan.pipeline import read_ocr_json
+
+                meta = parse_metadata(read_ocr_json(sidecar))
+            except (ImportError, InputFileError):
+                meta = None  # metadata only enriches the comparison
         return records, meta, None, None
     return _extract_from_document(path)
 
