@@ -166,3 +166,25 @@ def test_pipeline_components_are_registered_factories(component):
     doc = nlp("Tổng số trạm là 12 trạm (tăng 2 trạm so với cùng kỳ năm 2022).")
     assert [s.label_ for s in doc.spans["cues"]].count("UP") == 1
     assert [f.kind for f in doc._.figures] == ["actual", "change"]
+
+
+def test_budget_report_ratios_and_a_half_year_task_section():
+    text = """BÁO CÁO
+Kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2023
+
+I. KẾT QUẢ THỰC HIỆN 6 THÁNG ĐẦU NĂM 2023
+Tổng thu ngân sách trên địa bàn đạt 45,6 tỷ đồng, bằng 112% dự toán, tăng 8,3% so với cùng kỳ.
+Có 15/18 xã đạt chuẩn quốc gia về y tế, chiếm 83,3%. Giải quyết việc làm cho 1.200 lao động.
+
+II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2023
+Phát triển thêm 10 trạm BTS, nâng tổng số trạm lên 130 trạm.
+"""
+    recs = {r.value: r for r in records(text)}
+    assert (recs[45.6].unit, recs[45.6].value_base, recs[45.6].kind) == ("tỷ đồng", 45.6e9, "actual")
+    assert recs[112].kind == "ratio_to_plan"
+    assert (recs[8.3].kind, recs[8.3].vs_year) == ("change", 2022)
+    assert recs[15].of == 18 and recs[15].indicator.startswith("Số xã đạt chuẩn quốc gia về y tế")
+    assert recs[83.3].indicator.startswith("Tỷ lệ xã đạt chuẩn")
+    assert recs[1200].unit == "lao động" and recs[1200].indicator.startswith("Số lao động")
+    for v in (10, 130):
+        assert (recs[v].kind, recs[v].year, recs[v].period) == ("target", 2023, "6 tháng cuối năm 2023")

@@ -74,7 +74,7 @@ TRAIL_FILLERS = [
 
 # Words that end a descriptive phrase read to the right of a figure.
 RIGHT_STOPS = [
-    "so với", "tăng", "giảm", "đạt", "là", "trong đó", "chiếm", "bằng", "với", "nâng", "đồng thời", "nhưng",
+    "so với", "tăng", "giảm", "đạt tỷ lệ", "đạt mức", "là", "trong đó", "chiếm", "bằng", "với", "nâng", "đồng thời", "nhưng",
     "còn", "ước", "phấn đấu", "trở lên", "theo",
 ]
 

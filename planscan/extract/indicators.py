@@ -25,7 +25,7 @@ from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Se
 log = logging.getLogger("planscan.extract")
 
 _OFFSET = re.compile(r"offset (\d+)")
-_PLAN_HEADING = re.compile(r"\b(?:muc tieu|dinh huong|nhiem vu|chi tieu|ke hoach)\b")
+_PLAN_HEADING = re.compile(r"\b(?:muc tieu|dinh huong|phuong huong|nhiem vu|chi tieu|ke hoach)\b")
 _REPORT_HEADING = re.compile(r"\b(?:tinh hinh|ket qua|danh gia|du bao|uoc thuc hien|thuc hien)\b")
 
 
@@ -152,9 +152,8 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     kind = fig.kind
     if kind == "actual" and year is not None:
         later_than_report = ctx.report_year is not None and year > ctx.report_year
-        if (plan_section and (ctx.plan_year is None or year == ctx.plan_year)) or (
-            later_than_report and year == ctx.plan_year
-        ):
+        not_past = ctx.report_year is None or year >= ctx.report_year
+        if (plan_section and not_past) or (later_than_report and year == ctx.plan_year):
             kind = "target"
     vs_year = fig.vs_year
     if vs_year is None and fig.vs_prior_no_year and year is not None:

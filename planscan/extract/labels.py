@@ -178,6 +178,15 @@ def right_tokens(text: str, start: int, ceiling: int, noun_first: bool = False) 
         words += 1
         since_comma += 1
         i += 1
+    # "16 xã có báo đọc trong ngày đạt tỷ lệ 88%": the verb before the next figure is not description
+    while out:
+        w = [t.text for t in out]
+        n = _ends_with(w, _TRAIL)
+        if not n:
+            break
+        out = out[: len(out) - n]
+        while out and not out[-1].is_word:
+            out.pop()
     return out
 
 
@@ -241,7 +250,7 @@ def is_unit_head(words: list[str], unit: str | None) -> bool:
     if not words:
         return False
     found = lookup_unit(words)
-    if found is not None and found[0].family == "count":
+    if found is not None and found[0].family == "count" and unit and fold(found[0].unit) == fold(unit):
         return True
     return bool(unit) and fold(" ".join(words)).startswith(fold(unit))
 
