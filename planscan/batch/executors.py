@@ -137,11 +137,7 @@ class DaskExecutor:
                     f"{self.scheduler}: no Dask scheduler answers there ({e}); start one with `dask scheduler`"
                     " and workers with `dask worker ADDRESS`"
                 ) from e
-        import dask
-
-        # OCR starts a page worker process inside the job; daemonic worker processes may not.
-        with dask.config.set({"distributed.worker.daemon": False}):
-            cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
     def run(self, tasks: Iterable[Task], outdir: Path, settings: BatchSettings) -> Iterator[tuple[Task, FileResult]]:

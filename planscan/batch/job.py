@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import resource
 import time
@@ -25,11 +24,6 @@ from planscan.pipeline import extract_document, input_kind, read_document
 
 Status = Literal["done", "partial", "failed"]
 
-
-class WorkerSetupError(PlanscanError):
-    """The worker environment cannot run the job (not the input's fault: retried on the next run)."""
-
-    exit_code = ExitCode.internal_error
 
 
 class BatchSettings(BaseModel):
@@ -73,14 +67,6 @@ def _peak_rss_mb() -> float:
     return round((own + child) / 1024, 1)
 
 
-def _check_worker(path: Path, kind: str) -> None:
-    if kind != "text" and multiprocessing.current_process().daemon:
-        raise WorkerSetupError(
-            f"{path}: this worker runs as a daemon process, which may not start the OCR page worker;"
-            " start Dask workers with DASK_DISTRIBUTED__WORKER__DAEMON=False"
-        )
-
-
 def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, stem: str | None = None) -> FileResult:
     """Convert one input and write its outputs under ``outdir``, mirroring ``rel``.
 
@@ -99,7 +85,6 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
     target_dir = outdir / rel_path.parent
     try:
         kind = input_kind(path)
-        _check_worker(path, kind)
         # Pages of one file run one after another in the worker: parallelism is across files.
         doc = read_document(path, settings.ocr.model_copy(update={"jobs": 1}))
         _meta, _sections, records = extract_document(doc)
