@@ -97,7 +97,8 @@ def _ten_pages(records, pages=10):
     while k * n < pages:
         for r in records:
             if r.page + k * n <= pages:
-                out.append(r.model_copy(update={"page": r.page + k * n}))
+                # a repeated page states other values, or it would be the same statement again
+                out.append(r.model_copy(update={"page": r.page + k * n, "value": round(r.value * (1 + k / 100), 4)}))
         k += 1
     return out
 
