@@ -70,15 +70,21 @@ def _match(words: list[str], phrase: tuple[str, ...], at: int) -> bool:
 
 
 def _starts_with(words: list[str], phrases: list[tuple[str, ...]], at: int = 0) -> int:
+    if at >= len(words):
+        return 0
+    first = fold(words[at].lower())
     for p in phrases:
-        if _match(words, p, at):
+        if fold(p[0]) == first and _match(words, p, at):
             return len(p)
     return 0
 
 
 def _ends_with(words: list[str], phrases: list[tuple[str, ...]]) -> int:
+    if not words:
+        return 0
+    last = fold(words[-1].lower())
     for p in phrases:
-        if len(words) >= len(p) and _match(words, p, len(words) - len(p)):
+        if fold(p[-1]) == last and len(words) >= len(p) and _match(words, p, len(words) - len(p)):
             return len(p)
     return 0
 

@@ -31,7 +31,7 @@ from planscan.extract.numbers import NumberWarning, find_quantities
 from planscan.extract.periods import find_periods
 from planscan.extract.units import fold
 
-for _name in ("quantities", "periods", "figures", "number_warnings"):
+for _name in ("quantities", "periods", "figures", "number_warnings", "source_text"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -39,6 +39,8 @@ for _name in ("quantities", "periods", "figures", "number_warnings"):
 @Language.factory("planscan_fold_norm")
 def make_fold_norm(nlp: Language, name: str):
     def fold_norm(doc: Doc) -> Doc:
+        # Doc.text joins every token again on each access; later components read this copy
+        doc._.source_text = doc.text
         norms = [fold(t.lower_) for t in doc]
         for token, norm in zip(doc, norms):
             token.norm_ = norm
@@ -66,8 +68,9 @@ def make_quantities(nlp: Language, name: str):
     def quantities(doc: Doc) -> Doc:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NumberWarning)
-            found = find_quantities(doc.text)
-        periods = find_periods(doc.text)
+            text = doc._.source_text if doc._.source_text is not None else doc.text
+            found = find_quantities(text)
+        periods = find_periods(text)
         doc._.quantities = found
         doc._.periods = periods
         doc._.number_warnings = [str(w.message) for w in caught if issubclass(w.category, NumberWarning)]
@@ -82,7 +85,8 @@ def make_figures(nlp: Language, name: str, spans_key: str):
         cues = [
             figures_mod.Cue(s.label_, s.start_char, s.end_char) for s in doc.spans.get(spans_key, [])
         ] if spans_key in doc.spans else []
-        found = figures_mod.analyse(doc.text, doc._.quantities or [], doc._.periods or [], cues)
+        text = doc._.source_text if doc._.source_text is not None else doc.text
+        found = figures_mod.analyse(text, doc._.quantities or [], doc._.periods or [], cues)
         doc._.figures = found
         return doc
 
