@@ -225,6 +225,8 @@ def analyse(
             same = [f for f in base if f.unit == unit]
             base = same or base
         unit_text = text[q.number_end : q.end].strip(" \t\n") if q.unit_source in ("after", "glued") else None
+        if unit_text and not re.fullmatch(r"[^\W\d_]+(?:[ ,]+[^\W\d_]+)*", unit_text):
+            unit_text = None  # OCR marks inside ("7/18 :xã"): show the unit as the lexicon writes it
         if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan") and base:
             fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
         elif _TO_BEFORE.search(before) and base and base[-1].unit == unit and not subject:
@@ -238,6 +240,11 @@ def analyse(
         if suffix and fig.label_confidence >= 0.5:
             fig.label = f"{fig.label} {suffix}"
         fig.text_start = subject[0].start if subject else q.start
+        if q.unit_source == "before":
+            # "doanh nghiệp 03 cung ứng": the source phrase starts at the noun
+            noun_at = folded.rfind(fold(unit), max(0, q.start - 40), q.start)
+            if noun_at >= 0:
+                fig.text_start = min(fig.text_start, noun_at)
         fig.text_end = max(q.end, right[-1].end if right else q.end)
         figures.append(fig)
     return figures

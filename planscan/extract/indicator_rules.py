@@ -72,6 +72,13 @@ TRAIL_FILLERS = [
     "tại", "trở lên", "cho", "của",
 ]
 
+# Linking words dropped from the end of a descriptive phrase read to the right of a figure
+# ("16 xã có báo đọc trong ngày đạt tỷ lệ 88%").
+RIGHT_TRAIL = [
+    "ước đạt", "ước", "đạt tỷ lệ", "đạt mức", "đạt", "là", "bằng", "chiếm", "lên", "từ", "tăng", "giảm", "và",
+    "với", "có", "được", "trong đó",
+]
+
 # Words that end a descriptive phrase read to the right of a figure.
 RIGHT_STOPS = [
     "so với", "tăng", "giảm", "đạt tỷ lệ", "đạt mức", "là", "trong đó", "chiếm", "bằng", "với", "nâng", "đồng thời", "nhưng",

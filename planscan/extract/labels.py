@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from planscan.extract.indicator_rules import LEAD_FILLERS, MEASURE_HEADS, RIGHT_STOPS, TRAIL_FILLERS
+from planscan.extract.indicator_rules import LEAD_FILLERS, MEASURE_HEADS, RIGHT_STOPS, RIGHT_TRAIL, TRAIL_FILLERS
 from planscan.extract.units import fold, lookup_unit
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|[^\w\s]", re.UNICODE)
@@ -54,6 +54,7 @@ def _phrases(words: list[str]) -> list[tuple[str, ...]]:
 _LEAD = _phrases(LEAD_FILLERS)
 _TRAIL = _phrases(TRAIL_FILLERS)
 _STOPS = _phrases(RIGHT_STOPS)
+_RIGHT_TRAIL = _phrases(RIGHT_TRAIL)
 _HEADS = _phrases(MEASURE_HEADS)
 
 
@@ -187,7 +188,7 @@ def right_tokens(text: str, start: int, ceiling: int, noun_first: bool = False) 
     # "16 xã có báo đọc trong ngày đạt tỷ lệ 88%": the verb before the next figure is not description
     while out:
         w = [t.text for t in out]
-        n = _ends_with(w, _TRAIL)
+        n = _ends_with(w, _RIGHT_TRAIL)
         if not n:
             break
         out = out[: len(out) - n]
