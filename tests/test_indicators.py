@@ -188,3 +188,25 @@ Phát triển thêm 10 trạm BTS, nâng tổng số trạm lên 130 trạm.
     assert recs[1200].unit == "lao động" and recs[1200].indicator.startswith("Số lao động")
     for v in (10, 130):
         assert (recs[v].kind, recs[v].year, recs[v].period) == ("target", 2023, "6 tháng cuối năm 2023")
+
+
+def test_rate_bases_measures_and_reductions_in_a_plan():
+    text = """BÁO CÁO
+Tình hình thực hiện kế hoạch năm 2022, phương hướng, nhiệm vụ năm 2023
+
+Phần thứ nhất
+KẾT QUẢ THỰC HIỆN NĂM 2022
+Trồng mới 420 ha rừng. Số bác sĩ trên 1 vạn dân là 8,5 bác sĩ. Số hộ nghèo giảm 120 hộ.
+
+Phần thứ hai
+PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2023
+Các chỉ tiêu chủ yếu: sản lượng lương thực đạt 32.000 tấn; tỷ lệ hộ nghèo giảm 4% trở lên.
+"""
+    recs = {r.value: r for r in records(text)}
+    assert 1 not in recs  # "trên 1 vạn dân" is the base of a rate
+    assert recs[420].indicator == "Diện tích rừng trồng mới"
+    assert recs[-120].kind == "change" and recs[-120].vs_year is None
+    assert recs[-120].indicator == "Số hộ nghèo giảm"
+    reduction = recs[-4]
+    assert (reduction.kind, reduction.year) == ("target", 2023)
+    assert reduction.indicator.startswith("Tỷ lệ hộ nghèo")  # its own subject, not the figure before the ";"

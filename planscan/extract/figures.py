@@ -34,6 +34,7 @@ class Figure:
     kind: Kind = "actual"
     vs_year: int | None = None
     vs_prior_no_year: bool = False
+    change_without_vs: bool = False
     label: str = ""
     base_label: str = ""
     label_confidence: float = 0.5
@@ -54,10 +55,13 @@ _VS_YEAR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky\s+|cung\s
 _VS_PRIOR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky|cung\s+thoi\s+diem|nam\s+truoc)")
 _VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+tieu)")
 _INLINE_YEAR = re.compile(r"^\s*\(\s*(?:cung\s+ky\s+|thoi\s+diem\s+|tinh\s+den\s+)?(?:nam\s+)?((?:19|20)\d{2})\s*\)")
+_VS_ANY = re.compile(r"^\W*(?:\w+\s+){0,3}?so\s+(?:voi\s+)?")
 _CHANGE_BEFORE = re.compile(r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren))?\s*$")
 _FROM_BEFORE = re.compile(r"(?:^|\W)tu\s*$")
 _TO_BEFORE = re.compile(r"(?:^|\W)(?:len|xuong)\s*(?:den\s*)?$")
 _TIME_UNITS = {"năm", "tháng", "quý", "tuần"}
+_ROUND_BASES = {1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0}
+_PER_BEFORE = re.compile(r"(?:tren|moi|/)\s*$")
 _LINKED = re.compile(r"(?:^|\s)(?:la|dat|bang|uoc dat|uoc|chiem|dat ty le|ty le|len|tu|tang|giam)\s*:?$")
 # Said after the label of the figure a change or ratio refers to, so the record reads on its own.
 _KIND_SUFFIX = {
@@ -66,7 +70,7 @@ _KIND_SUFFIX = {
     "ratio_to_prior": "so với cùng kỳ",
     "ratio_to_plan": "so với kế hoạch",
 }
-_ASPECT = {"da", "dang", "se", "vua", "moi"}
+_ASPECT = ("đã", "đang", "sẽ")
 
 
 # A comparison base, also when OCR left a stray mark between the words: "cùng kỳ -\nnăm 2018".
@@ -128,6 +132,8 @@ def analyse(
             continue  # a duration or an age, never an indicator here
         if any(p.start <= q.start < p.end for p in periods):
             continue
+        if q.value in _ROUND_BASES and q.of is None and _PER_BEFORE.search(folded[max(0, q.start - 12) : q.start]):
+            continue  # "bác sĩ trên 1 vạn dân": the base of a rate, not a figure
         sent = _sentence_of(sents, q.start)
         prev_in_sentence = [f for f in figures if f.sentence == sent]
         floor = prev_in_sentence[-1].text_end if prev_in_sentence else sent[0]
@@ -153,6 +159,7 @@ def analyse(
             vs_year = vs_prior = vs_plan = None
         if change and not from_to:
             fig.kind = "change"
+            fig.change_without_vs = not (vs_year or vs_prior or _VS_ANY.match(after))
             if change.group(1) == "giam":
                 fig.value = -abs(q.value)
         elif (vs_prior or vs_year) and (q.unit_family == "percent" or unit == "%"):
@@ -202,7 +209,7 @@ def analyse(
                 subject = []
         if not linked:
             # "Đài đã xây dựng 186 tin, bài": an actor and a verb, not the name of what is counted
-            marker = next((i for i, t in enumerate(subject) if t.norm in _ASPECT), None)
+            marker = next((i for i, t in enumerate(subject) if any(word_is(t.text, w) for w in _ASPECT)), None)
             if marker is not None and q.unit_family != "percent":
                 subject = []
         subject_words = [t.text for t in subject if t.is_word]
@@ -217,7 +224,11 @@ def analyse(
         if q.unit_source == "before":
             subject = [t for t in subject if fold(t.text) not in fold(unit).split()]
         previous = None
-        base = [f for f in prev_in_sentence if f.kind not in ("change", "ratio_to_prior", "ratio_to_plan")]
+        clause_start = max(text.rfind(";", sent[0], q.start), sent[0])
+        base = [
+            f for f in prev_in_sentence
+            if f.kind not in ("change", "ratio_to_prior", "ratio_to_plan") and f.quantity.start >= clause_start
+        ]
         if base:
             previous = (base[-1].label, base[-1].unit)
         if fig.kind == "change" and unit != "%":
@@ -227,16 +238,21 @@ def analyse(
         unit_text = text[q.number_end : q.end].strip(" \t\n") if q.unit_source in ("after", "glued") else None
         if unit_text and not re.fullmatch(r"[^\W\d_]+(?:[ ,]+[^\W\d_]+)*", unit_text):
             unit_text = None  # OCR marks inside ("7/18 :xã"): show the unit as the lexicon writes it
-        if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan") and base:
+        own_subject = fig.change_without_vs and len([t for t in subject if t.is_word]) >= 2
+        if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan") and base and not own_subject:
             fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
         elif _TO_BEFORE.search(before) and base and base[-1].unit == unit and not subject:
             fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
         else:
-            fig.label, fig.label_confidence = compose(subject, right, unit, previous, linked, unit_text)
+            fig.label, fig.label_confidence = compose(
+                subject, right, unit, previous, linked, unit_text, q.unit_family
+            )
         if not fig.label:
             fig.label = f"Số {unit}"
         fig.base_label = fig.label
         suffix = _KIND_SUFFIX.get(fig.kind if fig.kind != "change" else ("giam" if fig.value < 0 else "tang"))
+        if fig.change_without_vs and suffix:
+            suffix = suffix.split(" so ")[0]  # "giảm", not "giảm so với cùng kỳ": no comparison was stated
         if suffix and fig.label_confidence >= 0.5:
             fig.label = f"{fig.label} {suffix}"
         fig.text_start = subject[0].start if subject else q.start

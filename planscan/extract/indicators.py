@@ -150,6 +150,8 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
         year = fig.inline_year
 
     kind = fig.kind
+    if kind == "change" and fig.change_without_vs and (fig.target_cue or plan_section):
+        kind = "actual"  # "giảm tỷ lệ hộ nghèo 4% trở lên" in a plan: a target, decided below
     if kind == "actual" and year is not None:
         later_than_report = ctx.report_year is not None and year > ctx.report_year
         not_past = ctx.report_year is None or year >= ctx.report_year

@@ -238,6 +238,10 @@ def strip_fillers(toks: list[Tok]) -> list[Tok]:
     return toks
 
 
+# What a measure of each unit family is called when the text gives no subject.
+_MEASURE_NAMES = {"area": "diện tích", "length": "chiều dài", "mass": "khối lượng", "money": "giá trị", "volume": "thể tích"}
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:] if s else s
 
@@ -269,6 +273,7 @@ def compose(
     previous: tuple[str, str | None] | None,
     linked: bool = True,
     unit_text: str | None = None,
+    family: str | None = None,
 ) -> tuple[str, float]:
     """The label and a confidence in it, from the subject before and the phrase after a figure.
 
@@ -313,6 +318,10 @@ def compose(
             # "phần mềm X được duy trì tại 19/19 xã": the figure counts the unit, the subject says of what
             return _cap(f"số {shown_unit}{tail} ({subject_text})"), 0.6
         return _cap(subject_text), 0.85
+    if family in _MEASURE_NAMES:
+        # "trồng mới 420 ha rừng" -> "Diện tích rừng trồng mới": a measure, not a count of hectares
+        verb = f" {subject_text[:1].lower()}{subject_text[1:]}" if subj_words and not linked and not generic else ""
+        return _cap(f"{_MEASURE_NAMES[family]}{tail}{verb}".strip()), 0.6 if (right_text or verb) else 0.4
     if right_text or unit:
         return _cap(f"số {shown_unit}{tail}".strip()), 0.7 if right_text else 0.5
     return _cap(subject_text) if subject_text else "", 0.3
