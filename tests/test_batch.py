@@ -264,3 +264,25 @@ def test_dask_executor_matches_local(tmp_path):
         assert (tmp_path / "dask" / rel).read_bytes() == (tmp_path / "local" / rel).read_bytes()
     strip = lambda d: {p: {k: v for k, v in r.items() if k != "seconds"} for p, r in d.items()}  # noqa: E731
     assert strip(read_summary(tmp_path / "dask")) == strip(read_summary(tmp_path / "local"))
+
+
+def test_progress_counts_pages_in_flight_once(tmp_path):
+    from rich.console import Console
+
+    from planscan.batch.progress import BatchProgress
+
+    with BatchProgress(tmp_path, show_bar=True, console=Console(file=open(os.devnull, "w"))) as p:
+        p.start(files=2, to_process=2, skipped=0, pages_estimate=10)
+        p.page_update("a.pdf", 3, 6)
+        assert p.pages_seen() == 3
+        p.file_done(FileResult(rel="a.pdf", status="done", pages=6), 6)
+        p.page_update("a.pdf", 6, 6)  # a late report of a finished file
+        p.page_update("b.pdf", 1, 4)
+        assert p.pages_seen() == 7
+        assert p.eta_seconds() is not None and p.eta_seconds() > 0
+        p.file_done(FileResult(rel="b.pdf", status="done", pages=5), 4)
+        assert (p.pages_seen(), p.pages_total) == (11, 11)  # real count replaces the estimate
+        p.end(status="finished")
+    ev = events(tmp_path)
+    assert [e["event"] for e in ev] == ["start", "file", "file", "end"]
+    assert ev[2]["pages_done"] == 11 and ev[2]["files_done"] == 2

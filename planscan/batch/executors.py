@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue as queue_mod
 import uuid
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from planscan.batch.job import BatchSettings, FileResult, process_file
+from planscan.batch.job import BatchSettings, FileResult, process_file, set_page_queue
 from planscan.batch.walk import InputFile
 from planscan.errors import ExitCode, MissingDependencyError, NothingRan
 
@@ -39,9 +40,13 @@ def _crash_result(task: Task, why: str) -> FileResult:
     )
 
 
-def _worker_init() -> None:
+def _worker_init(page_queue=None) -> None:
     # Set before any OCR runs, so tesseract and OpenCV inherit one thread each.
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if page_queue is not None:
+        # A worker must be able to exit even if the coordinator stopped reading.
+        page_queue.cancel_join_thread()
+        set_page_queue(page_queue)
     try:
         import cv2
 
@@ -58,15 +63,30 @@ class LocalExecutor:
     one at a time at the end, so only the file that really kills its worker is recorded as failed.
     """
 
-    def __init__(self, jobs: int, job: JobFn = process_file):
+    def __init__(self, jobs: int, job: JobFn = process_file, on_pages: Callable[[str, int, int], None] | None = None):
         self.jobs = max(1, jobs)
         self.job = job
+        self.on_pages = on_pages  # (rel, pages done, pages in file) as workers report them
+        self._queue = None
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         # spawn: the coordinator runs threads (progress bar, SQLite), which fork would copy mid-state.
+        ctx = multiprocessing.get_context("spawn")
+        # A fresh queue per pool: a worker killed while writing could leave the old one locked.
+        self._queue = ctx.Queue() if self.on_pages is not None else None
         return ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init
+            max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(self._queue,)
         )
+
+    def _drain(self) -> None:
+        if self._queue is None:
+            return
+        while True:
+            try:
+                rel, done, total = self._queue.get_nowait()
+            except (queue_mod.Empty, OSError, ValueError, EOFError):
+                return
+            self.on_pages(rel, done, total)
 
     def run(self, tasks: Iterable[Task], outdir: Path, settings: BatchSettings) -> Iterator[tuple[Task, FileResult]]:
         queue = deque(tasks)
@@ -92,7 +112,10 @@ class LocalExecutor:
                     task = queue.popleft()
                     f = pool.submit(self.job, task.file.path, task.file.rel, outdir, settings, task.file.stem)
                     inflight[f] = task
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                # Wake up now and then to pass page progress on to the bar.
+                done, _ = wait(inflight, timeout=0.5 if self._queue is not None else None,
+                               return_when=FIRST_COMPLETED)
+                self._drain()
                 broken = False
                 for f in done:
                     task = inflight.pop(f)

@@ -59,6 +59,30 @@ class FileResult(BaseModel):
     peak_rss_mb: Optional[float] = None  # worker process (+ its largest child, e.g. tesseract)
 
 
+# Set in local worker processes by the executor: page-by-page progress goes back to the
+# coordinator's bar through it. The job's outputs never depend on it.
+_page_queue = None
+
+
+def set_page_queue(queue) -> None:
+    global _page_queue
+    _page_queue = queue
+
+
+def _page_reporter(rel: str):
+    queue = _page_queue
+    if queue is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        try:
+            queue.put_nowait((rel, done, total))
+        except Exception:  # noqa: BLE001 - progress must never fail a file
+            pass
+
+    return report
+
+
 def _peak_rss_mb() -> float:
     # ru_maxrss is in KiB on Linux. Tesseract runs as a child of the worker while the worker waits,
     # so the two peaks add up to what the worker needs at most.
@@ -86,7 +110,7 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
     try:
         kind = input_kind(path)
         # Pages of one file run one after another in the worker: parallelism is across files.
-        doc = read_document(path, settings.ocr.model_copy(update={"jobs": 1}))
+        doc = read_document(path, settings.ocr.model_copy(update={"jobs": 1}), _page_reporter(rel))
         _meta, _sections, records = extract_document(doc)
         from planscan.export import write_records
         from planscan.ocr.output import write_outputs

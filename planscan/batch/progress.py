@@ -34,6 +34,8 @@ class BatchProgress:
         self.files_done = 0
         self.pages_total = 0
         self.pages_done = 0
+        self._inflight: dict[str, int] = {}
+        self._finished: set[str] = set()
 
     def __enter__(self) -> "BatchProgress":
         self._fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -53,15 +55,38 @@ class BatchProgress:
             os.write(self._fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
 
     # --- rates --------------------------------------------------------------------------
+    def pages_seen(self) -> int:
+        """Pages of finished files, plus pages the workers reported of files still in flight."""
+        return self.pages_done + sum(self._inflight.values())
+
     def pages_per_second(self) -> float:
         elapsed = time.monotonic() - self.started
-        return self.pages_done / elapsed if elapsed > 0 else 0.0
+        return self.pages_seen() / elapsed if elapsed > 0 else 0.0
 
     def eta_seconds(self) -> float | None:
         pps = self.pages_per_second()
         if not pps:
             return None
-        return max(0.0, (self.pages_total - self.pages_done) / pps)
+        return max(0.0, (self.pages_total - self.pages_seen()) / pps)
+
+    def page_update(self, rel: str, done: int, total: int) -> None:
+        """A worker finished a page of ``rel`` (bar only: the log has one event per file)."""
+        if rel not in self._finished:  # a late report must not count a finished file twice
+            self._inflight[rel] = done
+            self._refresh()
+
+    def _refresh(self) -> None:
+        if self._bar is None:
+            return
+        eta = self.eta_seconds()
+        self._bar.update(
+            self._task,
+            completed=self.pages_seen(),
+            total=max(1, self.pages_total),
+            files=f"{self.files_done}/{self.files_total} files",
+            rate=f"{self.pages_per_second():.2f} pages/s",
+            eta="-" if eta is None else _clock(eta),
+        )
 
     # --- batch lifecycle ----------------------------------------------------------------
     def start(self, *, files: int, to_process: int, skipped: int, pages_estimate: int, **extra) -> None:
@@ -91,6 +116,8 @@ class BatchProgress:
 
     def file_done(self, result: FileResult, pages_estimate: int) -> None:
         self.files_done += 1
+        self._inflight.pop(result.rel, None)
+        self._finished.add(result.rel)
         # The estimate came from a quick page count; the real count replaces it once known.
         self.pages_total += result.pages - pages_estimate if result.pages else 0
         self.pages_done += result.pages or pages_estimate
@@ -112,15 +139,7 @@ class BatchProgress:
             pages_per_s=round(self.pages_per_second(), 3),
             eta_s=None if eta is None else round(eta, 1),
         )
-        if self._bar is not None:
-            self._bar.update(
-                self._task,
-                completed=self.pages_done,
-                total=max(1, self.pages_total),
-                files=f"{self.files_done}/{self.files_total} files",
-                rate=f"{self.pages_per_second():.2f} pages/s",
-                eta="-" if eta is None else _clock(eta),
-            )
+        self._refresh()
 
     def end(self, **fields) -> None:
         if self._bar is not None:

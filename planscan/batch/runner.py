@@ -249,6 +249,8 @@ def _run(
         )
         if todo:
             runner = _executor(executor, jobs, scheduler, dask_client, job)
+            if isinstance(runner, LocalExecutor) and progress.show_bar:
+                runner.on_pages = progress.page_update
             by_rel = {t.file.rel: t for t in todo}
             ledger.mark_running([(t.file.rel, t.sha256, key) for t in todo])
             try:
