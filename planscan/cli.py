@@ -52,9 +52,11 @@ def _ocr_stems(inputs: tuple) -> list[str]:
 @click.option("--dpi", type=click.IntRange(min=72, max=1200), default=300, show_default=True,
               help="Resolution pages are rendered at; lower-resolution scans are upsampled to it.")
 @click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
+@click.option("--psm", type=click.IntRange(min=3, max=13), default=6, show_default=True,
+              help="Tesseract page segmentation mode: 6 = one block of lines (best on scans), 3 = automatic layout.")
 @click.option("--no-clean", is_flag=True, help="Skip all OpenCV clean-up (orientation, deskew, background...).")
 @click.option("--skip-step", "skip_steps", multiple=True,
-              type=click.Choice(["colour", "background", "orientation", "deskew", "bleed", "despeckle", "binarize"]),
+              type=click.Choice(["colour", "background", "orientation", "deskew", "denoise", "bleed", "despeckle", "binarize"]),
               help="Switch off one clean-up step by name (repeatable).")
 @click.option("--pdf", "want_pdf", is_flag=True, help="Also write a searchable <stem>.pdf (text over the original image).")
 @click.option("--no-cache", is_flag=True, help="OCR every page again instead of using the page cache.")
@@ -65,7 +67,7 @@ def _ocr_stems(inputs: tuple) -> list[str]:
 @click.option("--force-ocr", is_flag=True, help="OCR PDFs even when they already have a text layer.")
 @click.option("--restore", "restore_mode", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
               help="Diacritic restoration of the text: auto decides per document, full always, off never.")
-def ocr_cmd(inputs, outdir, jobs, dpi, lang, no_clean, skip_steps, want_pdf, no_cache, keep_temp, page_timeout,
+def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf, no_cache, keep_temp, page_timeout,
             force_ocr, restore_mode):
     """OCR scanned PDFs or images (PNG, JPEG, TIFF) into <stem>.txt, <stem>.ocr.json and optionally <stem>.pdf."""
     from pathlib import Path
@@ -74,7 +76,7 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, no_clean, skip_steps, want_pdf, no_
     from planscan.ocr.settings import OcrSettings
 
     settings = OcrSettings(
-        dpi=dpi, lang=lang, clean=not no_clean, disabled_steps=tuple(skip_steps), force_ocr=force_ocr,
+        dpi=dpi, lang=lang, psm=psm, clean=not no_clean, disabled_steps=tuple(skip_steps), force_ocr=force_ocr,
         restore=restore_mode, jobs=jobs, use_cache=not no_cache, keep_temp=Path(keep_temp) if keep_temp else None,
         page_timeout=page_timeout,
     )

@@ -162,3 +162,12 @@ def test_same_stem_inputs_do_not_overwrite_each_other(tmp_path, capsys, fake_ocr
     assert rc == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".txt")
     assert len(names) == 2
+
+
+def test_skip_step_choices_are_the_clean_up_steps():
+    from planscan.cli import ocr_cmd
+    from planscan.ocr.clean import DEFAULT_ORDER, STEPS
+
+    option = next(p for p in ocr_cmd.params if p.name == "skip_steps")
+    assert tuple(option.type.choices) == DEFAULT_ORDER
+    assert set(DEFAULT_ORDER) == set(STEPS)

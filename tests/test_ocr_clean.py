@@ -106,7 +106,7 @@ def test_colour_step_removes_red_seal_but_keeps_black_text():
 def test_bleed_through_is_removed_after_normalisation():
     front = text_page(seed=1)
     back = cv2.flip(text_page(seed=2), 1)
-    page = np.minimum(front, np.where(back < 128, 205, 255).astype(np.uint8))
+    page = np.minimum(front, np.where(back < 128, 215, 255).astype(np.uint8))
     ghost = (back < 128) & (front == 255)
     state = clean.CleanState(image=page, dpi=DPI)
     clean.remove_bleed_through(state)
@@ -127,11 +127,36 @@ def test_despeckle_removes_dots_not_letters():
     assert (state.image[page < 60] < 128).mean() > 0.98
 
 
-def test_binarize_gives_two_levels():
-    page = (text_page().astype(np.float32) * 0.8 + 30).astype(np.uint8)
-    state = clean.CleanState(image=page, dpi=DPI)
+def _noisy(page, sigma=14.0, seed=5):
+    rng = np.random.default_rng(seed)
+    return np.clip(page.astype(np.float32) * 0.8 + 30 + rng.normal(0, sigma, page.shape), 0, 255).astype(np.uint8)
+
+
+def test_paper_noise_tells_clean_from_degraded():
+    assert clean.paper_noise(text_page(), DPI) < clean.NOISY
+    assert clean.paper_noise(_noisy(text_page()), DPI) > clean.NOISY
+
+
+def test_binarize_gives_two_levels_on_a_degraded_page():
+    state = clean.CleanState(image=_noisy(text_page()), dpi=DPI)
     clean.binarize(state)
     assert set(np.unique(state.image)) <= {0, 255}
+
+
+def test_clean_page_stays_grey_for_tesseract():
+    page = (text_page().astype(np.float32) * 0.8 + 30).astype(np.uint8)
+    state = clean.CleanState(image=page, dpi=DPI)
+    clean.denoise(state)
+    clean.binarize(state)
+    assert state.image is page
+
+
+def test_denoise_smooths_a_degraded_page():
+    noisy = _noisy(text_page())
+    state = clean.CleanState(image=noisy, dpi=DPI)
+    clean.denoise(state)
+    paper = text_page() == 255
+    assert state.image[paper].std() < 0.75 * noisy[paper].std()
 
 
 def test_clean_page_steps_can_be_switched_off_and_kept(tmp_path):
@@ -144,6 +169,7 @@ def test_clean_page_steps_can_be_switched_off_and_kept(tmp_path):
     kept = sorted(p.name for p in tmp_path.iterdir())
     assert kept[0] == "p1-00-input.png"
     assert any("binarize" in k for k in kept) and not any("deskew" in k for k in kept)
-    full = clean.clean_page(page, DPI)
+    full = clean.clean_page(_noisy(page), DPI)
     assert full.skew == pytest.approx(-4.0, abs=0.3)
+    assert full.notes["noise"] > clean.NOISY
     assert set(np.unique(full.image)) <= {0, 255}

@@ -29,7 +29,6 @@ Progress = Callable[[int, int], None]
 PageFn = Callable[["_Task"], Page]
 # Extra time a worker gets beyond --page-timeout before the parent gives up on it.
 HARD_TIMEOUT_GRACE = 30.0
-PSM = 3  # automatic page segmentation: keeps the reading order of headings, lists and tables
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def ocr_page(task: _Task) -> Page:
             remaining = s.page_timeout - (time.monotonic() - start)
             if remaining <= 0:
                 raise PageTimeoutError(f"page {task.number} took longer than {s.page_timeout:g} s; raise --page-timeout")
-        lines = tesseract.recognize(image, s.lang, img.dpi, psm=PSM, timeout=remaining)
+        lines = tesseract.recognize(image, s.lang, img.dpi, psm=s.psm, timeout=remaining)
         page = Page(
             number=task.number,
             width=int(image.shape[1]),
