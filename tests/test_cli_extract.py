@@ -83,3 +83,47 @@ def test_diacritic_free_text_is_restored_before_reading(tmp_path, capsysbinary):
     assert code == 0
     assert [(r["value"], r["kind"], r["year"]) for r in rows] == [(120, "actual", 2023), (8, "change", 2023)]
     assert rows[0]["unit"].startswith("trạm")  # restored from "tram"
+
+
+def test_unreadable_number_warns_on_stderr_with_its_place(tmp_path, capsysbinary, monkeypatch):
+    import warnings
+
+    from planscan.extract import nlp as nlp_mod
+    from planscan.extract.numbers import NumberWarning
+
+    real = nlp_mod.find_quantities
+
+    def noisy(text):
+        i = text.find("1,2,3")
+        if i >= 0:
+            warnings.warn(f"offset {i}: cannot read number '1,2,3'; skipped", NumberWarning)
+        return real(text)
+
+    monkeypatch.setattr(nlp_mod, "find_quantities", noisy)
+    nlp_mod.shared_nlp.cache_clear()
+    src = tmp_path / "w.txt"
+    src.write_text("NĂM 2023\nCó 1,2,3 xã và 12 trạm.\n", encoding="utf-8")
+    try:
+        code, out, err = run(["extract", str(src), "--restore", "off"], capsysbinary)
+    finally:
+        nlp_mod.shared_nlp.cache_clear()
+    assert code == 0
+    assert "planscan: warning:" in err and "page 1, line 2" in err and str(src) in err
+    assert [json.loads(line)["value"] for line in out.splitlines()] == [12]
+
+
+@pytest.mark.tesseract
+def test_scanned_pdf_page_is_ocrd_restored_and_read(tmp_path, capsysbinary):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(SAMPLES / "tuangiao-2021" / "scan-harsh.pdf").pages[0])
+    one_page = tmp_path / "page1.pdf"
+    with open(one_page, "wb") as fh:
+        writer.write(fh)
+    code, out, err = run(["extract", str(one_page)], capsysbinary)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) >= 10
+    assert all(r["bbox"] is not None and r["page"] == 1 for r in rows)
+    assert any(r["value"] == 125 and r["unit"] == "trạm" and r["year"] == 2020 for r in rows)
