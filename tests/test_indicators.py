@@ -210,3 +210,22 @@ Các chỉ tiêu chủ yếu: sản lượng lương thực đạt 32.000 tấn;
     reduction = recs[-4]
     assert (reduction.kind, reduction.year) == ("target", 2023)
     assert reduction.indicator.startswith("Tỷ lệ hộ nghèo")  # its own subject, not the figure before the ";"
+
+
+def test_current_state_inside_the_plan_part_is_an_actual_of_the_report_period():
+    text = """KẾ HOẠCH
+Phát triển viễn thông năm 2024
+
+Phần thứ nhất
+TÌNH HÌNH THỰC HIỆN 6 THÁNG ĐẦU NĂM 2023
+Toàn huyện có 120 trạm BTS.
+
+Phần thứ hai
+KẾ HOẠCH NĂM 2024
+I. MỤC TIÊU
+Hiện nay trên địa bàn có 5 xã chưa có sóng di động. Phát triển thêm 10 trạm BTS.
+"""
+    recs = {r.value: r for r in records(text)}
+    assert (recs[5].kind, recs[5].year, recs[5].period) == ("actual", 2023, "6 tháng đầu năm 2023")
+    assert (recs[10].kind, recs[10].year) == ("target", 2024)
+    assert recs[10].section == ["Phần thứ hai: KẾ HOẠCH NĂM 2024", "I. MỤC TIÊU"]

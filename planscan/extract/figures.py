@@ -35,6 +35,7 @@ class Figure:
     vs_year: int | None = None
     vs_prior_no_year: bool = False
     change_without_vs: bool = False
+    current_cue: bool = False
     label: str = ""
     base_label: str = ""
     label_confidence: float = 0.5
@@ -173,6 +174,7 @@ def analyse(
                 fig.vs_prior_no_year = True
         fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues)
         fig.target_cue = any(c.label == "TARGET" for c in sentence_cues)
+        fig.current_cue = any(c.label == "CURRENT" for c in sentence_cues) and not fig.target_cue
         if fig.kind == "actual":
             if fig.estimate_cue:
                 fig.kind = "estimate"

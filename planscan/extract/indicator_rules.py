@@ -18,6 +18,8 @@ CUE_PHRASES: dict[str, list[str]] = {
     "ESTIMATE": ["uoc dat", "uoc tinh", "uoc thuc hien", "uoc", "du kien dat", "du kien", "du bao dat"],
     # a plan figure
     "TARGET": ["phan dau", "muc tieu", "chi tieu ke hoach", "ke hoach de ra", "nhiem vu dat"],
+    # the state at the time of writing, even inside the plan part: "hiện nay toàn huyện có 117 trạm"
+    "CURRENT": ["hien nay", "hien tai", "hien co", "den nay", "tinh den nay", "hien van con", "hien con"],
     # a change against an earlier figure: direction only, the comparison is a separate cue
     "UP": ["tang", "tang them", "tang len"],
     "DOWN": ["giam", "giam di", "giam xuong"],

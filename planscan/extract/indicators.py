@@ -139,6 +139,10 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     source = "document"
     if fig.period is not None:
         period, year, source = fig.period.label, fig.period.year, "sentence"
+    elif fig.current_cue and plan_section and ctx.report_year is not None:
+        # "hiện nay ..." in the plan part states where things stand, at the report period
+        period, year, source = ctx.report_period or f"năm {ctx.report_year}", ctx.report_year, "document"
+        plan_section = False
     elif heading_period is not None:
         period, year, source = heading_period.label, heading_period.year, "section"
     elif ctx.report_year is not None and not (fig.target_cue and ctx.plan_year):
@@ -155,7 +159,7 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     if kind == "actual" and year is not None:
         later_than_report = ctx.report_year is not None and year > ctx.report_year
         not_past = ctx.report_year is None or year >= ctx.report_year
-        if (plan_section and not_past) or (later_than_report and year == ctx.plan_year):
+        if (plan_section and not_past) or (later_than_report and year == ctx.plan_year and not fig.current_cue):
             kind = "target"
     vs_year = fig.vs_year
     if vs_year is None and fig.vs_prior_no_year and year is not None:
