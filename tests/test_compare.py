@@ -311,3 +311,23 @@ def test_a_figure_repeated_in_one_document_is_one_statement():
 )
 def test_period_types(period, expected):
     assert period_type(period) == expected
+
+
+def test_stated_plan_fulfilment_is_checked_against_the_earlier_target():
+    old = [_rec("Doanh thu bưu chính", 8000, "triệu đồng", 2020, "năm 2020", kind="target")]
+
+    def new(ratio):
+        return [
+            _rec("Doanh thu bưu chính", 8.45, "tỷ đồng", 2020, "năm 2020", kind="estimate"),
+            _rec("Doanh thu bưu chính", ratio, "%", 2020, "năm 2020", kind="ratio_to_plan"),
+        ]
+
+    rows = compare_documents([ComparedDocument("a", old), ComparedDocument("b", new(105.6))]).rows
+    ful = next(r for r in rows if r.row_class == "fulfilment")
+    assert ful.fulfilment_pct == pytest.approx(105.625)
+    (check,) = ful.checks
+    assert check.statement == "ratio_to_plan" and check.status == "consistent" and check.found == 8000
+    assert ful.consistency == "consistent"
+    rows = compare_documents([ComparedDocument("a", old), ComparedDocument("b", new(95))]).rows
+    ful = next(r for r in rows if r.row_class == "fulfilment")
+    assert ful.consistency == "inconsistent" and ful.checks[0].implied == pytest.approx(8894.7368, rel=1e-6)

@@ -138,7 +138,7 @@ def _link_statements(figs: list[_Fig]) -> None:
     qualifies in the same document."""
     levels = [f for f in figs if f.cls == "level"]
     for f in figs:
-        if f.cls not in ("change", "ratio_to_prior"):
+        if f.cls not in ("change", "ratio_to_prior", "ratio_to_plan"):
             continue
         best, best_score = None, -math.inf
         relative_pct = unit_info(f.rec.unit).family == "percent"
@@ -152,7 +152,7 @@ def _link_statements(figs: list[_Fig]) -> None:
             lab = label_similarity(c.norm, f.norm) + (25 if c.key == f.key and c.catalogued else 0)
             dist = f.idx - c.idx
             # "đạt 114 % so với cùng kỳ" qualifies a flow or a stock, hardly ever a rate
-            pct_on_rate = relative_pct and unit_info(c.rec.unit).family == "percent" and f.cls == "ratio_to_prior"
+            pct_on_rate = relative_pct and unit_info(c.rec.unit).family == "percent" and f.cls != "change"
             near = 1 <= dist <= (3 if generic else 2) and not pct_on_rate
             if lab < LINK_THRESHOLD and not (near and (generic or lab >= 40)):
                 continue
@@ -408,13 +408,44 @@ def _clean(x: float) -> float:
     return float(round(x, 9))
 
 
-def _checks(g: _Group, names: list[str], unit: str) -> list[StatedCheck]:
+def _plan_check(a: _Fig, st: _Fig, target: _Fig | None, names: list[str], unit: str) -> StatedCheck:
+    """"đạt 95 % kế hoạch": the target it implies, checked against the target an earlier plan set."""
+    ok, to_row = compatible(unit, a.rec.unit)
+    to_row = to_row if ok else 1.0
+    check = StatedCheck(document=names[a.doc], statement="ratio_to_plan", stated=st.rec.value,
+                        stated_unit=st.rec.unit, vs_year=a.year, text=st.rec.text, status="unverifiable")
+    n, hn = st.rec.value, _half_ulp(st.rec.value)
+    av, ha = a.rec.value, _half_ulp(a.rec.value)
+    if n - hn <= 0:
+        check.note = "the statement cannot be turned into a target"
+        return check
+    check.implied = _clean(av / (n / 100) * to_row)
+    check.implied_low = _clean((av - ha) / ((n + hn) / 100) * to_row)
+    check.implied_high = _clean((av + ha) / ((n - hn) / 100) * to_row)
+    check.note = "implied target"
+    if target is None:
+        check.note += "; no earlier plan states the target"
+        return check
+    ok2, f_t = compatible(a.rec.unit, target.rec.unit)
+    tv = target.rec.value * (f_t if ok2 else 1.0)
+    tol = _half_ulp(target.rec.value) * (f_t if ok2 else 1.0) + 1e-9 * abs(tv)
+    check.found = _clean(tv * to_row)
+    check.found_document = names[target.doc]
+    lo, hi = (av - ha) / ((n + hn) / 100), (av + ha) / ((n - hn) / 100)
+    check.status = "consistent" if lo - tol <= tv <= hi + tol else "inconsistent"
+    return check
+
+
+def _checks(g: _Group, names: list[str], unit: str, targets: dict | None = None) -> list[StatedCheck]:
     out = []
     for d in sorted(g.members):
         b = g.members[d]
         ok, to_row = compatible(unit, b.rec.unit)
         to_row = to_row if ok else 1.0
         for st in b.statements:
+            if st.cls == "ratio_to_plan":
+                out.append(_plan_check(b, st, (targets or {}).get(id(b)), names, unit))
+                continue
             vs_year = st.rec.vs_year if st.cls != "level" else st.year
             if vs_year is None and b.year is not None:
                 vs_year = b.year - 1
@@ -472,7 +503,7 @@ def _aggregate(checks: list[StatedCheck]):
     return "unverifiable"
 
 
-def _row_from_group(g: _Group, names: list[str]) -> ComparisonRow:
+def _row_from_group(g: _Group, names: list[str], targets: dict | None = None) -> ComparisonRow:
     tail = g.tail
     unit = tail.rec.unit
     cells: list[Cell | None] = [None] * len(names)
@@ -500,7 +531,7 @@ def _row_from_group(g: _Group, names: list[str]) -> ComparisonRow:
     else:
         flags.add("only-in-one-document")
     key = next((f.key for f in g.members.values() if f.catalogued), tail.key)
-    checks = _checks(g, names, unit)
+    checks = _checks(g, names, unit, targets)
     return ComparisonRow(
         key=key,
         label=tail.rec.indicator,
@@ -544,8 +575,10 @@ def compare_documents(docs: list[ComparedDocument]) -> DiffResult:
     all_figs = [_prepare(d, i) for i, d in enumerate(docs)]
     groups = _group(all_figs)
     groups.sort(key=lambda g: min((f.doc, f.pos) for f in g.members.values()))
-    rows = [_row_from_group(g, names) for g in groups]
-    for t, a, score, mismatch in _fulfilment(all_figs):
+    fulfilment = _fulfilment(all_figs)
+    targets = {id(a): t for t, a, _s, _m in fulfilment}
+    rows = [_row_from_group(g, names, targets) for g in groups]
+    for t, a, score, mismatch in fulfilment:
         ok, factor = compatible(t.rec.unit, a.rec.unit)
         cells: list[Cell | None] = [None] * len(names)
         tcell, _ = _cell(t, names[t.doc], t.rec.unit)
@@ -556,6 +589,7 @@ def compare_documents(docs: list[ComparedDocument]) -> DiffResult:
         if a.rec.kind == "estimate":
             flags.add("estimate")
         pct = _clean(100 * acell.value / tcell.value) if tcell.value else None
+        checks = [_plan_check(a, st, t, names, t.rec.unit) for st in a.statements if st.cls == "ratio_to_plan"]
         rows.append(
             ComparisonRow(
                 key=t.key if t.catalogued else a.key,
@@ -567,6 +601,8 @@ def compare_documents(docs: list[ComparedDocument]) -> DiffResult:
                 change_pct=_clean(pct - 100) if pct is not None else None,
                 fulfilment_pct=pct,
                 flags=sorted(flags),
+                checks=checks,
+                consistency=_aggregate(checks),
                 score=round(score, 1),
             )
         )

@@ -39,10 +39,12 @@ class Cell(_Row):
 
 
 class StatedCheck(_Row):
-    """A newer document's statement about an earlier period, checked against the older document."""
+    """A newer document's statement about an earlier period (or about the plan it reports on),
+    checked against the older document: the prior value it implies, or for "đạt N % kế hoạch"
+    (ratio_to_plan) the target it implies, against the one the older plan set."""
 
     document: str = Field(description="The document that makes the statement.")
-    statement: Literal["change", "ratio_to_prior", "prior_value"]
+    statement: Literal["change", "ratio_to_prior", "prior_value", "ratio_to_plan"]
     stated: float = Field(description="The stated change, ratio (%) or prior value, as written.")
     stated_unit: str
     vs_year: Optional[int] = None
