@@ -331,3 +331,13 @@ def test_stated_plan_fulfilment_is_checked_against_the_earlier_target():
     rows = compare_documents([ComparedDocument("a", old), ComparedDocument("b", new(95))]).rows
     ful = next(r for r in rows if r.row_class == "fulfilment")
     assert ful.consistency == "inconsistent" and ful.checks[0].implied == pytest.approx(8894.7368, rel=1e-6)
+
+
+def test_inputs_given_newest_first_are_put_in_order_with_a_warning():
+    docs = _docs()
+    result = compare_documents(list(reversed(docs)))
+    assert result.documents == ["tuangiao-2020", "tuangiao-2021"]
+    assert any("not oldest first" in w for w in result.warnings)
+    bts = next(r for r in result.rows if r.key == "ict.bts_stations" and r.row_class == "level")
+    assert [c.stated_value for c in bts.cells] == [117, 125]
+    assert not any("oldest" in w for w in compare_documents(docs).warnings)

@@ -569,8 +569,25 @@ def _warnings(docs: list[ComparedDocument]) -> list[str]:
     return out
 
 
+def _doc_time(doc: ComparedDocument) -> tuple:
+    """When a document speaks: its date, else its report year, else its figures' usual year."""
+    m = doc.meta
+    if m is not None and m.date:
+        return (m.date[:4], m.date)
+    if m is not None and m.report_year:
+        return (str(m.report_year), "")
+    years = sorted(r.year for r in doc.records if r.year and r.kind in ("actual", "estimate"))
+    return (str(years[len(years) // 2]), "") if years else ("", "")
+
+
 def compare_documents(docs: list[ComparedDocument]) -> DiffResult:
-    """Compare documents given oldest first: one row per indicator, with stated-change checks."""
+    """Compare documents oldest first (inputs given newest first are put in order, with a warning):
+    one row per indicator, with stated-change checks."""
+    times = [_doc_time(d) for d in docs]
+    order_warning = []
+    if all(t[0] for t in times) and times != sorted(times):
+        docs = [d for _, _, d in sorted(((t, i, d) for i, (t, d) in enumerate(zip(times, docs))), key=lambda x: (x[0], x[1]))]
+        order_warning = ["the inputs were not oldest first; compared in the order " + ", ".join(d.name for d in docs)]
     names = [d.name for d in docs]
     all_figs = [_prepare(d, i) for i, d in enumerate(docs)]
     groups = _group(all_figs)
@@ -606,7 +623,7 @@ def compare_documents(docs: list[ComparedDocument]) -> DiffResult:
                 score=round(score, 1),
             )
         )
-    return DiffResult(documents=names, warnings=_warnings(docs), rows=rows)
+    return DiffResult(documents=names, warnings=order_warning + _warnings(docs), rows=rows)
 
 
 def paired_indices(result_docs: list[ComparedDocument], old: int = 0, new: int = 1) -> set[tuple[int, int]]:

@@ -66,7 +66,9 @@ class ComparisonRow(_Row):
     row_class: RowClass = Field(
         description="level (actual/estimate), target, fulfilment (target vs the actual of its year), or a relative kind."
     )
-    cells: list[Optional[Cell]] = Field(description="One entry per input document, in input order; null when absent.")
+    cells: list[Optional[Cell]] = Field(
+        description="One entry per document, oldest first (the order of DiffResult.documents); null when absent."
+    )
     change: Optional[float] = Field(default=None, description="Last minus previous present value, in the row unit.")
     change_pct: Optional[float] = Field(default=None, description="change as % of the previous value.")
     fulfilment_pct: Optional[float] = Field(default=None, description="Actual as % of target (fulfilment rows).")
