@@ -137,7 +137,7 @@ def main() -> None:
         print(f"| extracted from {src} | {made} | {mapped} | {unm} | {corr} | {p:.3f} | {r:.3f} |")
 
     print("\n## Stated changes of the 2021 plan checked against the 2020 plan\n")
-    print(f"| records from | consistent | inconsistent | unverifiable | hand: confirmable |")
+    print("| records from | consistent | inconsistent | unverifiable | hand: confirmable |")
     print("|---|---|---|---|---|")
     c = checks_2021(*gdocs)
     print(f"| hand-labelled | {c['consistent']} | {c['inconsistent']} | {c['unverifiable']} | {len(confirmed)} |")

@@ -130,7 +130,7 @@ def test_batch_outputs_carry_their_district_into_the_diff(tmp_path):
     """x.indicators.jsonl with its x.ocr.json (planscan batch output): the sidecar's metadata tells
     the districts apart, so plans of two districts are flagged."""
     pytest.importorskip("planscan.extract.indicators")
-    from planscan.pipeline import extract_document, read_document, text_to_document
+    from planscan.pipeline import extract_document, read_document
 
     outs = []
     for year, rename in (("2020", None), ("2021", "Mường Ảng")):
