@@ -229,3 +229,17 @@ Hiện nay trên địa bàn có 5 xã chưa có sóng di động. Phát triển
     assert (recs[5].kind, recs[5].year, recs[5].period) == ("actual", 2023, "6 tháng đầu năm 2023")
     assert (recs[10].kind, recs[10].year) == ("target", 2024)
     assert recs[10].section == ["Phần thứ hai: KẾ HOẠCH NĂM 2024", "I. MỤC TIÊU"]
+
+
+def test_ocr_damage_blank_lines_stray_marks_and_a_garbled_verb():
+    text = (
+        "I. KẾT QUẢ NĂM 2023\n"
+        "Tổng doanh thu bưu chính ước đạt 4.100 triệu\n\n"
+        "đồng (đạt 110,5% so với cùng kỳ năm 2022). Toàn huyện có 130 trạm BTS (lông 9 trạm so\n"
+        "với cùng kỳ năm 2022). Tỷ lệ hộ dùng điện lưới? quốc gia đạt 97%.\n"
+    )
+    recs = {r.value: r for r in records(text)}
+    assert recs[4100].unit == "triệu đồng" and recs[4100].kind == "estimate"  # the blank line is not a break
+    assert recs[110.5].kind == "ratio_to_prior" and recs[110.5].indicator.startswith("Tổng doanh thu bưu chính")
+    assert (recs[9].kind, recs[9].vs_year) == ("change", 2022)  # "lông" was "tăng"
+    assert recs[97].indicator == "Tỷ lệ hộ dùng điện lưới quốc gia"  # "?" followed by lower case ends nothing

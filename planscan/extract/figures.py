@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from planscan.extract.indicator_rules import PERIOD_WORDS
 from planscan.extract.labels import compose, left_tokens, right_tokens, strip_fillers, word_is
 from planscan.extract.numbers import Quantity
@@ -51,7 +53,7 @@ class Figure:
 
 
 # Sentence ends: a full stop, ! or ? followed by space and not inside a number ("3.620").
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”)]+(?=\S)|\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”)]+(?=\S)")
 _VS_YEAR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?(?:nam\s+)((?:19|20)\d{2})")
 _VS_PRIOR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky|cung\s+thoi\s+diem|nam\s+truoc)")
 _VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+tieu)")
@@ -82,9 +84,32 @@ def _is_reference(folded: str, p: Period) -> bool:
     return bool(_REFERENCE_BEFORE.search(folded[max(0, p.start - 24) : p.start]))
 
 
+_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_LINK_WORDS = {"dat", "bang", "la", "co", "uoc", "duoc", "chiem", "gom", "con", "them"}
+
+
+def _damaged_direction(before: str) -> str | None:
+    """'tang' or 'giam' when the word before a number is an OCR-damaged form of one of them."""
+    m = _LAST_WORD.search(before)
+    if not m:
+        return None
+    word = m.group(1)
+    if word in _LINK_WORDS or not 3 <= len(word) <= 5:
+        return None
+    up, down = Levenshtein.distance(word, "tang"), Levenshtein.distance(word, "giam")
+    if min(up, down) > 2 or up == down:
+        return None
+    return "tang" if up < down else "giam"
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans. A sentence starts with a capital, a bullet or a bracket: OCR puts stray "." and
+    "?" inside sentences ("hồ. sơ"), and those are followed by lower case."""
     out, start = [], 0
     for m in _SENTENCE_END.finditer(text):
+        nxt = text[m.end() : m.end() + 1]
+        if not (nxt.isupper() or nxt in "-–(*+•\"“"):
+            continue
         out.append((start, m.start()))
         start = m.end()
     out.append((start, len(text)))
@@ -158,7 +183,17 @@ def analyse(
         if inline or from_to:
             # "tăng từ 81,5% (cùng kỳ năm 2019) lên 86,3%": two stated levels, not a ratio or a change
             vs_year = vs_prior = vs_plan = None
-        if change and not from_to:
+        percent = q.unit_family == "percent" or unit == "%"
+        damaged = None
+        if not change and not from_to and (vs_year or vs_prior) and not percent:
+            damaged = _damaged_direction(before)
+        if damaged is not None:
+            # "(lông 13 trạm so với cùng kỳ năm 2018)": a count against the same period is a change,
+            # whatever OCR made of "tăng"
+            fig.kind = "change"
+            if damaged == "giam":
+                fig.value = -abs(q.value)
+        elif change and not from_to:
             fig.kind = "change"
             fig.change_without_vs = not (vs_year or vs_prior or _VS_ANY.match(after))
             if change.group(1) == "giam":
@@ -221,7 +256,6 @@ def analyse(
                 continue  # a bare number with nothing saying what it counts
             unit = fig.unit = inferred
             fig.unit_inferred = True
-        percent = q.unit_family == "percent" or unit == "%"
         right = right_tokens(text, q.end if q.unit_source != "before" else q.number_end, clause_end, percent)
         if q.unit_source == "before":
             subject = [t for t in subject if fold(t.text) not in fold(unit).split()]

@@ -110,8 +110,13 @@ def left_tokens(
     words = 0
     while i >= 0 and words < MAX_LEFT_WORDS:
         t = toks[i]
-        if t.text in ".;!?":
+        if t.text == ";":
             break
+        if t.text in ".!?":
+            if not out or out[0].text[:1].isupper() or not out[0].is_word:
+                break
+            i -= 1  # OCR noise inside a sentence ("lưới? quốc gia"): skip the mark
+            continue
         if t.text == ":":
             if out:
                 break

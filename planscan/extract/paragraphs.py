@@ -71,8 +71,8 @@ def is_heading_line(text: str) -> bool:
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
-    """Blank lines and block starts end a paragraph, except that a sentence left open at the foot of a
-    page continues on the next page."""
+    """Blank lines and block starts end a paragraph, except that a sentence left open continues at the
+    top of the next page, or after blank lines when the next line goes on in lower case."""
     out: list[Paragraph] = []
     parts: list[str] = []
     segs: list[Segment] = []
@@ -98,7 +98,8 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             open_sentence = bool(parts) and not _SENTENCE_END.search(parts[-1])
             if _BLOCK_START.match(text):
                 flush()
-            elif pending_blank and not (page_break and open_sentence):
+            elif pending_blank and not (open_sentence and (page_break or text.lstrip()[:1].islower())):
+                # OCR leaves blank lines inside sentences; a line that goes on in lower case continues one
                 flush()
             pending_blank = False
             page_break = False
