@@ -26,7 +26,7 @@ def cli() -> None:
 
 
 def _ocr_stems(inputs: tuple) -> list[str]:
-    """Output stems, unique within one run: a second 'x.png' beside 'x.pdf' becomes 'x.png'."""
+    """Output stems, unique within one run: a second 'scan.pdf' from folder 'b' becomes 'b-scan'."""
     from pathlib import Path
 
     seen: set[str] = set()
@@ -34,10 +34,9 @@ def _ocr_stems(inputs: tuple) -> list[str]:
     for raw in inputs:
         p = Path(raw)
         stem = p.stem
-        if stem in seen:
-            stem = p.name
-        n = 2
-        base = stem
+        if stem in seen and p.parent.name:
+            stem = f"{p.parent.name}-{p.stem}"
+        base, n = stem, 2
         while stem in seen:
             stem, n = f"{base}-{n}", n + 1
         seen.add(stem)

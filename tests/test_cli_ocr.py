@@ -161,7 +161,7 @@ def test_same_stem_inputs_do_not_overwrite_each_other(tmp_path, capsys, fake_ocr
                  "--restore", "off"], capsys)
     assert rc == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".txt")
-    assert len(names) == 2
+    assert names == ["b-scan.txt", "scan.txt"]
 
 
 def test_skip_step_choices_are_the_clean_up_steps():
