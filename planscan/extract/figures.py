@@ -54,7 +54,11 @@ class Figure:
 
 # Sentence ends: a full stop, ! or ? followed by space and not inside a number ("3.620").
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”)]+(?=\S)")
-_VS_YEAR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?(?:nam\s+)((?:19|20)\d{2})")
+_VS_YEAR = re.compile(
+    r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?(?:nam\s+)((?:19|20)\d{2})"
+    # OCR-damaged "cùng kỳ" between: "so với căng,kỹ năm 2019"
+    r"|^\W*so\s+voi(?:\W+[^\W\d_]+){0,2}?\W+nam\s+((?:19|20)\d{2})"
+)
 _VS_PRIOR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky|cung\s+thoi\s+diem|nam\s+truoc)")
 _VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+tieu)")
 _INLINE_YEAR = re.compile(r"^\s*\(\s*(?:cung\s+ky\s+|thoi\s+diem\s+|tinh\s+den\s+)?(?:nam\s+)?((?:19|20)\d{2})\s*\)")
@@ -63,6 +67,8 @@ _CHANGE_BEFORE = re.compile(r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|ga
 _FROM_BEFORE = re.compile(r"(?:^|\W)tu\s*$")
 _TO_BEFORE = re.compile(r"(?:^|\W)(?:len|xuong)\s*(?:den\s*)?$")
 _TIME_UNITS = {"năm", "tháng", "quý", "tuần"}
+# Letters of Vietnamese words (no f, j, w, z), for telling a guessed unit from an OCR fragment.
+_VIET_WORD = re.compile(r"(?:[a-eg-ik-vxyđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+[ ,]*)+")
 _ROUND_BASES = {1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0}
 _PER_BEFORE = re.compile(r"(?:tren|moi|/)\s*$")
 _LINKED = re.compile(r"(?:^|\s)(?:la|dat|bang|uoc dat|uoc|chiem|dat ty le|ty le|len|tu|tang|giam)\s*:?$")
@@ -77,7 +83,7 @@ _ASPECT = ("đã", "đang", "sẽ")
 
 
 # A comparison base, also when OCR left a stray mark between the words: "cùng kỳ -\nnăm 2018".
-_REFERENCE_BEFORE = re.compile(r"(?:cung\s+ky|so\s+voi|so|bang|tu)[\W_]*$")
+_REFERENCE_BEFORE = re.compile(r"(?:cung\s+ky|so\s+voi(?:\W+[^\W\d_]+){0,2}|so|bang|tu)[\W_]*$")
 
 
 def _is_reference(folded: str, p: Period) -> bool:
@@ -158,6 +164,8 @@ def analyse(
             continue  # a duration or an age, never an indicator here
         if any(p.start <= q.start < p.end for p in periods):
             continue
+        if q.unit_source == "guess" and unit and not _VIET_WORD.fullmatch(unit.split("/")[0]):
+            continue  # an OCR fragment taken for a unit ("234/287 tịữfJ")
         if q.value in _ROUND_BASES and q.of is None and _PER_BEFORE.search(folded[max(0, q.start - 12) : q.start]):
             continue  # "bác sĩ trên 1 vạn dân": the base of a rate, not a figure
         sent = _sentence_of(sents, q.start)
@@ -204,7 +212,7 @@ def analyse(
             fig.kind = "ratio_to_plan"
         if fig.kind in ("change", "ratio_to_prior"):
             if vs_year:
-                fig.vs_year = int(vs_year.group(1))
+                fig.vs_year = int(vs_year.group(1) or vs_year.group(2))
             elif vs_prior:
                 fig.vs_prior_no_year = True
         fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues)
