@@ -243,3 +243,9 @@ def test_ocr_damage_blank_lines_stray_marks_and_a_garbled_verb():
     assert recs[110.5].kind == "ratio_to_prior" and recs[110.5].indicator.startswith("Tổng doanh thu bưu chính")
     assert (recs[9].kind, recs[9].vs_year) == ("change", 2022)  # "lông" was "tăng"
     assert recs[97].indicator == "Tỷ lệ hộ dùng điện lưới quốc gia"  # "?" followed by lower case ends nothing
+
+
+def test_garbled_comparison_words_and_unit_fragments():
+    text = "I. KẾT QUẢ NĂM 2023\nCó 11 điểm kết nối Internet, tăng 02 điểm so với căng,kỹ năm 2022; 234/287 tịữfj.\n"
+    recs = records(text)
+    assert [(r.value, r.kind, r.year, r.vs_year) for r in recs] == [(11, "actual", 2023, None), (2, "change", 2023, 2022)]
