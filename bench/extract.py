@@ -12,7 +12,6 @@ Throughput is pages per second of extraction (metadata, sections, indicators) fr
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import subprocess
 import sys

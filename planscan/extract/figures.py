@@ -8,7 +8,7 @@ by ``indicators.py``; here a figure only gets a period when its own sentence sta
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
@@ -17,9 +17,6 @@ from planscan.extract.labels import compose, left_tokens, right_tokens, strip_fi
 from planscan.extract.numbers import Quantity
 from planscan.extract.periods import Period
 from planscan.extract.units import fold, lookup_unit
-
-Kind = str
-
 
 @dataclass(slots=True)
 class Cue:
@@ -33,7 +30,7 @@ class Figure:
     quantity: Quantity
     value: float
     unit: str | None
-    kind: Kind = "actual"
+    kind: str = "actual"
     vs_year: int | None = None
     vs_prior_no_year: bool = False
     change_without_vs: bool = False
@@ -49,7 +46,6 @@ class Figure:
     text_start: int = 0
     text_end: int = 0
     sentence: tuple[int, int] = (0, 0)
-    notes: list[str] = field(default_factory=list)
 
 
 # Sentence ends: a full stop, ! or ? followed by space and not inside a number ("3.620").
@@ -90,12 +86,14 @@ def _is_reference(folded: str, p: Period) -> bool:
     return bool(_REFERENCE_BEFORE.search(folded[max(0, p.start - 24) : p.start]))
 
 
-_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
-_LINK_WORDS = {"dat", "bang", "la", "co", "uoc", "duoc", "chiem", "gom", "con", "them"}
+# "(lông 13 trạm so với cùng kỳ": the first word of a remark in brackets, right before the figure
+_LAST_WORD = re.compile(r"\(\s*([^\W\d_]+)\s*$")
+_LINK_WORDS = {"dat", "bang", "la", "co", "uoc", "duoc", "chiem", "gom", "con", "them", "tong", "dang", "gia", "sang"}
 
 
 def _damaged_direction(before: str) -> str | None:
-    """'tang' or 'giam' when the word before a number is an OCR-damaged form of one of them."""
+    """'tang' or 'giam' when the word that opens a bracketed remark before a number is an OCR-damaged
+    form of one of them (real neighbours such as "tổng", "đang", "giá" are not)."""
     m = _LAST_WORD.search(before)
     if not m:
         return None
