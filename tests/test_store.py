@@ -243,3 +243,15 @@ def test_batch_output_folder_ingests_with_pages_and_the_original_hash(tmp_path):
         assert row["district"] == meta.district
         assert s.counts()["pages"] == 4
         assert ingest_path(s, src)[0].inserted is False
+
+
+def test_chart_keeps_the_figure_in_line_with_the_series_when_one_document_gives_two():
+    from planscan.extract.series import SeriesPoint
+
+    def pt(year, value, kind="actual", doc=1):
+        return SeriesPoint("X", year, None, "Y", kind, value, "trạm", value, "trạm", False, "BTS", "a", doc, 1)
+
+    points = [pt(2019, 117), pt(2020, 125), pt(2021, 10, "target", 2), pt(2021, 140, "target", 2)]
+    lines = best_points(points)
+    assert [p.value for p in lines[("X", "Y", "target")]] == [140]
+    assert [p.value for p in lines[("X", "Y", "actual")]] == [117, 125]

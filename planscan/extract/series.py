@@ -8,6 +8,7 @@ preferring a stated figure to a derived one, an actual to an estimate, and the n
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,15 @@ def load_series(store: Store, key: str, district: str | None = None) -> tuple[st
 
 def best_points(points: list[SeriesPoint]) -> dict[tuple[str, str, str], list[SeriesPoint]]:
     """One point per (district, period type, actual|target) line and year, for the chart."""
+    values = sorted(p.value for p in points if p.value > 0)
+    median = values[len(values) // 2] if values else None
+
+    def rank(p: SeriesPoint) -> tuple:
+        # within one document, two figures for one year: the one in line with the rest of the
+        # series wins (an increment mislabelled as a level, "thêm 10 trạm", is far off)
+        closeness = -abs(math.log(p.value / median)) if median and p.value > 0 else -math.inf
+        return (not p.derived, p.kind == "actual", p.document_id, closeness)
+
     lines: dict[tuple[str, str, str], dict[int, SeriesPoint]] = {}
     for p in points:
         if p.year is None:
@@ -83,8 +93,7 @@ def best_points(points: list[SeriesPoint]) -> dict[tuple[str, str, str], list[Se
         cls = "target" if p.kind == "target" else "actual"
         line = lines.setdefault((p.district, p.period_type or "?", cls), {})
         cur = line.get(p.year)
-        rank = (not p.derived, p.kind == "actual", p.document_id)
-        if cur is None or rank > (not cur.derived, cur.kind == "actual", cur.document_id):
+        if cur is None or rank(p) > rank(cur):
             line[p.year] = p
     return {k: [v[y] for y in sorted(v)] for k, v in lines.items()}
 
