@@ -25,6 +25,8 @@ from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Se
 log = logging.getLogger("planscan.extract")
 
 _OFFSET = re.compile(r"offset (\d+)")
+_YEAR_POINT = re.compile(r"^(?:đầu|cuối|giữa|cả|hết)\s+năm\s+(\d{4})$")
+_WHOLE_YEAR = re.compile(r"^(?:cả|hết)\s+năm\s+(\d{4})$")
 _PLAN_HEADING = re.compile(r"\b(?:muc tieu|dinh huong|phuong huong|nhiem vu|chi tieu|ke hoach)\b")
 _REPORT_HEADING = re.compile(r"\b(?:tinh hinh|ket qua|danh gia|du bao|uoc thuc hien|thuc hien)\b")
 
@@ -161,6 +163,11 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
         not_past = ctx.report_year is None or year >= ctx.report_year
         if (plan_section and not_past) or (later_than_report and year == ctx.plan_year and not fig.current_cue):
             kind = "target"
+    if period and kind == "target":
+        # a plan figure is for the plan year, whether written "đến cuối năm 2021" or "năm 2021"
+        period = _YEAR_POINT.sub(r"năm \1", period)
+    elif period:
+        period = _WHOLE_YEAR.sub(r"năm \1", period)
     vs_year = fig.vs_year
     if vs_year is None and fig.vs_prior_no_year and year is not None:
         vs_year = year - 1
