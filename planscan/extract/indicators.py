@@ -93,6 +93,7 @@ class _Context:
         self.report_year = meta.report_year if meta else None
         self.plan_year = meta.plan_year if meta else None
         self.report_period = meta.report_period if meta else None
+        self.heading_cache: dict[tuple[int, ...], tuple[Period | None, bool]] = {}
         if self.report_year is None and self.report_period:
             p = find_periods(self.report_period)
             self.report_year = p[0].year if p else None
@@ -132,7 +133,10 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     q = fig.quantity
     seg = para.locate(q.start)
     chain = _section_chain(ctx.sections, seg.page, seg.line_index)
-    heading_period, plan_section = _heading_period(chain)
+    key = tuple(id(n) for n in chain)
+    if key not in ctx.heading_cache:
+        ctx.heading_cache[key] = _heading_period(chain)
+    heading_period, plan_section = ctx.heading_cache[key]
     if heading_period is None and headings.period is not None:
         heading_period, plan_section = headings.period, headings.plan or plan_section
 
