@@ -47,29 +47,59 @@ def test_sideways_page_is_detected_and_turned(turn):
     assert not clean.is_sideways(state.image, DPI)
 
 
-def test_orientation_follows_confident_osd_for_upside_down():
+def _no_osd(img, dpi):
+    raise AssertionError("OSD must not be needed here")
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_upside_down_and_sideways_pages_are_turned_by_ink_asymmetry(turn):
+    upright = rotate(text_page(), 2.0)
+    state = clean.CleanState(image=clean.rotate_right_angle(upright, turn), dpi=DPI, osd=_no_osd)
+    clean.fix_orientation(state)
+    assert (state.rotation + turn) % 360 == 0
+    assert state.notes["skew_after_turn"] == pytest.approx(-2.0, abs=0.3)
+    assert np.array_equal(state.image, upright)
+
+
+def test_upright_ratio_needs_evidence():
+    caps = np.full((1754, 1240), 255, np.uint8)
+    for y in range(150, 1600, 50):
+        cv2.putText(caps, "PLAN 2021 DISTRICT", (110, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 20, 2)
+    assert clean.upright_ratio(caps, DPI) == 1.0
+    assert clean.upright_ratio(np.full((400, 300), 255, np.uint8), DPI) == 1.0
+
+
+def test_orientation_asks_confident_osd_when_the_ink_cannot_tell():
+    caps = np.full((1754, 1240), 255, np.uint8)
+    for y in range(150, 1600, 50):
+        cv2.putText(caps, "PLAN 2021 DISTRICT", (110, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 20, 2)
     calls = []
 
     def osd(img, dpi):
         calls.append(img.shape)
         return 180, 12.0
 
-    page = clean.rotate_right_angle(text_page(), 180)
-    state = clean.CleanState(image=page, dpi=DPI, osd=osd)
+    state = clean.CleanState(image=caps, dpi=DPI, osd=osd)
     clean.fix_orientation(state)
     assert calls and state.rotation == 180
-    assert np.array_equal(state.image, text_page())
+
+
+def _caps_page():
+    caps = np.full((1754, 1240), 255, np.uint8)
+    for y in range(150, 1600, 50):
+        cv2.putText(caps, "PLAN 2021 DISTRICT", (110, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 20, 2)
+    return caps
 
 
 def test_orientation_ignores_unconfident_osd():
-    state = clean.CleanState(image=text_page(), dpi=DPI, osd=lambda img, dpi: (180, 0.2))
+    state = clean.CleanState(image=_caps_page(), dpi=DPI, osd=lambda img, dpi: (180, 0.2))
     clean.fix_orientation(state)
     assert state.rotation == 0
 
 
 def test_orientation_ignores_osd_sideways_answer_on_horizontal_page():
     # OSD saying 90 on a page whose lines are plainly horizontal is its known failure mode.
-    state = clean.CleanState(image=text_page(), dpi=DPI, osd=lambda img, dpi: (90, 30.0))
+    state = clean.CleanState(image=_caps_page(), dpi=DPI, osd=lambda img, dpi: (90, 30.0))
     clean.fix_orientation(state)
     assert state.rotation == 0
 

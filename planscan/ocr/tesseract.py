@@ -69,9 +69,9 @@ def _timeout(seconds: float | None) -> float:
 
 
 def _image_file(image: np.ndarray, tmpdir: str) -> str:
-    # A lightly compressed PNG is much quicker to write than pytesseract's default and lossless.
-    path = os.path.join(tmpdir, "page.png")
-    if not cv2.imwrite(path, image, [cv2.IMWRITE_PNG_COMPRESSION, 1]):
+    # Uncompressed PGM: the quickest lossless format to write and for Tesseract to read.
+    path = os.path.join(tmpdir, "page.pgm")
+    if not cv2.imwrite(path, image):
         raise PageFailedError("could not write the page image for tesseract")
     return path
 
