@@ -249,3 +249,14 @@ def test_garbled_comparison_words_and_unit_fragments():
     text = "I. KẾT QUẢ NĂM 2023\nCó 11 điểm kết nối Internet, tăng 02 điểm so với căng,kỹ năm 2022; 234/287 tịữfj.\n"
     recs = records(text)
     assert [(r.value, r.kind, r.year, r.vs_year) for r in recs] == [(11, "actual", 2023, None), (2, "change", 2023, 2022)]
+
+
+def test_assigned_plan_figure_against_what_was_done():
+    text = (
+        "I. KẾT QUẢ THỰC HIỆN QUÝ I/2024\n"
+        "Kế hoạch giao 500 ha lúa, thực hiện 480 ha, đạt 96% kế hoạch. Tổ chức 3 lớp tập huấn cho 120 lượt người.\n"
+    )
+    recs = {r.value: r for r in records(text)}
+    assert (recs[500].kind, recs[480].kind, recs[96].kind) == ("target", "actual", "ratio_to_plan")
+    assert recs[500].indicator.startswith("Diện tích lúa") and recs[500].period == "quý I/2024"
+    assert recs[3].indicator == "Số lớp tập huấn"  # not "... tập huấn cho"

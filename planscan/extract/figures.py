@@ -214,7 +214,9 @@ def analyse(
             elif vs_prior:
                 fig.vs_prior_no_year = True
         fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues)
-        fig.target_cue = any(c.label == "TARGET" for c in sentence_cues)
+        fig.target_cue = any(c.label == "TARGET" for c in sentence_cues) or any(
+            c.label == "PLAN_GIVEN" for c in left_cues
+        )
         fig.current_cue = any(c.label == "CURRENT" for c in sentence_cues) and not fig.target_cue
         if fig.kind == "actual":
             if fig.estimate_cue:

@@ -17,7 +17,9 @@ CUE_PHRASES: dict[str, list[str]] = {
     # an estimate of a figure not yet final
     "ESTIMATE": ["uoc dat", "uoc tinh", "uoc thuc hien", "uoc", "du kien dat", "du kien", "du bao dat"],
     # a plan figure
-    "TARGET": ["phan dau", "muc tieu", "chi tieu ke hoach", "ke hoach de ra", "nhiem vu dat"],
+    "TARGET": ["phan dau", "muc tieu", "nhiem vu dat"],
+    # a figure the plan assigned, said of one figure only: "kế hoạch giao 500 ha, thực hiện 480 ha"
+    "PLAN_GIVEN": ["chi tieu ke hoach", "ke hoach de ra", "ke hoach giao", "chi tieu giao", "duoc giao", "giao chi tieu"],
     # the state at the time of writing, even inside the plan part: "hiện nay toàn huyện có 117 trạm"
     "CURRENT": ["hien nay", "hien tai", "hien co", "den nay", "tinh den nay", "hien van con", "hien con"],
     # a change against an earlier figure: direction only, the comparison is a separate cue
@@ -78,7 +80,7 @@ TRAIL_FILLERS = [
 # ("16 xã có báo đọc trong ngày đạt tỷ lệ 88%").
 RIGHT_TRAIL = [
     "ước đạt", "ước", "đạt tỷ lệ", "đạt mức", "đạt", "là", "bằng", "chiếm", "lên", "từ", "tăng", "giảm", "và",
-    "với", "có", "được", "trong đó",
+    "với", "có", "được", "trong đó", "cho", "của", "tại", "ở", "dưới", "trên", "khoảng", "gần",
 ]
 
 # Words that end a descriptive phrase read to the right of a figure.

@@ -170,7 +170,7 @@ def right_tokens(text: str, start: int, ceiling: int, noun_first: bool = False) 
                 not toks[i + 1].has_digit
                 and not _starts_with(norms, _STOPS, i + 1)
                 and not _starts_with(norms, _HEADS, i + 1)
-                and (since_comma == 1 or noun_first)
+                and noun_first
             ):
                 out.append(t)
                 since_comma = 0
@@ -315,13 +315,15 @@ def compose(
         return _cap(f"{lead}{numerator} trên {denominator}"), 0.5
     shown_unit = unit_text or unit
     tail = f" {right_text}" if right_text else ""
+    # what the figure is "of": a count of its noun, or the measure its unit family names
+    head_name = _MEASURE_NAMES.get(family or "", f"số {shown_unit}")
     if not generic and not weak:
         head = _starts_with(subj_norms, _HEADS)
         if is_unit_head(subj_words, unit) and not head:
             return _cap(("số " + subject_text + tail).strip()), 0.8
         if not linked and not head:
             # "phần mềm X được duy trì tại 19/19 xã": the figure counts the unit, the subject says of what
-            return _cap(f"số {shown_unit}{tail} ({subject_text})"), 0.6
+            return _cap(f"{head_name}{tail} ({subject_text})"), 0.6
         return _cap(subject_text), 0.85
     if family in _MEASURE_NAMES:
         # "trồng mới 420 ha rừng" -> "Diện tích rừng trồng mới": a measure, not a count of hectares
