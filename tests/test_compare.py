@@ -341,3 +341,16 @@ def test_inputs_given_newest_first_are_put_in_order_with_a_warning():
     bts = next(r for r in result.rows if r.key == "ict.bts_stations" and r.row_class == "level")
     assert [c.stated_value for c in bts.cells] == [117, 125]
     assert not any("oldest" in w for w in compare_documents(docs).warnings)
+
+
+def test_a_bare_ratio_links_only_to_a_figure_of_its_own_sentence():
+    recs = [
+        _rec("Số xã có điểm bưu điện văn hóa xã", 17, "xã", 2020, "6 tháng đầu năm 2020", page=1, line=10),
+        _rec("Tỷ lệ", 114.64, "%", 2020, "6 tháng đầu năm 2020", kind="ratio_to_prior", vs_year=2019, page=1, line=14),
+    ]
+    assert derive_values(recs) == []  # three lines apart: not the figure it qualifies
+    recs[1] = recs[1].model_copy(update={"line": 11})
+    recs.insert(1, _rec("Doanh thu bưu chính", 4150, "triệu đồng", 2020, "6 tháng đầu năm 2020", kind="estimate",
+                        page=1, line=10))
+    (d,) = derive_values(recs)
+    assert d.key == "ict.postal_revenue" and d.value == pytest.approx(4150 / 1.1464)

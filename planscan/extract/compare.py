@@ -154,6 +154,9 @@ def _link_statements(figs: list[_Fig]) -> None:
             # "đạt 114 % so với cùng kỳ" qualifies a flow or a stock, hardly ever a rate
             pct_on_rate = relative_pct and unit_info(c.rec.unit).family == "percent" and f.cls != "change"
             near = 1 <= dist <= (3 if generic else 2) and not pct_on_rate
+            if near and f.rec.line and c.rec.line:
+                # with line numbers, "near" means the same sentence: the same or the next line
+                near = f.rec.page == c.rec.page and 0 <= f.rec.line - c.rec.line <= 1
             if lab < LINK_THRESHOLD and not (near and (generic or lab >= 40)):
                 continue
             s = lab - 2 * min(abs(dist), 10) - (6 if dist < 0 else 0) - (25 if pct_on_rate else 0)
