@@ -85,3 +85,28 @@ def test_searchable_pdf_from_image_has_the_words_where_the_scan_has_them(tmp_pat
     # The page still shows the original image.
     out = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "1240  1754" in out
+
+
+@needs_poppler
+def test_text_layer_lands_right_on_a_page_with_rotate_attribute(tmp_path):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((1754, 1240), 255, np.uint8)).save(buf, "PDF", resolution=150.0)
+    w = PdfWriter()
+    w.add_page(PdfReader(buf).pages[0])
+    w.pages[0].rotate(90)  # shown landscape: the raster OCR saw is 1754 x 1240
+    w.write(tmp_path / "rot.pdf")
+    words = [[("Tổng", BBox(x0=200, y0=300, x1=500, y1=340))]]
+    doc = Document(source="rot.pdf", pages=[_page(1, words, width=1754, height=1240)])
+    write_outputs(doc, tmp_path / "out", "rot", pdf=True, source=tmp_path / "rot.pdf")
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "out" / "rot.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">Tổng<', xhtml)
+    assert m, xhtml
+    x0, y0, x1, y1 = (float(v) * 150 / 72 for v in m.groups())
+    assert x0 == pytest.approx(200, abs=6) and x1 == pytest.approx(500, abs=12)
+    assert 280 <= y0 <= 320 and 320 <= y1 <= 360

@@ -219,6 +219,10 @@ def searchable_pdf(doc: Document, source: Path) -> bytes:
             continue  # a text-layer page is already searchable; a failed page stays image only
         if font_ref is None:
             font_ref = _font(writer)
+        if page_obj.rotation % 360:
+            # The page was rendered (and OCR'd) as displayed: bake /Rotate into the content so
+            # the page's own coordinates are the displayed ones the boxes refer to.
+            page_obj.transfer_rotation_to_content()
         _overlay(page_obj, page, font_ref, writer)
     buf = io.BytesIO()
     try:

@@ -93,7 +93,7 @@ def ocr_page(task: _Task) -> Page:
         )
         cache.put(key, page)
         return page
-    except PageTimeoutError as e:
+    except PageTimeoutError:
         return _failed(task.number, f"page {task.number} took longer than {s.page_timeout:g} s; raise --page-timeout")
     except PlanscanError as e:
         return _failed(task.number, str(e))

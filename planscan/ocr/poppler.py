@@ -76,9 +76,14 @@ def page_images(path: Path) -> dict[int, tuple[int, bool]]:
         if len(cols) < 14 or cols[2] != "image":
             continue
         try:
-            page, w, h, xppi = int(cols[0]), int(cols[3]), int(cols[4]), int(float(cols[12]))
+            page, w, h, xppi, yppi = int(cols[0]), int(cols[3]), int(cols[4]), float(cols[12]), float(cols[13])
         except ValueError:
             continue
+        # Only an image the size of a page is a scan; a logo on a vector page says nothing about
+        # the resolution the page should be rendered at.
+        if xppi <= 0 or yppi <= 0 or w / xppi < 4 or h / yppi < 4:
+            continue
+        xppi = int(round(xppi))
         if w * h > best.get(page, (0, 0, False))[0]:
             best[page] = (w * h, xppi, cols[5] == "gray")
     return {page: (dpi, grey) for page, (_, dpi, grey) in best.items()}
