@@ -312,6 +312,10 @@ def compose(
                 return _cap("mật độ " + _descriptor(previous[0])), 0.7
             return _cap(f"mật độ {numerator}"), 0.5
         lead = (subject_text + " ") if subj_words else ""
+        counted = lookup_unit(numerator.split())
+        if counted is not None and counted[0].family == "count":
+            # "bình quân 4.386 người/điểm phục vụ" -> "Số người bình quân trên một điểm phục vụ"
+            return _cap(f"số {numerator} {lead}trên một {denominator}"), 0.6
         return _cap(f"{lead}{numerator} trên {denominator}"), 0.5
     shown_unit = unit_text or unit
     tail = f" {right_text}" if right_text else ""
