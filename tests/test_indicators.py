@@ -260,3 +260,8 @@ def test_assigned_plan_figure_against_what_was_done():
     assert (recs[500].kind, recs[480].kind, recs[96].kind) == ("target", "actual", "ratio_to_plan")
     assert recs[500].indicator.startswith("Diện tích lúa") and recs[500].period == "quý I/2024"
     assert recs[3].indicator == "Số lớp tập huấn"  # not "... tập huấn cho"
+
+
+def test_source_phrase_of_a_comparison_holds_the_whole_comparison():
+    rec = one("NĂM 2023\nToàn huyện có 130 trạm (tăng 9 trạm so với cùng kỳ năm 2022).\n", 9)
+    assert rec.text == "tăng 9 trạm so với cùng kỳ năm 2022"

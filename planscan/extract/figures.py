@@ -60,6 +60,7 @@ _VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+t
 _INLINE_YEAR = re.compile(r"^\s*\(\s*(?:cung\s+ky\s+|thoi\s+diem\s+|tinh\s+den\s+)?(?:nam\s+)?((?:19|20)\d{2})\s*\)")
 _VS_ANY = re.compile(r"^\W*(?:\w+\s+){0,3}?so\s+(?:voi\s+)?")
 _CHANGE_BEFORE = re.compile(r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren))?\s*$")
+_COMPARISON_VERB = re.compile(r"(?:^|\W)((?:tang|giam|dat|bang)\b[^\d]*)$")
 _FROM_BEFORE = re.compile(r"(?:^|\W)tu\s*$")
 _TO_BEFORE = re.compile(r"(?:^|\W)(?:len|xuong)\s*(?:den\s*)?$")
 _TIME_UNITS = {"năm", "tháng", "quý", "tuần"}
@@ -306,6 +307,14 @@ def analyse(
             if noun_at >= 0:
                 fig.text_start = min(fig.text_start, noun_at)
         fig.text_end = max(q.end, right[-1].end if right else q.end)
+        if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan"):
+            # the source phrase of a comparison is the whole of it: "tăng 13 trạm so với cùng kỳ năm 2018"
+            verb = _COMPARISON_VERB.search(before)
+            if verb:
+                fig.text_start = q.start - (len(before) - verb.start(1))
+            vs = (vs_year or vs_prior or vs_plan) if fig.kind != "change" or not fig.change_without_vs else None
+            if vs:
+                fig.text_end = max(fig.text_end, q.end + vs.end())
         figures.append(fig)
     return figures
 

@@ -20,7 +20,7 @@ from planscan.extract.units import fold, lookup_unit
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|[^\w\s]", re.UNICODE)
 MAX_LEFT_WORDS = 30
-MAX_RIGHT_WORDS = 12
+MAX_RIGHT_WORDS = 16
 
 
 @dataclass(frozen=True, slots=True)
