@@ -127,3 +127,26 @@ def test_scanned_pdf_page_is_ocrd_restored_and_read(tmp_path, capsysbinary):
     assert len(rows) >= 10
     assert all(r["bbox"] is not None and r["page"] == 1 for r in rows)
     assert any(r["value"] == 125 and r["unit"] == "trạm" and r["year"] == 2020 for r in rows)
+
+
+def _readme_examples() -> list[list[str]]:
+    import re
+    import shlex
+
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Indicator records (`planscan extract`)", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    return [shlex.split(line.split("|")[0]) for b in blocks for line in b.splitlines() if line.startswith("planscan extract")]
+
+
+def test_readme_examples_run(tmp_path, capsysbinary, monkeypatch):
+    examples = _readme_examples()
+    assert examples
+    monkeypatch.chdir(tmp_path)
+    for argv in examples:
+        argv = [a if not a.startswith("samples/") else str(SAMPLES.parent / a) for a in argv[1:]]
+        if any(a.endswith(".pdf") for a in argv):
+            continue  # OCR examples run in the tesseract test above
+        code, out, err = run(argv, capsysbinary)
+        assert code == 0, (argv, err)
+        assert out or any(p.is_file() for p in tmp_path.iterdir())
