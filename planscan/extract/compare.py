@@ -15,7 +15,7 @@ Pairing rules (why they are what they are):
   denominators ("16/18") and magnitude. Pairs are assigned one-to-one, best score first.
 
 A newer document also speaks about the older period: "tăng 8 trạm so với cùng kỳ năm 2019",
-"đạt 114 % so với cùng kỳ", or "tăng từ 208 (cùng kỳ năm 2019) lên 219". Each such statement is
+"đạt N % so với cùng kỳ", or "tăng từ A (cùng kỳ năm Y) lên B". Each such statement is
 linked to the figure it qualifies, turned into an implied prior value with a rounding interval,
 and checked against the older document's own figure in the same row.
 """
@@ -151,7 +151,7 @@ def _link_statements(figs: list[_Fig]) -> None:
                 continue
             lab = label_similarity(c.norm, f.norm) + (25 if c.key == f.key and c.catalogued else 0)
             dist = f.idx - c.idx
-            # "đạt 114 % so với cùng kỳ" qualifies a flow or a stock, hardly ever a rate
+            # "đạt N % so với cùng kỳ" qualifies a flow or a stock, hardly ever a rate
             pct_on_rate = relative_pct and unit_info(c.rec.unit).family == "percent" and f.cls != "change"
             near = 1 <= dist <= (3 if generic else 2) and not pct_on_rate
             if near and f.rec.line and c.rec.line:
@@ -167,7 +167,7 @@ def _link_statements(figs: list[_Fig]) -> None:
         if best is not None:
             f.base = best
             best.statements.append(f)
-    # "tăng từ 208 (cùng kỳ năm 2019) lên 219": the older figure is a statement about the prior period
+    # "tăng từ A (cùng kỳ năm Y) lên B": the older figure is a statement about the prior period
     for f in levels:
         if f.year is None or f.base is not None:
             continue
@@ -243,7 +243,7 @@ def _replace_year(period: str | None, old: int | None, new: int) -> str | None:
 def derive_values(records: list[IndicatorRecord], meta: DocumentMeta | None = None) -> list[IndicatorRecord]:
     """Prior-period figures implied by the document's own change statements, marked derived.
 
-    "117 trạm (tăng 13 trạm so với cùng kỳ năm 2018)" gives 104 trạm for the 2018 period.
+    "N trạm (tăng M trạm so với cùng kỳ năm Y)" gives N - M trạm for the same period of year Y.
     """
     figs = _prepare(ComparedDocument("", records, meta), 0)
     out = []
