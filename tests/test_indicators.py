@@ -265,3 +265,10 @@ def test_assigned_plan_figure_against_what_was_done():
 def test_source_phrase_of_a_comparison_holds_the_whole_comparison():
     rec = one("NĂM 2023\nToàn huyện có 130 trạm (tăng 9 trạm so với cùng kỳ năm 2022).\n", 9)
     assert rec.text == "tăng 9 trạm so với cùng kỳ năm 2022"
+
+
+def test_an_estimate_lead_in_covers_its_list():
+    text = "II. DỰ BÁO NĂM 2023\nƯớc thực hiện cả năm: doanh thu đạt 8.450 triệu đồng; số thuê bao đạt 4.600 thuê bao.\n"
+    recs = {r.value: r for r in records(text)}
+    assert recs[8450].kind == recs[4600].kind == "estimate"
+    assert recs[4600].year == 2023 and recs[4600].indicator == "Số thuê bao"

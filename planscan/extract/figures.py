@@ -214,7 +214,11 @@ def analyse(
                 fig.vs_year = int(vs_year.group(1) or vs_year.group(2))
             elif vs_prior:
                 fig.vs_prior_no_year = True
-        fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues)
+        fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues) or any(
+            # a lead-in before a colon covers the whole list: "Ước thực hiện năm 2020: ...; ..."
+            c.label == "ESTIMATE" and ":" in text[c.end : q.start]
+            for c in sentence_cues
+        )
         fig.target_cue = any(c.label == "TARGET" for c in sentence_cues) or any(
             c.label == "PLAN_GIVEN" for c in left_cues
         )
