@@ -12,9 +12,9 @@ Pairing rules (why they are what they are):
   later.
 - Units must be compatible (``unitfamily.compatible``): money converts, "%" never meets a count.
 - The score is accent-insensitive RapidFuzz label similarity, plus agreement of catalogue keys,
-  denominators ("16/18") and magnitude. Pairs are assigned one-to-one, best score first.
+  denominators ("a/b xã") and magnitude. Pairs are assigned one-to-one, best score first.
 
-A newer document also speaks about the older period: "tăng 8 trạm so với cùng kỳ năm 2019",
+A newer document also speaks about the older period: "tăng M trạm so với cùng kỳ năm Y",
 "đạt N % so với cùng kỳ", or "tăng từ A (cùng kỳ năm Y) lên B". Each such statement is
 linked to the figure it qualifies, turned into an implied prior value with a rounding interval,
 and checked against the older document's own figure in the same row.
@@ -301,13 +301,13 @@ def _pair_score(a: _Fig, b: _Fig, same_year: bool = False) -> tuple[float, bool]
         s -= 30
     ua, ub = unit_info(a.rec.unit), unit_info(b.rec.unit)
     if ua.family == "rate" and ua.noun == ub.noun:
-        s += 10  # "người/điểm phục vụ" is specific evidence, unlike a bare count noun
+        s += 10  # a rate unit such as "người/điểm" is specific evidence, unlike a bare count noun
     if a.rec.of is not None and b.rec.of is not None and a.rec.of != b.rec.of:
         s -= 10
     va, vb = a.rec.value * factor, b.rec.value
     if va > 0 and vb > 0:
         # one year seldom multiplies a figure: the penalty grows with the ratio's order of magnitude.
-        # Equal values are weak evidence ("19/19 xã" recurs under many indicators), so the bonus is small.
+        # Equal values are weak evidence ("n/n xã" recurs under many indicators), so the bonus is small.
         r = max(va, vb) / min(va, vb)
         s += 3 if r <= 1.3 else -20 * math.log10(r) if r > 2 else 0
     if not same_year and a.year is not None and b.year is not None and b.year - a.year > 1:

@@ -15,7 +15,7 @@ _NON_WORD = re.compile(r"[^a-z0-9%/]+")
 # "Số", "Tổng số", "Số lượng" only say "the number of"; "Tỷ lệ" stays, since a rate is not a count.
 # "teng"/"t0ng" are how an English OCR model reads "tổng".
 _FILLER_PREFIX = re.compile(r"^(?:t[oe0]ng so luong|t[oe0]ng so|so luong|t[oe0]ng|so)\s+(?=\S{2})")
-# A change statement's tail ("tăng 8 trạm so với cùng kỳ năm 2019") is not part of what is measured.
+# A change statement's tail ("tăng M trạm so với cùng kỳ năm Y") is not part of what is measured.
 _CHANGE_TAIL = re.compile(
     r"\s*[,(]?\s*(?:tang|giam|dat|bang)?\s*(?:\d[\d.,]*\s*\S*\s*)?so voi (?:cung ky|nam truoc|ke hoach).*$"
 )

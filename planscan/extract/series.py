@@ -82,7 +82,7 @@ def best_points(points: list[SeriesPoint]) -> dict[tuple[str, str, str], list[Se
 
     def rank(p: SeriesPoint) -> tuple:
         # within one document, two figures for one year: the one in line with the rest of the
-        # series wins (an increment mislabelled as a level, "thêm 10 trạm", is far off)
+        # series wins (an increment mislabelled as a level, "thêm N trạm", is far off)
         closeness = -abs(math.log(p.value / median)) if median and p.value > 0 else -math.inf
         return (not p.derived, p.kind == "actual", p.document_id, closeness)
 
