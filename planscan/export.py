@@ -84,6 +84,11 @@ def render(
         return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     flat = [flatten(r) for r in rows]
     cols = columns_of(flat, columns)
+    # a nested object that is null in some rows ("bbox") is the empty dotted cells, not a column of its own
+    cols = [
+        c for c in cols
+        if not (any(o.startswith(c + ".") for o in cols) and all(r.get(c) is None for r in flat))
+    ]
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")

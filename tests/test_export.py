@@ -44,7 +44,7 @@ def test_csv_flattens_boxes_and_section_paths(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0]["bbox.x1"] == "3" and rows[0]["section"] == "Phần thứ nhất > I. KẾT QUẢ"
-    assert rows[1]["bbox"] == "" and rows[1]["unit"] == "%"
+    assert rows[1]["bbox.x0"] == "" and "bbox" not in rows[1] and rows[1]["unit"] == "%"
 
 
 def test_xlsx_has_a_header_and_one_row_per_record(tmp_path):
