@@ -336,7 +336,3 @@ def compose(
     if right_text or unit:
         return _cap(f"số {shown_unit}{tail}".strip()), 0.7 if right_text else 0.5
     return _cap(subject_text) if subject_text else "", 0.3
-
-
-def descriptor_of(label: str) -> str:
-    return _descriptor(label)
