@@ -195,3 +195,15 @@ def test_page_timeout_fails_the_pages_not_the_batch_and_a_retry_converts_them(tm
     assert_outputs_valid(outdir, "slow.pdf")
     searchable = PdfReader(outdir / "slow.pdf").pages[0].extract_text()
     assert "UBND" in searchable or "huyện" in searchable
+
+
+def test_cli_refuses_bad_folders_with_one_line(tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = cli("batch", str(tmp_path / "empty"), "-o", str(tmp_path / "out"))
+    assert r.returncode == ExitCode.nothing_ran
+    assert r.stderr.count("\n") == 1 and "no PDF, image or text files" in r.stderr
+    r = cli("batch", str(tmp_path / "empty"), "-o", str(tmp_path / "empty"))
+    assert r.returncode == ExitCode.input_file and "separate output folder" in r.stderr
+    r = cli("batch", str(tmp_path / "empty"), "-o", str(tmp_path / "out"), "--executor", "local",
+            "--scheduler", "tcp://127.0.0.1:8786")
+    assert r.returncode == ExitCode.bad_args

@@ -25,7 +25,6 @@ from planscan.pipeline import extract_document, input_kind, read_document
 Status = Literal["done", "partial", "failed"]
 
 
-
 class BatchSettings(BaseModel):
     """Everything that decides a file's outputs, plus how to run (which is not part of the hash)."""
 
@@ -91,6 +90,11 @@ def _peak_rss_mb() -> float:
     return round((own + child) / 1024, 1)
 
 
+def _page_error(number: int, error: str | None) -> str:
+    error = error or "failed"
+    return error if error.startswith(f"page {number}") else f"page {number}: {error}"
+
+
 def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, stem: str | None = None) -> FileResult:
     """Convert one input and write its outputs under ``outdir``, mirroring ``rel``.
 
@@ -142,7 +146,7 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
     failed = [p for p in doc.pages if p.status == "failed"]
     error = None
     if failed:
-        error = "; ".join(f"page {p.number}: {p.error or 'failed'}" for p in failed[:5])
+        error = "; ".join(_page_error(p.number, p.error) for p in failed[:5])
         if len(failed) > 5:
             error += f"; and {len(failed) - 5} more pages"
     if not failed:
