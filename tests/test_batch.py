@@ -225,17 +225,22 @@ def test_a_worker_crash_is_pinned_on_its_file(tmp_path):
     assert rep.exit_code == ExitCode.partial
 
 
-def test_unreadable_file_is_recorded_and_the_rest_runs(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root reads any file")
+def test_unreadable_file_is_recorded_and_the_rest_runs(tmp_path, monkeypatch):
+    import planscan.batch.runner as runner
+
+    real = runner.file_sha256
+
+    def sha(path):  # what reading a file without permission does (chmod 0 is no bar to root)
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(runner, "file_sha256", sha)
     indir = make_tree(tmp_path / "in", ["ok.txt", "locked.txt"])
-    (indir / "locked.txt").chmod(0)
-    try:
-        rep = run_batch(indir, tmp_path / "out", jobs=1, job=copy_job, quiet=True)
-    finally:
-        (indir / "locked.txt").chmod(0o644)
+    rep = run_batch(indir, tmp_path / "out", jobs=1, job=copy_job, quiet=True)
     summary = read_summary(tmp_path / "out")
-    assert summary["locked.txt"]["status"] == "failed" and "locked.txt" in summary["locked.txt"]["error"]
+    assert summary["locked.txt"]["status"] == "failed"
+    assert "locked.txt" in summary["locked.txt"]["error"] and "Permission denied" in summary["locked.txt"]["error"]
     assert summary["ok.txt"]["status"] == "done"
     assert rep.exit_code == ExitCode.partial
 
