@@ -471,7 +471,8 @@ from pathlib import Path  # noqa: E402 - kept in this section so the sections me
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Write a searchable PDF for each PDF and image input.")
 @click.option("--retry-failed", is_flag=True,
-              help="Convert again files that failed (or had failed pages) in an earlier run; by default they are skipped.")
+              help="Convert again files that failed for their input (bad file, failed or timed-out pages) in an "
+                   "earlier run; by default those are skipped. Crashes and missing programs are always retried.")
 @click.option("--page-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help="Give up on a page after S seconds of OCR; the page is recorded as failed and the batch goes on.")
 @click.option("--dpi", type=click.IntRange(min=50, max=1200), default=300, show_default=True,
