@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from planscan.extract.indicators import extract_indicators
 from planscan.pipeline import read_text_file
@@ -31,30 +32,55 @@ def _same_unit(a: list[str], b: list[str]) -> bool:
     return a[:n] == b[:n] and (len(a) == len(b) or "per" not in a + b)
 
 
-def score(records, gold) -> tuple[float, int, int]:
+def _words(label: str) -> str:
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", label).lower()))
+
+
+def score(records, gold) -> tuple[float, int, int, int]:
+    """(F1, found, kind agreeing, label agreeing) as the corpus scorer counts them."""
     used: set[int] = set()
-    found = kind = 0
+    found = kind = label = 0
     for g in gold:
+        best = None
         for i, r in enumerate(records):
             if i in used or abs(r.value - g["value"]) > 1e-6 * max(1, abs(g["value"])):
                 continue
             if _same_unit(_unit(r.unit), _unit(g["unit"])) and r.year == g["year"]:
-                used.add(i)
-                found += 1
-                kind += r.kind == g["kind"]
-                break
+                similarity = fuzz.token_set_ratio(_words(r.indicator), _words(g["indicator"]))
+                if best is None or similarity > best[1]:
+                    best = (i, similarity)
+        if best is not None:
+            used.add(best[0])
+            found += 1
+            kind += records[best[0]].kind == g["kind"]
+            label += best[1] >= 60
     p = found / len(records) if records else 0.0
     rc = found / len(gold)
-    return (2 * p * rc / (p + rc) if p + rc else 0.0), found, kind
+    return (2 * p * rc / (p + rc) if p + rc else 0.0), found, kind, label
 
 
 @pytest.mark.parametrize("name", DOCS)
 def test_gold_text_figures_are_found_with_their_kind(name):
     gold = [json.loads(line) for line in (SAMPLES / name / "indicators.jsonl").read_text(encoding="utf-8").splitlines() if line]
     records = extract_indicators(read_text_file(SAMPLES / name / "gold.txt"))
-    f1, found, kind = score(records, gold)
+    f1, found, kind, label = score(records, gold)
     assert f1 >= 0.95
     assert kind >= 0.9 * found
+    assert label >= 0.8 * found
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_english_ocr_text_is_restored_and_read(name):
+    """The issue's second channel: text from an OCR engine without Vietnamese, diacritics lost."""
+    from planscan.ocr.settings import OcrSettings
+    from planscan.pipeline import extract_document, read_document
+
+    gold = [json.loads(line) for line in (SAMPLES / name / "indicators.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    doc = read_document(SAMPLES / name / "ocr-eng.txt", OcrSettings(restore="auto"))
+    assert doc.restored != "none"
+    _, _, records = extract_document(doc)
+    f1, _, _, _ = score(records, gold)
+    assert f1 >= 0.85
 
 
 @pytest.mark.parametrize("name", DOCS)
