@@ -216,6 +216,8 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi):
     from planscan.ocr.settings import OcrSettings
     from planscan.pipeline import extract_document, read_document
 
+    if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError("an Excel workbook is not for a terminal: add -o FILE.xlsx")
     settings = OcrSettings(dpi=dpi, restore=restore_mode)
     records, codes = [], []
     with _WarningsToStderr():
