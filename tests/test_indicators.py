@@ -272,3 +272,14 @@ def test_an_estimate_lead_in_covers_its_list():
     recs = {r.value: r for r in records(text)}
     assert recs[8450].kind == recs[4600].kind == "estimate"
     assert recs[4600].year == 2023 and recs[4600].indicator == "Số thuê bao"
+
+
+def test_years_come_from_headings_when_the_metadata_has_none():
+    from planscan.schemas.records import DocumentMeta
+
+    text = (
+        "I. KẾT QUẢ 6 THÁNG ĐẦU NĂM 2023\nToàn huyện có 120 trạm.\n\n"
+        "II. NĂM 2024\nĐến cuối năm 2024 có 130 trạm.\n"
+    )
+    recs = extract_indicators(text_to_document(text), meta=DocumentMeta())
+    assert [(r.value, r.year, r.kind) for r in recs] == [(120, 2023, "actual"), (130, 2024, "target")]

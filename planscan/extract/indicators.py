@@ -129,6 +129,24 @@ class _Headings:
             self.plan = True
 
 
+def _years_from_headings(ctx: _Context, paras: list[Paragraph]) -> None:
+    """When the metadata lost them (a damaged first page): the first heading's year is the report
+    year, and a later, larger heading year is the plan year."""
+    years = [
+        p.year
+        for para in paras
+        if _is_heading(para)
+        for p in find_periods(para.text)
+        if p.year is not None and not p.reference
+    ]
+    if not years:
+        return
+    if ctx.report_year is None:
+        ctx.report_year = years[0]
+    if ctx.plan_year is None and max(years) > ctx.report_year:
+        ctx.plan_year = max(years)
+
+
 def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) -> IndicatorRecord:
     q = fig.quantity
     seg = para.locate(q.start)
@@ -225,6 +243,8 @@ def extract_indicators(
         sections = _load_sections(doc)
     ctx = _Context(doc, meta, sections)
     paras = paragraphs(doc)
+    if ctx.report_year is None or ctx.plan_year is None:
+        _years_from_headings(ctx, paras)
     records: list[IndicatorRecord] = []
     nlp = shared_nlp()
     headings = _Headings()
