@@ -195,8 +195,8 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
         vs_year = year - 1
 
     confidence = fig.label_confidence
-    if fig.unit_inferred:
-        confidence *= 0.8
+    if fig.unit_inferred or q.unit_source == "guess":
+        confidence *= 0.8  # the unit was read from the label, or is a word the unit lexicon does not know
     if source == "document":
         confidence *= 0.9
     words = [w for s in para.segments if s.start <= q.end and q.start < s.end for w in s.line.words]
