@@ -283,3 +283,10 @@ def test_years_come_from_headings_when_the_metadata_has_none():
     )
     recs = extract_indicators(text_to_document(text), meta=DocumentMeta())
     assert [(r.value, r.year, r.kind) for r in recs] == [(120, 2023, "actual"), (130, 2024, "target")]
+
+
+def test_ratio_base_year_is_not_the_next_figures_year():
+    text = "BÁO CÁO NĂM 2022\nDoanh thu năm 2022 đạt 5 tỷ đồng, bằng 110% năm 2021, lợi nhuận đạt 800 triệu đồng.\n"
+    recs = {r.value: r for r in records(text)}
+    assert (recs[110].kind, recs[110].vs_year) == ("ratio_to_prior", 2021)
+    assert recs[800].year == 2022 and recs[800].indicator == "Lợi nhuận"

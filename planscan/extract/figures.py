@@ -80,7 +80,10 @@ _ASPECT = ("đã", "đang", "sẽ")
 
 
 # A comparison base, also when OCR left a stray mark between the words: "cùng kỳ -\nnăm 2018".
-_REFERENCE_BEFORE = re.compile(r"(?:cung\s+ky|so\s+voi(?:\W+[^\W\d_]+){0,2}|so|bang|tu)[\W_]*$")
+_REFERENCE_BEFORE = re.compile(
+    r"(?:cung\s+ky|so\s+voi(?:\W+[^\W\d_]+){0,2}|so|bang|tu)[\W_]*$"
+    r"|\d\s*%\s*$"  # "bằng 110% năm 2021": the base of a ratio
+)
 
 
 def _is_reference(folded: str, p: Period) -> bool:

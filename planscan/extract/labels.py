@@ -291,7 +291,11 @@ def compose(
     right_text = join(right)
     unit = unit or ""
     generic = not subj_words or fold(" ".join(subj_norms)) in {"ty le", "muc", "so", "tong so", "binh quan", "tong"}
-    weak = len(subj_words) <= 2 and not _starts_with(subj_norms, _HEADS) and (bool(right_text) or bool(unit))
+    # a short unlinked fragment ("cấp huyện và 142 thủ tục") names less than the words after the figure;
+    # a short subject linked by a verb ("lợi nhuận đạt 800 triệu đồng") is the name
+    weak = (
+        len(subj_words) <= 2 and not linked and not _starts_with(subj_norms, _HEADS) and (bool(right_text) or bool(unit))
+    )
 
     if unit == "%":
         if not generic:
