@@ -290,3 +290,19 @@ def test_ratio_base_year_is_not_the_next_figures_year():
     recs = {r.value: r for r in records(text)}
     assert (recs[110].kind, recs[110].vs_year) == ("ratio_to_prior", 2021)
     assert recs[800].year == 2022 and recs[800].indicator == "Lợi nhuận"
+
+
+def test_plan_figure_in_brackets_points_and_lead_ins():
+    text = (
+        "I. KẾT QUẢ THỰC HIỆN NĂM 2024\n"
+        "Đến hết năm 2024, 100% xã có cáp quang; tỷ lệ hộ có Internet đạt 65,3%, tăng 5,1 điểm phần trăm so với "
+        "năm 2023. Tỷ lệ hồ sơ trực tuyến toàn trình đạt 45% (kế hoạch 40%).\n\n"
+        "II. NHIỆM VỤ NĂM 2025\nPhấn đấu 80% dân số trưởng thành có điện thoại thông minh.\n"
+    )
+    recs = {r.value: r for r in records(text)}
+    assert recs[100].indicator == "Tỷ lệ xã có cáp quang"  # not "Hết"
+    assert (recs[5.1].kind, recs[5.1].vs_year) == ("change", 2023)
+    assert recs[45].kind == "actual"  # "(kế hoạch 40%)" states the plan, it is not "45% of plan"
+    assert (recs[40].kind, recs[40].indicator) == ("target", recs[45].indicator)
+    assert (recs[80].kind, recs[80].year) == ("target", 2025)
+    assert recs[80].indicator == "Tỷ lệ dân số trưởng thành có điện thoại thông minh"

@@ -50,13 +50,20 @@ class Figure:
 
 # Sentence ends: a full stop, ! or ? followed by space and not inside a number ("3.620").
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”)]+(?=\S)")
+# A comparison may follow the unit's qualifier: "tăng 5,1 điểm phần trăm so với năm 2023".
+_QUALIFIER = r"(?:[^\W\d_]+\s+){0,3}?"
 _VS_YEAR = re.compile(
     r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?(?:nam\s+)((?:19|20)\d{2})"
     # OCR-damaged "cùng kỳ" between: "so với căng,kỹ năm 2019"
-    r"|^\W*so\s+voi(?:\W+[^\W\d_]+){0,2}?\W+nam\s+((?:19|20)\d{2})"
+    rf"|^\W*{_QUALIFIER}so\s+voi(?:\W+[^\W\d_]+){{0,2}}?\W+nam\s+((?:19|20)\d{{2}})"
 )
-_VS_PRIOR = re.compile(r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky|cung\s+thoi\s+diem|nam\s+truoc)")
-_VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+tieu)")
+_VS_PRIOR = re.compile(
+    rf"^\W*(?:{_QUALIFIER}so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky|cung\s+thoi\s+diem|nam\s+truoc)"
+)
+# "đạt 104% kế hoạch", but not "đạt 45% (kế hoạch 40%)", which states the plan figure itself
+_VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+tieu)(?!\s*:?\s*\d)")
+# "(kế hoạch 40%)": the plan figure for the one before it
+_PLAN_FIGURE_BEFORE = re.compile(r"\(\s*(?:ke\s+hoach|kh|chi\s+tieu|du\s+toan)(?:\s+(?:giao|de\s+ra|nam\s+\d{4}))?\s*:?\s*$")
 _INLINE_YEAR = re.compile(r"^\s*\(\s*(?:cung\s+ky\s+|thoi\s+diem\s+|tinh\s+den\s+)?(?:nam\s+)?((?:19|20)\d{2})\s*\)")
 _VS_ANY = re.compile(r"^\W*(?:\w+\s+){0,3}?so\s+(?:voi\s+)?")
 _CHANGE_BEFORE = re.compile(r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren))?\s*$")
@@ -212,6 +219,7 @@ def analyse(
             fig.kind = "ratio_to_prior"
         elif vs_plan and (q.unit_family == "percent" or unit == "%"):
             fig.kind = "ratio_to_plan"
+        plan_figure = bool(_PLAN_FIGURE_BEFORE.search(before))
         if fig.kind in ("change", "ratio_to_prior"):
             if vs_year:
                 fig.vs_year = int(vs_year.group(1) or vs_year.group(2))
@@ -222,7 +230,7 @@ def analyse(
             c.label == "ESTIMATE" and ":" in text[c.end : q.start]
             for c in sentence_cues
         )
-        fig.target_cue = any(c.label == "TARGET" for c in sentence_cues) or any(
+        fig.target_cue = plan_figure or any(c.label == "TARGET" for c in sentence_cues) or any(
             c.label == "PLAN_GIVEN" for c in left_cues
         )
         fig.current_cue = any(c.label == "CURRENT" for c in sentence_cues) and not fig.target_cue
@@ -293,7 +301,7 @@ def analyse(
         own_subject = fig.change_without_vs and len([t for t in subject if t.is_word]) >= 2
         if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan") and base and not own_subject:
             fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
-        elif _TO_BEFORE.search(before) and base and base[-1].unit == unit and not subject:
+        elif base and base[-1].unit == unit and (plan_figure or (_TO_BEFORE.search(before) and not subject)):
             fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
         else:
             fig.label, fig.label_confidence = compose(

@@ -61,7 +61,7 @@ LEAD_FILLERS = [
     "trong đó", "trong số đó", "đồng thời", "ngoài ra", "hiện nay", "hiện tại", "hiện", "hiện vẫn còn",
     "vẫn còn", "còn", "toàn huyện", "toàn tỉnh", "toàn xã", "toàn thành phố", "toàn thị xã", "cả huyện",
     "cả tỉnh", "trên địa bàn huyện", "trên địa bàn tỉnh", "trên địa bàn xã", "trên địa bàn", "địa bàn",
-    "tính đến", "đến nay", "đến cuối năm", "đến hết năm", "đến năm", "đến", "tới", "cuối năm", "cả năm",
+    "tính đến", "đến nay", "đến cuối năm", "đến hết năm", "đến năm", "đến hết", "đến", "tới", "hết", "cuối năm", "cả năm",
     "trong năm", "trong kỳ", "trong", "phấn đấu", "nâng", "đưa", "với", "và", "có", "đã", "được", "đạt",
     "là", "bằng", "tại", "theo đó", "cụ thể", "về", "gồm", "bao gồm", "như", "tiếp tục", "phát triển thêm",
     "sau", "trước", "bên cạnh đó", "của", "cho", "đặc biệt", "so với cùng kỳ", "so với", "cùng kỳ",

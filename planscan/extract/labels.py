@@ -230,7 +230,7 @@ def strip_fillers(toks: list[Tok]) -> list[Tok]:
         words = [t for t in toks if t.is_word]
         norms = [t.text for t in words]
         n = _starts_with(norms, _LEAD)
-        if n and n < len(words):
+        if n:
             cut = words[n - 1]
             toks = [t for t in toks if t.start > cut.start]
             changed = True
