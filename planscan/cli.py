@@ -477,6 +477,9 @@ from pathlib import Path  # noqa: E402 - kept in this section so the sections me
                    "earlier run; by default those are skipped. Crashes and missing programs are always retried.")
 @click.option("--page-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help="Give up on a page after S seconds of OCR; the page is recorded as failed and the batch goes on.")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Stop a file's worker after S seconds in all and record the file as failed (local executor). "
+                   "Default with --page-timeout: 60 s + 2 x the page timeout per page; otherwise none.")
 @click.option("--dpi", type=click.IntRange(min=50, max=1200), default=300, show_default=True,
               help="Resolution pages are rasterised at for OCR.")
 @click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
@@ -486,8 +489,8 @@ from pathlib import Path  # noqa: E402 - kept in this section so the sections me
 @click.option("--no-clean", is_flag=True, help="Skip the OpenCV clean-up before OCR.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the OCR page cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table (progress.jsonl is still written).")
-def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_timeout, dpi, lang, force_ocr,
-              restore, no_clean, no_cache, quiet):
+def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_timeout, file_timeout, dpi, lang,
+              force_ocr, restore, no_clean, no_cache, quiet):
     """Convert every PDF, image and text file under INDIR into OUTDIR; resumable and fault-isolated.
 
     Example: planscan batch scans/ -o converted/ --jobs 4
@@ -501,7 +504,7 @@ def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_
                       use_cache=not no_cache, page_timeout=page_timeout)
     report = run_batch(indir, outdir, BatchSettings(ocr=ocr, pdf=pdf), jobs=jobs,
                        executor=executor or ("dask" if scheduler else "local"), scheduler=scheduler,
-                       retry_failed=retry_failed, quiet=quiet)
+                       retry_failed=retry_failed, quiet=quiet, file_timeout=file_timeout)
     return report.exit_code
 
 

@@ -46,6 +46,12 @@ def crash_job(path, rel, outdir, settings, stem=None):
     return copy_job(path, rel, outdir, settings, stem)
 
 
+def hang_job(path, rel, outdir, settings, stem=None):
+    if "hang" in rel:
+        time.sleep(3600)  # a worker stuck outside Tesseract's own timeout
+    return copy_job(path, rel, outdir, settings, stem)
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -291,3 +297,18 @@ def test_progress_counts_pages_in_flight_once(tmp_path):
     ev = events(tmp_path)
     assert [e["event"] for e in ev] == ["start", "file", "file", "end"]
     assert ev[2]["pages_done"] == 11 and ev[2]["files_done"] == 2
+
+
+def test_a_file_past_the_file_timeout_is_stopped_and_the_rest_runs(tmp_path):
+    indir = make_tree(tmp_path / "in", ["a.txt", "b.txt", "hang.txt", "c.txt", "d.txt"])
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    rep = run_batch(indir, out, jobs=2, job=hang_job, quiet=True, file_timeout=2.0)
+    assert time.monotonic() - t0 < 60
+    summary = read_summary(out)
+    assert summary["hang.txt"]["status"] == "failed" and "still running after 2 s" in summary["hang.txt"]["error"]
+    assert all(summary[f"{n}.txt"]["status"] == "done" for n in "abcd")
+    assert rep.exit_code == ExitCode.partial
+    # A stuck file is an input fault: the next run leaves it alone unless asked.
+    rep2 = run_batch(indir, out, jobs=2, job=hang_job, quiet=True, file_timeout=2.0)
+    assert rep2.counts == {"done": 0, "skipped": 4, "partial": 0, "failed": 1}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue as queue_mod
+import signal
+import time
 import uuid
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -18,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from planscan.batch.job import BatchSettings, FileResult, process_file, set_page_queue
+from planscan.batch.job import BatchSettings, FileResult, process_file, report_start, set_page_queue
 from planscan.batch.walk import InputFile
-from planscan.errors import ExitCode, MissingDependencyError, NothingRan
+from planscan.errors import ExitCode, MissingDependencyError, NothingRan, PageTimeoutError
 
 JobFn = Callable[..., FileResult]
 
@@ -38,6 +40,21 @@ def _crash_result(task: Task, why: str) -> FileResult:
         error=f"{task.file.path}: {why}; check the file, or give the workers more memory",
         exit_code=int(ExitCode.internal_error),
     )
+
+
+def _timeout_result(task: Task, limit: float) -> FileResult:
+    return FileResult(
+        rel=task.file.rel,
+        status="failed",
+        error=f"{task.file.path}: still running after {limit:g} s, so its worker was stopped; raise"
+        " --page-timeout / --file-timeout and run again with --retry-failed",
+        exit_code=int(PageTimeoutError.exit_code),
+    )
+
+
+def _call(job: JobFn, path: Path, rel: str, outdir: Path, settings: BatchSettings, stem: str) -> FileResult:
+    report_start(rel)
+    return job(path, rel, outdir, settings, stem)
 
 
 def _worker_init(page_queue=None) -> None:
@@ -61,32 +78,56 @@ class LocalExecutor:
     A worker that dies (segfault in a native library, out-of-memory kill) breaks the whole pool and
     every file in flight with it. Those files are not blamed at once: they are set aside and re-run
     one at a time at the end, so only the file that really kills its worker is recorded as failed.
+    A file still running after ``file_timeout(task)`` seconds has its worker killed and is recorded
+    as failed; the files in flight beside it are simply run again.
     """
 
-    def __init__(self, jobs: int, job: JobFn = process_file, on_pages: Callable[[str, int, int], None] | None = None):
+    def __init__(
+        self,
+        jobs: int,
+        job: JobFn = process_file,
+        on_pages: Callable[[str, int, int], None] | None = None,
+        file_timeout: Callable[[Task], float | None] | None = None,
+    ):
         self.jobs = max(1, jobs)
         self.job = job
         self.on_pages = on_pages  # (rel, pages done, pages in file) as workers report them
+        self.file_timeout = file_timeout
         self._queue = None
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         # spawn: the coordinator runs threads (progress bar, SQLite), which fork would copy mid-state.
         ctx = multiprocessing.get_context("spawn")
         # A fresh queue per pool: a worker killed while writing could leave the old one locked.
-        self._queue = ctx.Queue() if self.on_pages is not None else None
+        self._queue = ctx.Queue()
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(self._queue,)
         )
 
-    def _drain(self) -> None:
-        if self._queue is None:
-            return
+    def _drain(self, started: dict[str, tuple[int, float]]) -> None:
         while True:
             try:
-                rel, done, total = self._queue.get_nowait()
+                kind, rel, a, b = self._queue.get_nowait()
             except (queue_mod.Empty, OSError, ValueError, EOFError):
                 return
-            self.on_pages(rel, done, total)
+            if kind == "start":
+                started[rel] = (a, time.monotonic())
+            elif self.on_pages is not None:
+                self.on_pages(rel, a, b)
+
+    def _watch(self, inflight: dict[Future, Task], started: dict, killed: dict[str, float]) -> None:
+        if self.file_timeout is None:
+            return
+        now = time.monotonic()
+        for task in inflight.values():
+            rel = task.file.rel
+            limit = self.file_timeout(task)
+            if rel in started and rel not in killed and limit and now - started[rel][1] > limit:
+                killed[rel] = limit
+                try:
+                    os.kill(started[rel][0], signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
     def run(self, tasks: Iterable[Task], outdir: Path, settings: BatchSettings) -> Iterator[tuple[Task, FileResult]]:
         queue = deque(tasks)
@@ -104,33 +145,59 @@ class LocalExecutor:
     ) -> Iterator[tuple[Task, FileResult]]:
         pool = self._pool(min(workers, len(queue)))
         inflight: dict[Future, Task] = {}
+        started: dict[str, tuple[int, float]] = {}  # rel -> (worker pid, when it began)
+        killed: dict[str, float] = {}  # rel -> the limit it passed
         # A small window keeps workers busy without queueing thousands of futures up front.
         window = workers + 1
         try:
             while queue or inflight:
+                broken = False
                 while queue and len(inflight) < window:
                     task = queue.popleft()
-                    f = pool.submit(self.job, task.file.path, task.file.rel, outdir, settings, task.file.stem)
+                    try:
+                        f = pool.submit(_call, self.job, task.file.path, task.file.rel, outdir, settings,
+                                        task.file.stem)
+                    except BrokenProcessPool:
+                        queue.appendleft(task)
+                        broken = True
+                        break
                     inflight[f] = task
-                # Wake up now and then to pass page progress on to the bar.
-                done, _ = wait(inflight, timeout=0.5 if self._queue is not None else None,
-                               return_when=FIRST_COMPLETED)
-                self._drain()
-                broken = False
+                # Wake up now and then for page progress and the file timeout.
+                done = wait(inflight, timeout=0.5, return_when=FIRST_COMPLETED)[0] if inflight else set()
+                self._drain(started)
+                lost: list[Task] = []
                 for f in done:
                     task = inflight.pop(f)
                     try:
-                        yield task, f.result()
+                        result = f.result()
                     except BrokenProcessPool:
-                        suspects.append(task)
                         broken = True
+                        lost.append(task)
+                        continue
                     except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be pickled
-                        yield task, _crash_result(task, f"the worker failed ({e.__class__.__name__}: {e})")
-                if broken:
-                    suspects.extend(inflight.values())
-                    inflight.clear()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = self._pool(min(workers, max(1, len(queue))))
+                        result = _crash_result(task, f"the worker failed ({e.__class__.__name__}: {e})")
+                    started.pop(task.file.rel, None)
+                    yield task, result
+                if not broken:
+                    self._watch(inflight, started, killed)
+                    continue
+                # The pool is gone, and with it every file in flight.
+                lost.extend(inflight.values())
+                inflight.clear()
+                started.clear()
+                innocent = []
+                for task in lost:
+                    if task.file.rel in killed:
+                        yield task, _timeout_result(task, killed[task.file.rel])
+                    else:
+                        innocent.append(task)
+                if killed:  # we know who broke the pool: the rest just run again
+                    queue.extendleft(reversed(innocent))
+                else:
+                    suspects.extend(innocent)
+                killed.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = self._pool(min(workers, max(1, len(queue))))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
 

@@ -68,6 +68,15 @@ def set_page_queue(queue) -> None:
     _page_queue = queue
 
 
+def report_start(rel: str) -> None:
+    """Tell the coordinator which process took ``rel``, so it can stop that one if it hangs."""
+    if _page_queue is not None:
+        try:
+            _page_queue.put_nowait(("start", rel, os.getpid(), 0))
+        except Exception:  # noqa: BLE001
+            pass
+
+
 def _page_reporter(rel: str):
     queue = _page_queue
     if queue is None:
@@ -75,7 +84,7 @@ def _page_reporter(rel: str):
 
     def report(done: int, total: int) -> None:
         try:
-            queue.put_nowait((rel, done, total))
+            queue.put_nowait(("pages", rel, done, total))
         except Exception:  # noqa: BLE001 - progress must never fail a file
             pass
 

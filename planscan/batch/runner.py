@@ -125,6 +125,7 @@ def run_batch(
     quiet: bool = False,
     dask_client=None,
     job=None,
+    file_timeout: float | None = None,
 ) -> BatchReport:
     """Convert every PDF, image and text file under ``indir`` into ``outdir``; see the README."""
     settings = settings or BatchSettings()
@@ -161,6 +162,7 @@ def run_batch(
                 quiet=quiet,
                 dask_client=dask_client,
                 job=job,
+                file_timeout=file_timeout,
                 started=started,
             )
         finally:
@@ -203,6 +205,7 @@ def _run(
     quiet: bool,
     dask_client,
     job,
+    file_timeout: float | None,
     started: float,
 ) -> BatchReport:
     key = settings.settings_hash()
@@ -249,8 +252,10 @@ def _run(
         )
         if todo:
             runner = _executor(executor, jobs, scheduler, dask_client, job)
-            if isinstance(runner, LocalExecutor) and progress.show_bar:
-                runner.on_pages = progress.page_update
+            if isinstance(runner, LocalExecutor):
+                if progress.show_bar:
+                    runner.on_pages = progress.page_update
+                runner.file_timeout = _file_limit(file_timeout, settings, estimates)
             by_rel = {t.file.rel: t for t in todo}
             ledger.mark_running([(t.file.rel, t.sha256, key) for t in todo])
             try:
@@ -294,6 +299,18 @@ def _run(
     return BatchReport(
         rows=all_rows, seconds=seconds, exit_code=code, ignored=ignored, counts=dict(c), peak_rss_mb=peak
     )
+
+
+def _file_limit(file_timeout: float | None, settings: BatchSettings, estimates: dict[str, int]):
+    """Seconds a file may run before its worker is stopped: --file-timeout, or, with --page-timeout,
+    a generous multiple of it (the page timeout bounds Tesseract; this bounds a worker stuck
+    anywhere else, e.g. in rasterising a pathological PDF)."""
+    if file_timeout:
+        return lambda task: file_timeout
+    page = settings.ocr.page_timeout
+    if page:
+        return lambda task: 60.0 + 2.0 * page * estimates.get(task.file.rel, 1)
+    return None
 
 
 def _executor(name: str, jobs: int, scheduler: str | None, client, job):
