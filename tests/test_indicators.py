@@ -306,3 +306,11 @@ def test_plan_figure_in_brackets_points_and_lead_ins():
     assert (recs[40].kind, recs[40].indicator) == ("target", recs[45].indicator)
     assert (recs[80].kind, recs[80].year) == ("target", 2025)
     assert recs[80].indicator == "Tỷ lệ dân số trưởng thành có điện thoại thông minh"
+
+
+def test_a_bracketed_earlier_level_is_not_a_comparison():
+    text = "I. KẾT QUẢ NĂM 2023\nTỷ lệ lao động qua đào tạo đạt 62% (năm 2022 là 58%).\n"
+    recs = {r.value: r for r in records(text)}
+    assert (recs[62].kind, recs[62].year) == ("actual", 2023)
+    assert (recs[58].kind, recs[58].year) == ("actual", 2022)
+    assert recs[58].indicator == recs[62].indicator == "Tỷ lệ lao động qua đào tạo"

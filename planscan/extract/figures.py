@@ -53,7 +53,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”)]+(?=\S)")
 # A comparison may follow the unit's qualifier: "tăng 5,1 điểm phần trăm so với năm 2023".
 _QUALIFIER = r"(?:[^\W\d_]+\s+){0,3}?"
 _VS_YEAR = re.compile(
-    r"^\W*(?:so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?(?:nam\s+)((?:19|20)\d{2})"
+    r"^\W*(?:(?:so\s+voi|so|bang)\s+(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?|cung\s+ky\s+|cung\s+thoi\s+diem\s+)"
+    r"nam\s+((?:19|20)\d{2})"
+    # a bare year right after a ratio ("bằng 110% năm 2021"), but not a bracketed remark "(năm 2022 là 58%)"
+    r"|^[^\w(]*nam\s+((?:19|20)\d{2})"
     # OCR-damaged "cùng kỳ" between: "so với căng,kỹ năm 2019"
     rf"|^\W*{_QUALIFIER}so\s+voi(?:\W+[^\W\d_]+){{0,2}}?\W+nam\s+((?:19|20)\d{{2}})"
 )
@@ -222,7 +225,7 @@ def analyse(
         plan_figure = bool(_PLAN_FIGURE_BEFORE.search(before))
         if fig.kind in ("change", "ratio_to_prior"):
             if vs_year:
-                fig.vs_year = int(vs_year.group(1) or vs_year.group(2))
+                fig.vs_year = int(next(g for g in vs_year.groups() if g))
             elif vs_prior:
                 fig.vs_prior_no_year = True
         fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues) or any(

@@ -306,6 +306,8 @@ def compose(
             return _cap("tỷ lệ " + right_text), 0.75
         if previous is not None and previous[1] != "%":
             return _cap("tỷ lệ " + _descriptor(previous[0])), 0.7
+        if previous is not None and previous[0]:
+            return previous[0], 0.6  # "đạt 62% (năm 2022 là 58%)": the same rate at another time
         return "Tỷ lệ", 0.3
     if "/" in unit:
         numerator, denominator = (s.strip() for s in unit.split("/", 1))
