@@ -314,3 +314,11 @@ def test_a_bracketed_earlier_level_is_not_a_comparison():
     assert (recs[62].kind, recs[62].year) == ("actual", 2023)
     assert (recs[58].kind, recs[58].year) == ("actual", 2022)
     assert recs[58].indicator == recs[62].indicator == "Tỷ lệ lao động qua đào tạo"
+
+
+def test_small_numbers_inside_a_subject_are_part_of_its_name():
+    text = "I. KẾT QUẢ NĂM 2023\nTỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng còn 18,2%; tỷ lệ dân số được phủ sóng 4G đạt 98%.\n"
+    recs = {r.value: r for r in records(text)}
+    assert recs[18.2].indicator == "Tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng"
+    assert recs[98].indicator == "Tỷ lệ dân số được phủ sóng 4G"
+    assert 5 not in recs and 4 not in recs

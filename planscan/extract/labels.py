@@ -38,6 +38,15 @@ class Tok:
     def has_digit(self) -> bool:
         return any(c.isdigit() for c in self.text)
 
+    @property
+    def blocks(self) -> bool:
+        """A number that ends a subject read leftwards: a figure, a date, a code or a year. Small
+        numbers that name things ("dưới 5 tuổi", "4G", "cấp 3") and periods do not."""
+        if not self.has_digit or self.norm == "#period":
+            return False
+        digits = sum(c.isdigit() for c in self.text)
+        return digits >= 3 or any(c in self.text for c in "/:.,")
+
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
     end = len(text) if end is None else end
@@ -138,12 +147,12 @@ def left_tokens(
             j = i - 1
             while j >= 0 and toks[j].text not in ",;.:()":
                 j -= 1
-            if any(g.has_digit and g.norm != "#period" for g in toks[j + 1 : i]):
+            if any(g.blocks for g in toks[j + 1 : i]):
                 break
             if j < 0 and after_figure:
                 break  # the words before the comma end the previous figure's clause
-        if t.has_digit and t.norm != "#period":
-            break
+        if t.blocks or (t.has_digit and t.norm != "#period" and not any(o.is_word for o in out)):
+            break  # a small number right before the figure is OCR debris ("tỷ 16 38,9%"), not a name
         out.insert(0, t)
         words += t.is_word
         i -= 1
