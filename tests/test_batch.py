@@ -312,3 +312,19 @@ def test_a_file_past_the_file_timeout_is_stopped_and_the_rest_runs(tmp_path):
     # A stuck file is an input fault: the next run leaves it alone unless asked.
     rep2 = run_batch(indir, out, jobs=2, job=hang_job, quiet=True, file_timeout=2.0)
     assert rep2.counts == {"done": 0, "skipped": 4, "partial": 0, "failed": 1}
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(tmp_path):
+    indir = make_tree(tmp_path / "in", ["ok.txt"])
+    try:
+        with open(os.fsencode(indir) + b"/k\xe9 ho\xe1ch.txt", "wb") as fh:  # CP1258 bytes in the name
+            fh.write(b"text")
+    except OSError:
+        pytest.skip("the file system refuses non-UTF-8 names")
+    rep = run_batch(indir, tmp_path / "out", jobs=1, job=copy_job, quiet=True)
+    summary = read_summary(tmp_path / "out")
+    assert summary["ok.txt"]["status"] == "done"
+    bad = summary["k\\xe9 ho\\xe1ch.txt"]
+    assert bad["status"] == "failed" and "not UTF-8" in bad["error"] and "convmv" in bad["error"]
+    assert rep.exit_code == ExitCode.partial
+    assert events(tmp_path / "out")[-1]["failed"] == 1

@@ -176,6 +176,9 @@ def _hash_inputs(files: list[InputFile], ledger: Ledger) -> tuple[dict[str, str]
     unreadable: dict[str, str] = {}
     fresh = []
     for f in files:
+        if f.problem:
+            unreadable[f.rel] = f.problem
+            continue
         try:
             size, mtime_ns = file_identity(f.path)
             sha = ledger.cached_hash(f.rel, size, mtime_ns)

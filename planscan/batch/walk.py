@@ -19,6 +19,7 @@ class InputFile:
     rel: str  # path relative to INDIR, POSIX separators; the key outputs mirror
     kind: str  # 'pdf', 'image' or 'text'
     stem: str  # output base name inside the mirrored folder
+    problem: str | None = None  # why it cannot be converted at all, found while walking
 
     @property
     def out_parent(self) -> PurePosixPath:
@@ -83,7 +84,19 @@ def _assign_stems(found: list[tuple[str, Path, str]]) -> list[InputFile]:
     for rel, path, kind in found:
         p = PurePosixPath(rel)
         stem = p.stem if counts[key(rel)] == 1 else p.name
-        files.append(InputFile(path=path, rel=rel, kind=kind, stem=stem))
+        problem = None
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:
+            # Names from old Windows archives (CP1258) arrive as undecodable bytes; the ledger,
+            # summary and outputs all need text, so such a file is reported, not converted.
+            rel = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+            problem = (
+                f"{shown}: the file name is not UTF-8 (an old Windows code page?); rename it,"
+                " e.g. convmv -f cp1258 -t utf-8 --notest -r FOLDER, and run again"
+            )
+        files.append(InputFile(path=path, rel=rel, kind=kind, stem=stem, problem=problem))
     return files
 
 
