@@ -8,6 +8,7 @@ already have written are whole files (temp + rename), so redoing it is safe.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -68,6 +69,22 @@ class LedgerRow:
     attempts: int
 
 
+def _guarded(method):
+    """A full disk or a ledger damaged mid-run becomes one line that names the file."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:
+            raise DatabaseError(
+                f"{self.path}: the batch ledger cannot be used ({e}); free disk space or move the file away,"
+                " then run again (finished outputs are kept)"
+            ) from e
+
+    return wrapper
+
+
 class Ledger:
     def __init__(self, outdir: Path):
         self.path = outdir / LEDGER_NAME
@@ -99,17 +116,20 @@ class Ledger:
         self.db.close()
 
     # --- content hashes -------------------------------------------------------------------
+    @_guarded
     def cached_hash(self, rel: str, size: int, mtime_ns: int) -> str | None:
         row = self.db.execute(
             "SELECT sha256 FROM hashes WHERE rel=? AND size=? AND mtime_ns=?", (rel, size, mtime_ns)
         ).fetchone()
         return row[0] if row else None
 
+    @_guarded
     def store_hashes(self, items: list[tuple[str, int, int, str]]) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?,?,?,?)", items)
 
     # --- file results ---------------------------------------------------------------------
+    @_guarded
     def get(self, rel: str, sha256: str, settings: str) -> LedgerRow | None:
         row = self.db.execute(
             "SELECT rel, sha256, settings, status, pages, failed_pages, figures, seconds, error, exit_code, outputs,"
@@ -122,6 +142,7 @@ class Ledger:
         fields[10] = json.loads(fields[10])
         return LedgerRow(*fields)
 
+    @_guarded
     def mark_running(self, keys: list[tuple[str, str, str]]) -> None:
         """(rel, sha256, settings) of files handed to workers, so a file in flight when the
         coordinator died shows up as interrupted; one transaction for the lot."""
@@ -133,6 +154,7 @@ class Ledger:
                 [(*k, now) for k in keys],
             )
 
+    @_guarded
     def record(
         self,
         rel: str,
@@ -155,7 +177,8 @@ class Ledger:
                 " exit_code, outputs, peak_rss_mb, attempts, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?)"
                 " ON CONFLICT(rel, sha256, settings) DO UPDATE SET status=excluded.status, pages=excluded.pages,"
                 " failed_pages=excluded.failed_pages, figures=excluded.figures, seconds=excluded.seconds,"
-                " error=excluded.error, exit_code=excluded.exit_code, outputs=excluded.outputs, peak_rss_mb=excluded.peak_rss_mb,"
+                " error=excluded.error, exit_code=excluded.exit_code, outputs=excluded.outputs,"
+                " peak_rss_mb=excluded.peak_rss_mb,"
                 " attempts=files.attempts+1, updated=excluded.updated",
                 (
                     rel,
