@@ -112,6 +112,9 @@ def test_ledger_round_trip_and_foreign_database(tmp_path):
     assert (row.status, row.pages, row.figures, row.outputs, row.attempts) == ("done", 3, 7, ["a.txt"], 1)
     assert led.get("a.pdf", "h1", "other-settings") is None
     assert led.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    led.db.execute("PRAGMA query_only=1")  # stands in for a full disk
+    with pytest.raises(DatabaseError, match="cannot be used"):
+        led.mark_running([("b.pdf", "h2", "s1")])
     led.close()
 
     other = tmp_path / "other"
