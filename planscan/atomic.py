@@ -11,6 +11,12 @@ from typing import IO, Iterator
 from planscan.errors import OutputError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temp file beside ``path``; on success fsync and rename it over ``path``."""
@@ -22,6 +28,8 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     except OSError as e:
         raise OutputError(f"{path}: cannot write here ({e.strerror}); choose another output folder") from e
     try:
+        # mkstemp creates 0600; outputs of an archive run should be as readable as any file the user makes.
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
             yield fh
             fh.flush()

@@ -65,3 +65,13 @@ def test_input_kind(name, kind, tmp_path):
 def test_unknown_input_kind(tmp_path):
     with pytest.raises(InputFileError):
         input_kind(tmp_path / "x.docx")
+
+
+def test_atomic_write_respects_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "shared.txt"
+        atomic_write_text(target, "x")
+        assert target.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)
