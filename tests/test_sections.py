@@ -99,7 +99,7 @@ def test_gold_2020_tree():
     first = part.children[0]
     assert first.children[0].heading == "1. Những kết quả nổi bật"
     assert [c.heading for c in first.children[0].children] == ["1.1. Bưu chính", "1.2. Viễn thông, internet"]
-    assert (part.page_start, part.line_start) == (1, 12)
+    assert (part.page_start, part.line_start) == (1, 13)  # 1-based: the file's line 13
     assert part.level == 1 and first.level == 2
     # "2." after "3."-less "2." (a page of the plan is held out): kept, flagged
     flagged = [s for s in iter_sections(root) if "out-of-order-numbering" in s.flags]
@@ -148,8 +148,8 @@ def test_spans_cover_pages_and_end_before_the_next_heading():
     doc = text_to_document("I. MỘT\nmột\n\fhai\nII. HAI\nba\n\n")
     root = parse_sections(doc)
     one, two = root.children
-    assert (one.page_start, one.line_start, one.page_end, one.line_end) == (1, 0, 2, 0)
-    assert (two.page_start, two.line_start, two.page_end, two.line_end) == (2, 1, 2, 2)
+    assert (one.page_start, one.line_start, one.page_end, one.line_end) == (1, 1, 2, 1)
+    assert (two.page_start, two.line_start, two.page_end, two.line_end) == (2, 2, 2, 3)
 
 
 def test_section_path():
@@ -157,13 +157,13 @@ def test_section_path():
     doc = read_text_file(SAMPLES / "tuangiao-2020" / "gold.txt")
     # the line with "117" BTS stations sits under 1.2 and its bullet
     page, line = next(
-        (p.number, j) for p in doc.pages for j, ln in enumerate(p.lines) if "(BTS) là 117" in ln.text
+        (p.number, j) for p in doc.pages for j, ln in enumerate(p.lines, start=1) if "(BTS) là 117" in ln.text
     )
     path = section_path(root, page, line)
     assert path[0].startswith("Phần thứ nhất")
     assert path[1].startswith("I. TÌNH HÌNH")
     assert path[2:] == ["1. Những kết quả nổi bật", "1.2. Viễn thông, internet", "- Dịch vụ viễn thông"]
-    assert section_path(root, 1, 0) == []  # the header is outside every section
+    assert section_path(root, 1, 1) == []  # the header is outside every section
 
 
 def test_signature_block_is_not_a_section():
@@ -193,7 +193,7 @@ def test_empty_document_and_outline():
     assert root.style == "root" and root.children == []
     assert outline(root) == []
     lines = outline(parse_sections(text_to_document("I. MỘT\n1. Hai\n")))
-    assert lines == ["I. MỘT  (p1:0-p1:1)", "  1. Hai  (p1:1-p1:1)"]  # a parent spans its children
+    assert lines == ["I. MỘT  (p1:1-p1:2)", "  1. Hai  (p1:2-p1:2)"]  # a parent spans its children
 
 
 def test_restoration_that_renumbered_a_roman_uses_the_ocr_numeral():
@@ -283,10 +283,10 @@ def test_upper_case_bullet_is_not_taken_for_a_roman():
 
 def test_section_chain_gives_the_records():
     root = parse_sections(text_to_document("Phần thứ hai\nĐỊNH HƯỚNG NĂM 2021\nI. MỤC TIÊU\n1. Bưu chính\nCó 3 xã.\n"))
-    chain = section_chain(root, 1, 4)
+    chain = section_chain(root, 1, 5)
     assert [s.style for s in chain] == ["part", "roman", "arabic"]
     assert chain[0].heading == "Phần thứ hai: ĐỊNH HƯỚNG NĂM 2021"
-    assert section_path(root, 1, 4) == [s.heading for s in chain]
+    assert section_path(root, 1, 5) == [s.heading for s in chain]
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def test_sections_prints_indented_outline():
     lines = result.output.splitlines()
     assert lines[0].startswith("Phần thứ nhất: TÌNH HÌNH")
     assert any(ln.startswith("  I. TÌNH HÌNH") for ln in lines)
-    assert any(ln.startswith("      1.1. Bưu chính  (p1:18-") for ln in lines)
+    assert any(ln.startswith("      1.1. Bưu chính  (p1:19-") for ln in lines)
     assert any("[out-of-order-numbering]" in ln for ln in lines)
 
 

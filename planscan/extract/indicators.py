@@ -16,9 +16,11 @@ import re
 
 from planscan.extract.figures import Figure
 from planscan.extract.keys import indicator_key
+from planscan.extract.metadata import parse_metadata
 from planscan.extract.nlp import shared_nlp
 from planscan.extract.paragraphs import Paragraph, paragraphs
 from planscan.extract.periods import Period, find_periods
+from planscan.extract.sections import parse_sections, section_chain
 from planscan.extract.units import fold
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
 
@@ -29,39 +31,6 @@ _YEAR_POINT = re.compile(r"^(?:đầu|cuối|giữa|cả|hết)\s+năm\s+(\d{4})
 _WHOLE_YEAR = re.compile(r"^(?:cả|hết)\s+năm\s+(\d{4})$")
 _PLAN_HEADING = re.compile(r"\b(?:muc tieu|dinh huong|phuong huong|nhiem vu|chi tieu|ke hoach)\b")
 _REPORT_HEADING = re.compile(r"\b(?:tinh hinh|ket qua|danh gia|du bao|uoc thuc hien|thuc hien)\b")
-
-
-def _load_meta(doc: Document) -> DocumentMeta | None:
-    try:
-        from planscan.extract.metadata import parse_metadata
-    except ImportError:
-        return None
-    return parse_metadata(doc)
-
-
-def _load_sections(doc: Document) -> Section | None:
-    try:
-        from planscan.extract.sections import parse_sections
-    except ImportError:
-        return None
-    return parse_sections(doc)
-
-
-def _section_chain(root: Section | None, page: int, line: int) -> list[Section]:
-    """Sections from the root down to the deepest one that holds (page, line); line is 0-based."""
-    if root is None:
-        return []
-    chain: list[Section] = []
-    node = root
-    while True:
-        inner = None
-        for child in node.children:
-            if (child.page_start, child.line_start) <= (page, line) <= (child.page_end, child.line_end):
-                inner = child
-        if inner is None:
-            return chain
-        chain.append(inner)
-        node = inner
 
 
 def _heading_period(chain: list[Section]) -> tuple[Period | None, bool]:
@@ -150,7 +119,7 @@ def _years_from_headings(ctx: _Context, paras: list[Paragraph]) -> None:
 def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) -> IndicatorRecord:
     q = fig.quantity
     seg = para.locate(q.start)
-    chain = _section_chain(ctx.sections, seg.page, seg.line_index)
+    chain = section_chain(ctx.sections, seg.page, seg.line_index + 1) if ctx.sections is not None else []
     key = tuple(id(n) for n in chain)
     if key not in ctx.heading_cache:
         ctx.heading_cache[key] = _heading_period(chain)
@@ -238,9 +207,9 @@ def extract_indicators(
     logged as a warning with its page and line.
     """
     if meta is None:
-        meta = _load_meta(doc)
+        meta = parse_metadata(doc)
     if sections is None:
-        sections = _load_sections(doc)
+        sections = parse_sections(doc)
     ctx = _Context(doc, meta, sections)
     paras = paragraphs(doc)
     if ctx.report_year is None or ctx.plan_year is None:

@@ -405,9 +405,10 @@ def _to_section(node: _Node, parent_id: str, level: int = 0) -> Section:
         heading=node.heading,
         level=level,
         page_start=node.page,
-        line_start=node.line,
+        # 1-based, like IndicatorRecord.line and an editor's line numbers
+        line_start=node.line + 1,
         page_end=node.page_end or node.page,
-        line_end=node.line_end,
+        line_end=node.line_end + 1,
         flags=node.flags,
         children=[_to_section(c, sid, level + 1) for c in node.children],
     )
@@ -416,7 +417,8 @@ def _to_section(node: _Node, parent_id: str, level: int = 0) -> Section:
 def parse_sections(doc: Document) -> Section:
     """The root Section of ``doc``: each node's heading, level (root 0), flags and page/line span.
 
-    Pages are 1-based (``Page.number``); lines index ``doc.pages[i].lines``.
+    Pages are 1-based (``Page.number``); lines are 1-based within the page (line n is
+    ``doc.pages[i].lines[n - 1]``), as in ``IndicatorRecord.line``.
     """
     return _to_section(_build(doc), "")
 
@@ -426,7 +428,9 @@ def _contains(s: Section, page: int, line: int) -> bool:
 
 
 def section_chain(root: Section, page: int, line: int) -> list[Section]:
-    """Sections from the top to the deepest one holding (page, line); the root is left out."""
+    """Sections from the top to the deepest one holding (page, line); the root is left out.
+
+    ``line`` is 1-based within the page."""
     chain: list[Section] = []
     node = root
     while True:

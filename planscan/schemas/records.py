@@ -107,10 +107,10 @@ class Section(_Record):
     style: Literal["part", "roman", "arabic", "decimal", "letter", "bullet", "root"]
     heading: str
     level: int
-    page_start: int
-    line_start: int
+    page_start: int = Field(description="1-based page of the heading.")
+    line_start: int = Field(description="1-based line of the heading within its page.")
     page_end: int
-    line_end: int
+    line_end: int = Field(description="1-based line within page_end of the section's last line.")
     flags: list[str] = Field(default_factory=list, description="e.g. 'skipped-numbering', 'ocr-repaired'.")
     children: list["Section"] = Field(default_factory=list)
 
@@ -135,8 +135,8 @@ class IndicatorRecord(_Record):
     vs_year: Optional[int] = None
     derived: bool = Field(default=False, description="Computed from a stated change, not stated itself.")
     section: list[str] = Field(default_factory=list, description="Headings from the root to the figure.")
-    page: int = 1
-    line: int = 0
+    page: int = Field(default=1, description="1-based page in the input file.")
+    line: int = Field(default=0, description="1-based line within the page where the figure starts.")
     bbox: Optional[BBox] = None
     text: str = Field(description="The source phrase that holds the number.")
     confidence: float = 1.0
