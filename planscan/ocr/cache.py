@@ -20,7 +20,7 @@ from planscan.errors import OutputError
 from planscan.schemas.records import Page
 
 # Bump when clean-up or recognition changes in a way the settings do not capture.
-PIPELINE_VERSION = "ocr-2"
+PIPELINE_VERSION = "ocr-3"
 
 
 def default_dir() -> Path:

@@ -73,14 +73,16 @@ def ocr_page(task: _Task) -> Page:
                 keep_prefix=f"{task.stem}-p{task.number:04d}",
             )
             image, rotation, skew = state.image, state.rotation, state.skew
+            # Tesseract's heavy noise removal helps on degraded pages and costs accents on clean ones.
+            extra = "-c textord_heavy_nr=1" if clean.is_degraded(state) else ""
         else:
-            image, rotation, skew = clean.to_gray(img.image), 0, 0.0
+            image, rotation, skew, extra = clean.to_gray(img.image), 0, 0.0, ""
         remaining = None
         if s.page_timeout:
             remaining = s.page_timeout - (time.monotonic() - start)
             if remaining <= 0:
                 raise PageTimeoutError(f"page {task.number} took longer than {s.page_timeout:g} s; raise --page-timeout")
-        lines = tesseract.recognize(image, s.lang, img.dpi, psm=s.psm, timeout=remaining)
+        lines = tesseract.recognize(image, s.lang, img.dpi, psm=s.psm, timeout=remaining, extra=extra)
         page = Page(
             number=task.number,
             width=int(image.shape[1]),
