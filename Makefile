@@ -26,8 +26,14 @@ $(BIN)/planscan: pyproject.toml
 
 venv: $(BIN)/planscan
 
+# The main job: convert every sample (scans are OCR'd, English-OCR text restored), then put the two
+# years' figures side by side and check the 2021 plan's stated changes against the 2020 plan.
 demo: sysdeps venv
 	$(BIN)/planscan batch samples -o out
+	$(BIN)/planscan diff out/tuangiao-2020/scan-harsh.indicators.jsonl out/tuangiao-2021/scan-harsh.indicators.jsonl \
+	  --format markdown -o out/diff-2020-2021.md
+	$(BIN)/planscan sections out/tuangiao-2021/scan-harsh.ocr.json --no-bullets
+	@echo "outputs in out/: searchable PDFs, .txt, .ocr.json, .indicators.jsonl, summary.csv, diff-2020-2021.md"
 
 test: sysdeps venv
 	$(BIN)/python -m pytest -q
