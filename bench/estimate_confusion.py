@@ -30,6 +30,10 @@ VOWELS = set("aeiouy")
 _TOKEN = re.compile(r"(?:[^\W_]|[¢&§@$|!'‘’(])+")
 # Smoothing: pseudo-counts given to the next, coarser level of the back-off.
 BETA = 5.0
+# Share of the class level (shape confusions pooled over all marked vowels) in the key level's prior.
+CLASS_WEIGHT = 1.0
+# Share of the class level mixed into every letter's shape confusions.
+CLASS_MIX = 0.2
 
 
 def tokens(line: str) -> list[str]:
@@ -110,6 +114,19 @@ def prior(letter: str, out: str) -> float:
     return 0.0
 
 
+def _shape_class(letter: str) -> str:
+    """Letters that share how they break: every vowel carrying a mark ("ấ", "ơ", "ộ") is printed
+    as "d", "é" or "6" by an engine without Vietnamese; plain vowels and consonants are their own."""
+    if key_of(letter) in VOWELS and letter != key_of(letter):
+        return "marked vowel"
+    return letter
+
+
+def _foreign(letter: str, out: str) -> bool:
+    """An output that is not the letter's own base letter with some marks: a shape confusion."""
+    return out != "" and key_of(out) != key_of(letter)
+
+
 def _family(letter: str) -> str:
     """The letter without its tone: "ấ" -> "â", the level the counts are pooled at first."""
     return split_tone(letter)[0]
@@ -138,17 +155,33 @@ def write_table(edits: Counter, totals: Counter, path: Path) -> int:
     outs_by_key = defaultdict(set)
     for (letter, out) in edits:
         outs_by_key[key_of(letter)].add(out)
+    # Shape confusions pooled over a class, so an edit seen with "ầ" in one document gives "ố" a
+    # fair price in the next: with a few pages of data most (letter, output) pairs are unseen.
+    cls_edits: Counter = Counter()
+    cls_tot: Counter = Counter()
+    outs_by_cls = defaultdict(set)
+    for (letter, out), n in edits.items():
+        if _foreign(letter, out) and len(out) == 1:
+            cls_edits[(_shape_class(letter), out)] += n
+            outs_by_cls[_shape_class(letter)].add(out)
+    for letter, n in totals.items():
+        cls_tot[_shape_class(letter)] += n
     rows = []
     for letter in ALPHABET:
         k, f = key_of(letter), _family(letter)
-        outs = set(outs_by_key[k]) | {letter, k}
+        c = _shape_class(letter)
+        outs = set(outs_by_key[k]) | {letter, k} | {o for o in outs_by_cls[c] if _foreign(letter, o)}
         probs = {}
         for out in outs:
-            p_key = (key_edits[(k, out)] + BETA * prior(k, out)) / (key_tot[k] + BETA)
+            p_cls = cls_edits[(c, out)] / (cls_tot[c] + BETA) if _foreign(letter, out) else 0.0
+            p_key = (key_edits[(k, out)] + BETA * (prior(k, out) + CLASS_WEIGHT * p_cls)) / (key_tot[k] + BETA)
             # the family level keeps the letter's own marks possible: "ấ" may print as itself
             p_prior = 0.5 * p_key + 0.5 * prior(letter, out) if out in (letter, k) else p_key
             p_fam = (fam_edits[(f, out)] + BETA * p_prior) / (fam_tot[f] + BETA)
             p = (edits[(letter, out)] + BETA * p_fam) / (totals[letter] + BETA)
+            # a shape confusion the class shows keeps a floor however well the letter is attested:
+            # one document's engine never printed "ấ" as "d", the next one does
+            p = (1 - CLASS_MIX) * p + CLASS_MIX * p_cls
             if p > 1e-4:
                 probs[out] = p
         z = sum(probs.values())

@@ -71,8 +71,27 @@ class Channel:
         return SUBSTITUTE * len(printed)
 
 
+_TABLE_OVERRIDE: list[Path] = []
+
+
 def _table_path() -> Path:
+    if _TABLE_OVERRIDE:
+        return _TABLE_OVERRIDE[-1]
     return Path(str(resources.files("planscan.extract") / "data" / "confusion.tsv"))
+
+
+def use_table(path: Path | None) -> None:
+    """Use the confusion table at ``path`` (one estimated for another OCR engine) from now on;
+    None goes back to the shipped table. Clears every cache that depends on the channel."""
+    _TABLE_OVERRIDE.clear()
+    if path is not None:
+        _TABLE_OVERRIDE.append(Path(path))
+    channel.cache_clear()
+    from planscan.extract import candidates, restore
+
+    candidates._reverse.cache_clear()
+    candidates.candidates.cache_clear()
+    restore._options.cache_clear()
 
 
 def read_table(path: Path | None = None) -> dict[tuple[str, str], float]:
