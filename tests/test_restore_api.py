@@ -21,6 +21,15 @@ def test_numbers_codes_and_line_count_kept():
         assert keep in out
 
 
+def test_abbreviations_with_d_bar_are_restored_only_when_accents_were_lost():
+    out = restore_text("Nghi quyet cua HDND tinh theo Quyet dinh 45/QD-TTg; Huong dan 12/HD-UBND", mode="full")
+    assert "HĐND" in out and "45/QĐ-TTg" in out
+    assert "12/HD-UBND" in out  # HD is "hướng dẫn", not an abbreviation with Đ
+    # text that has its diacritics wrote "QD" on purpose (or it is a code): left alone
+    text = "Theo Quyết định 45/QD-TTg của Thủ tướng Chính phủ về phát triển"
+    assert restore_text(text, mode="auto") == text
+
+
 def test_off_mode_is_identity_and_bad_mode_rejected():
     assert restore_text("Tong so", mode="off") == "Tong so"
     with pytest.raises(ValueError):

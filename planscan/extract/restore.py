@@ -90,6 +90,20 @@ def _is_abbreviation(core: str, lower: str) -> bool:
     return simple_key(lower) not in load().by_key
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, str]:
+    """Accent-less spelling -> written form of the abbreviations listed with "Đ" ("HDND" -> "HĐND")."""
+    from importlib import resources
+
+    p = resources.files("planscan.extract") / "data" / "abbreviations.txt"
+    out: dict[str, str] = {}
+    for line in p.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            out[word.replace("Đ", "D")] = word
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def _options(core: str, mode: str, kind: str) -> Optional[tuple[tuple[Optional[str], float], ...]]:
     """Lattice options for a word-like token; None when it is kept as printed without question.
@@ -153,6 +167,10 @@ def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optio
         if _NUMBER.match(core):
             opts: Optional[tuple] = _NUM_OPTIONS
             place = None
+        elif mode == "full" and core in _abbreviations():
+            # "HDND" in accent-less text is "HĐND"; keeping it as printed stays a weighed option
+            opts = ((_abbreviations()[core].lower(), 0.0), (None, 2.0))
+            place = (start, end, core)
         elif _restorable(core):
             opts = _options(core, mode, kind)
             place = (start, end, core)
