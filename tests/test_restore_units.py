@@ -114,3 +114,26 @@ def test_vocabulary_is_cached_once_and_reloaded(tmp_path, monkeypatch):
         assert again.logp == first.logp and "tổng" in again.logp
     finally:
         vocabulary.load.cache_clear()
+
+
+def test_capital_i_read_as_l_is_lower_case_inside_a_sentence():
+    from planscan.extract.restore import restore_line
+
+    assert restore_line("trong Iinh vuc buu chinh", "full", "ocr")[0] == "trong lĩnh vực bưu chính"
+    # at the start of a line or a sentence the capital may be real
+    assert restore_line("Iinh vuc buu chinh", "full", "ocr")[0] == "Lĩnh vực bưu chính"
+    assert restore_line("nam 2019. Iinh vuc", "full", "ocr")[0].endswith(". Lĩnh vực")
+
+
+def test_use_table_switches_the_channel_and_back(tmp_path):
+    from planscan.extract.confusion import use_table
+
+    before = channel("ocr").sub("ô", "é")
+    table = tmp_path / "t.tsv"
+    table.write_text("ô\té\t9.5\t0\n", encoding="utf-8")
+    use_table(table)
+    try:
+        assert channel("ocr").sub("ô", "é") == 9.5
+    finally:
+        use_table(None)
+    assert channel("ocr").sub("ô", "é") == before

@@ -194,6 +194,17 @@ def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optio
     return slots, where, opens, closes_open
 
 
+def _case_of(core: str, syl: str, line: str, start: int) -> str:
+    """The case to write ``syl`` in. A capital I read as "l" inside a sentence is English OCR's
+    reading of a lower-case l ("Iinh vực" for "lĩnh vực"), not a capital."""
+    pattern = case_pattern(core)
+    if pattern == "title" and core[0] == "I" and syl[:1] == "l":
+        before = line[:start].rstrip()
+        if before and before[-1] not in ".:;!?-–•*+)":
+            return "lower"
+    return pattern
+
+
 def restore_block(lines: list[str], mode: str, kind: str) -> list[tuple[str, list[Change]]]:
     """Restore consecutive lines of one paragraph with context running across the line breaks
     ("viễn" at the end of a line and "thông" at the start of the next); lines stay separate."""
@@ -228,7 +239,7 @@ def restore_block(lines: list[str], mode: str, kind: str) -> list[tuple[str, lis
             syl = all_slots[i].options[path[i]][0]
             if syl is None or syl == canonical(core.lower()):
                 continue  # kept, or the same syllable (perhaps with the tone placed the other way)
-            word = apply_case(vocab.display.get(syl, syl), case_pattern(core))
+            word = apply_case(vocab.display.get(syl, syl), _case_of(core, syl, line, start))
             if word == core or word.lower() == core.lower():
                 continue
             out.append(line[pos:start])
