@@ -142,7 +142,6 @@ def _read_utf8_input(file: str) -> str:
     from pathlib import Path
 
     from planscan.errors import EncodingError, InputFileError
-    from planscan.pipeline import read_text_file
 
     if file == "-":
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
@@ -163,6 +162,9 @@ def _read_utf8_input(file: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        # imported only here: the record types it pulls in cost a tenth of start-up
+        from planscan.pipeline import read_text_file
+
         read_text_file(path)  # raises the shared EncodingError with the file name and what to do
         raise
 

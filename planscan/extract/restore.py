@@ -17,13 +17,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from planscan.extract.candidates import candidates, simple_key
 from planscan.extract.decode import Slot, best_path, confidence
 from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks, key_of, strip_marks
 from planscan.extract.vocabulary import NUM, load
-from planscan.schemas.records import Document, Line, Word
+
+if TYPE_CHECKING:  # the record types cost a tenth of `planscan restore`'s start-up; text needs none
+    from planscan.schemas.records import Document, Line, Word
 
 MODES = ("auto", "full", "off")
 
