@@ -137,3 +137,13 @@ def test_use_table_switches_the_channel_and_back(tmp_path):
     finally:
         use_table(None)
     assert channel("ocr").sub("ô", "é") == before
+
+
+def test_auto_mode_fixes_misread_tone_marks_that_the_context_rejects():
+    from planscan.extract.restore import _swap_cost, restore_text
+
+    assert restore_text("thực hiện chuyến đối số trong cơ quan nhà nước", "auto") == (
+        "thực hiện chuyển đổi số trong cơ quan nhà nước")
+    assert restore_text("Các chí tiêu chủ yếu", "auto") == "Các chỉ tiêu chủ yếu"
+    # hook and acute are the likeliest misreading, any other tone next, a vowel's quality mark last
+    assert _swap_cost("tính", "tỉnh") < _swap_cost("tuân", "tuần") < _swap_cost("tan", "tân")

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from planscan.extract.candidates import candidates, simple_key
 from planscan.extract.decode import Slot, best_path, confidence
-from planscan.extract.syllables import apply_case, canonical, case_pattern, has_marks, key_of, strip_marks
+from planscan.extract.syllables import (apply_case, canonical, case_pattern, has_marks, key_of, split_tone,
+                                       strip_marks)
 from planscan.extract.vocabulary import NUM, load
 
 if TYPE_CHECKING:  # the record types cost a tenth of `planscan restore`'s start-up; text needs none
@@ -41,6 +42,27 @@ KEEP_COST_TITLE = 4.5
 ACCENTED_SHARE = 0.25
 # Auto mode: the channel cost of replacing a valid syllable by another with the same letters.
 AUTO_SWAP: Optional[float] = 9.0
+
+
+# Auto mode: a change of tone alone costs less; an OCR with Vietnamese misreads the small marks
+# above a vowel far more often than the vowel's letter or quality marks, hook and acute most of all.
+AUTO_TONE_SWAP = 6.0
+AUTO_HOOK_ACUTE = 4.0
+# and such a change is made only when the context is this sure of it ("tuyến truyền dẫn" must not
+# become "tuyên truyền dẫn" because "tuyên truyền" is a common phrase).
+AUTO_MIN_CONFIDENCE = 0.9
+_HOOK_ACUTE = frozenset("\u0309\u0301")
+
+
+def _swap_cost(printed: str, other: str) -> float:
+    """Channel cost, in auto mode, of a valid syllable printed for another one with the same letters."""
+    b1, t1 = split_tone(printed)
+    b2, t2 = split_tone(other)
+    if b1 != b2 or AUTO_SWAP is None:
+        return AUTO_SWAP if AUTO_SWAP is not None else 9.0
+    if {t1, t2} == _HOOK_ACUTE:
+        return AUTO_HOOK_ACUTE
+    return AUTO_TONE_SWAP
 
 
 @dataclass(frozen=True)
@@ -121,7 +143,7 @@ def _options(core: str, mode: str, kind: str) -> Optional[tuple[tuple[Optional[s
                 return ((c, 0.0),)
             # A valid syllable changes only when the context strongly wants another tone or mark
             # on the same letters: OCR with Vietnamese gets those wrong, not the letters.
-            alts = [(a, AUTO_SWAP) for a in vocab.by_key.get(key_of(c), ())[:6] if a != c]
+            alts = [(a, _swap_cost(c, a)) for a in vocab.by_key.get(key_of(c), ())[:6] if a != c]
             return ((c, 0.0), *alts)
     if _is_abbreviation(core, lower):
         return None
@@ -244,10 +266,13 @@ def restore_block(lines: list[str], mode: str, kind: str) -> list[tuple[str, lis
             word = apply_case(vocab.display.get(syl, syl), _case_of(core, syl, line, start))
             if word == core or word.lower() == core.lower():
                 continue
+            conf = confidence(all_slots, path, i, vocab)
+            if mode == "auto" and conf < AUTO_MIN_CONFIDENCE and canonical(core.lower()) in vocab.logp:
+                continue  # a valid word is replaced only when the context is sure
             out.append(line[pos:start])
             out.append(word)
             pos = end
-            changes.append(Change(start, end, core, word, round(confidence(all_slots, path, i, vocab), 3)))
+            changes.append(Change(start, end, core, word, round(conf, 3)))
         if changes:
             out.append(line[pos:])
             results.append(("".join(out), changes))
