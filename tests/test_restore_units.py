@@ -147,3 +147,15 @@ def test_auto_mode_fixes_misread_tone_marks_that_the_context_rejects():
     assert restore_text("Các chí tiêu chủ yếu", "auto") == "Các chỉ tiêu chủ yếu"
     # hook and acute are the likeliest misreading, any other tone next, a vowel's quality mark last
     assert _swap_cost("tính", "tỉnh") < _swap_cost("tuân", "tuần") < _swap_cost("tan", "tân")
+
+
+def test_two_syllables_printed_without_a_space_are_split():
+    from planscan.extract.restore import explain_text, restore_text
+
+    assert restore_text("so voi cungky nam 2018, tongdoanh thu", "full") == "so với cùng kỳ năm 2018, tổng doanh thu"
+    text = "Tăng 13 trạm so với cùngkỳ năm 2018 và tổng doanh thu của huyện"
+    out, changes, _ = explain_text(text, "auto")
+    assert out == text.replace("cùngkỳ", "cùng kỳ")
+    assert [c.original for _, c in changes] == ["cùng"]
+    # a token one syllable reads is never split, nor a code
+    assert restore_text("Nghiêng về phía UBNDtinh", "auto") == "Nghiêng về phía UBNDtinh"

@@ -13,6 +13,7 @@ runs across line breaks while every line stays a line.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -179,6 +180,40 @@ def detect_kind(text: str) -> tuple[str, str]:
     return mode, kind
 
 
+# A token is split in two only when no single syllable reads it for less than this, and the two
+# halves read for less than SPLIT_PART each; the split itself costs SPLIT_COST.
+SPLIT_ABOVE = 5.0
+# English OCR garbles most tokens, and a garbled token can often be read as two short syllables by
+# chance: only a token no single syllable explains at all is split.
+SPLIT_ABOVE_OCR = 9.0
+SPLIT_PART = 1.5
+SPLIT_COST = 2.0
+
+
+@lru_cache(maxsize=50_000)
+def _split_at(core: str, mode: str, kind: str) -> Optional[int]:
+    """Where a token is two syllables printed without the space between them, or None."""
+    if not (core.isalpha() and case_pattern(core) != "upper"):
+        return None
+    single = min((c for s, c in _options(core, mode, kind) or () if s is not None), default=math.inf)
+    if single <= (SPLIT_ABOVE if kind == "strip" else SPLIT_ABOVE_OCR):
+        return None
+    best, at = single, None
+    for cut in range(2, len(core) - 1):
+        left, right = core[:cut], core[cut:]
+        if not (right.islower() and _restorable(left) and _restorable(right)):
+            continue
+        lc = min((c for s, c in _options(left, mode, kind) or () if s is not None), default=math.inf)
+        if lc > SPLIT_PART:
+            continue
+        rc = min((c for s, c in _options(right, mode, kind) or () if s is not None), default=math.inf)
+        if rc > SPLIT_PART:
+            continue
+        if lc + rc + SPLIT_COST < best:
+            best, at = lc + rc + SPLIT_COST, cut
+    return at
+
+
 def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optional[tuple[int, int, str]]], bool, bool]:
     """The line's lattice slots, where each restorable one sits, and whether the line starts and
     ends on a word (so context may run on from the line before and into the line after)."""
@@ -198,6 +233,19 @@ def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optio
         elif _restorable(core):
             opts = _options(core, mode, kind)
             place = (start, end, core)
+            cut = _split_at(core, mode, kind) if opts is not None and len(core) >= 4 else None
+            if cut is not None:
+                # two syllables the OCR printed without a space ("cungky"): two slots, the first
+                # written with the space it lost
+                left, right = core[:cut], core[cut:]
+                lopts = _options(left, mode, kind)
+                if first_start is None:
+                    first_start = start
+                gap = line[last_end:start] if last_end is not None else None
+                slots.append(Slot(options=lopts, joined=gap is not None and gap.strip() == ""))
+                where.append((start, start + cut, left, True))
+                opts, place = _options(right, mode, kind), (start + cut, end, right)
+                last_end = start + cut
         else:
             opts = None
         if opts is None:
@@ -258,9 +306,17 @@ def restore_block(lines: list[str], mode: str, kind: str) -> list[tuple[str, lis
         for j, place in enumerate(where):
             if place is None:
                 continue
-            start, end, core = place
+            start, end, core = place[:3]
             i = offset + j
             syl = all_slots[i].options[path[i]][0]
+            if len(place) > 3:  # the first half of a split token: always written, with its space
+                word = core if syl is None else apply_case(vocab.display.get(syl, syl),
+                                                           _case_of(core, syl, line, start))
+                out.append(line[pos:start])
+                out.append(word + " ")
+                pos = end
+                changes.append(Change(start, end, core, word + " ", round(confidence(all_slots, path, i, vocab), 3)))
+                continue
             if syl is None or syl == canonical(core.lower()):
                 continue  # kept, or the same syllable (perhaps with the tone placed the other way)
             word = apply_case(vocab.display.get(syl, syl), _case_of(core, syl, line, start))
