@@ -159,3 +159,10 @@ def test_two_syllables_printed_without_a_space_are_split():
     assert [c.original for _, c in changes] == ["cùng"]
     # a token one syllable reads is never split, nor a code
     assert restore_text("Nghiêng về phía UBNDtinh", "auto") == "Nghiêng về phía UBNDtinh"
+
+
+def test_a_word_glued_to_a_figure_is_restored_and_the_figure_kept():
+    from planscan.extract.restore import restore_text
+
+    out = restore_text("Ke hoach nam2019 cua huyen, 4G va 3G, QD2019", "full")
+    assert out == "Kế hoạch năm2019 của huyện, 4G và 3G, QD2019"

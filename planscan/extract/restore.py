@@ -180,6 +180,23 @@ def detect_kind(text: str) -> tuple[str, str]:
     return mode, kind
 
 
+_WORD_THEN_FIGURE = re.compile(r"([^\W\d_]{2,})(\d{2,}(?:[.,]\d+)*)")
+
+
+def _pieces(line: str) -> Iterable[tuple[int, int, str]]:
+    """Word-like tokens of the line with their offsets; a word glued to a figure ("nam2019") is two
+    pieces, so the word is restored and the figure kept."""
+    for m in _CORE.finditer(line):
+        start, end, core = m.start(), m.end(), m.group()
+        g = _WORD_THEN_FIGURE.fullmatch(core)
+        if g and case_pattern(g.group(1)) != "upper":
+            cut = start + len(g.group(1))
+            yield start, cut, g.group(1)
+            yield cut, end, g.group(2)
+        else:
+            yield start, end, core
+
+
 # A token is split in two only when no single syllable reads it for less than this, and the two
 # halves read for less than SPLIT_PART each; the split itself costs SPLIT_COST.
 SPLIT_ABOVE = 5.0
@@ -221,8 +238,7 @@ def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optio
     where: list[Optional[tuple[int, int, str]]] = []
     last_end: Optional[int] = None
     first_start: Optional[int] = None
-    for m in _CORE.finditer(line):
-        start, end, core = m.start(), m.end(), m.group()
+    for start, end, core in _pieces(line):
         if _NUMBER.match(core):
             opts: Optional[tuple] = _NUM_OPTIONS
             place = None
