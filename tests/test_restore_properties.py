@@ -57,7 +57,9 @@ def test_restoration_only_adds_diacritics_to_clean_accentless_text(s):
     if re.search(r"[¢&]|\d[^\W\d]|[^\W\d]\d", plain):
         return
     out = restore_text(plain, "full")
-    assert strip_marks(out).lower() == plain.lower()
+    # the only other change allowed is the space between two syllables printed as one token
+    assert strip_marks(out).lower().replace(" ", "") == plain.lower().replace(" ", "")
+    assert len(strip_marks(out).lower().split()) >= len(plain.split())
 
 
 @_FAST

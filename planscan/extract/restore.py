@@ -205,12 +205,17 @@ SPLIT_ABOVE = 5.0
 SPLIT_ABOVE_OCR = 9.0
 SPLIT_PART = 1.5
 SPLIT_COST = 2.0
+# From this length on a split needs no word-list pair; shorter tokens are more often foreign words.
+SPLIT_FREE_LEN = 7
+# Shorter tokens are never split: "tivi", "taxi", "logo" are written as one word.
+SPLIT_MIN_LEN = 5
 
 
 @lru_cache(maxsize=50_000)
 def _split_at(core: str, mode: str, kind: str) -> Optional[int]:
     """Where a token is two syllables printed without the space between them, or None."""
-    if not (core.isalpha() and case_pattern(core) != "upper"):
+    # capitalised tokens are more often names ("Samsung") than two words run together
+    if not (core.isalpha() and core.islower() and len(core) >= SPLIT_MIN_LEN):
         return None
     single = min((c for s, c in _options(core, mode, kind) or () if s is not None), default=math.inf)
     if single <= (SPLIT_ABOVE if kind == "strip" else SPLIT_ABOVE_OCR):
@@ -226,9 +231,18 @@ def _split_at(core: str, mode: str, kind: str) -> Optional[int]:
         rc = min((c for s, c in _options(right, mode, kind) or () if s is not None), default=math.inf)
         if rc > SPLIT_PART:
             continue
-        if lc + rc + SPLIT_COST < best:
+        if lc + rc + SPLIT_COST < best and (len(core) >= SPLIT_FREE_LEN or _listed_pair(left, right, mode, kind)):
             best, at = lc + rc + SPLIT_COST, cut
     return at
+
+
+def _listed_pair(left: str, right: str, mode: str, kind: str) -> bool:
+    """Whether some reading of the two halves is a pair of the word lists ("cùng kỳ"): a short
+    foreign word ("video", "logo") splits into two syllables by chance, a real word pair rarely."""
+    bigrams = load().bigrams
+    ls = [s for s, _c in (_options(left, mode, kind) or ())[:4] if s is not None]
+    rs = [s for s, _c in (_options(right, mode, kind) or ())[:4] if s is not None]
+    return any(r in bigrams.get(a, ()) for a in ls for r in rs)
 
 
 def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optional[tuple[int, int, str]]], bool, bool]:
@@ -249,7 +263,7 @@ def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optio
         elif _restorable(core):
             opts = _options(core, mode, kind)
             place = (start, end, core)
-            cut = _split_at(core, mode, kind) if opts is not None and len(core) >= 4 else None
+            cut = _split_at(core, mode, kind) if opts is not None else None
             if cut is not None:
                 # two syllables the OCR printed without a space ("cungky"): two slots, the first
                 # written with the space it lost
