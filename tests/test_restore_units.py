@@ -166,3 +166,9 @@ def test_a_word_glued_to_a_figure_is_restored_and_the_figure_kept():
 
     out = restore_text("Ke hoach nam2019 cua huyen, 4G va 3G, QD2019", "full")
     assert out == "Kế hoạch năm2019 của huyện, 4G và 3G, QD2019"
+
+
+def test_context_runs_across_a_spaced_dash_in_a_set_phrase():
+    from planscan.extract.restore import restore_text
+
+    assert restore_text("Doc lap - Tu do - Hanh phuc", "full") == "Độc lập - Tự do - Hạnh phúc"

@@ -180,6 +180,9 @@ def detect_kind(text: str) -> tuple[str, str]:
     return mode, kind
 
 
+# Context runs across spaces, and across a spaced dash inside a set phrase ("Độc lập - Tự do - Hạnh
+# phúc", "kinh tế - xã hội", "Tài chính - Kế hoạch"), not across other punctuation.
+_JOINS = re.compile(r"\s*(?:[-–]\s+)?$")
 _WORD_THEN_FIGURE = re.compile(r"([^\W\d_]{2,})(\d{2,}(?:[.,]\d+)*)")
 
 
@@ -272,7 +275,7 @@ def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optio
                 if first_start is None:
                     first_start = start
                 gap = line[last_end:start] if last_end is not None else None
-                slots.append(Slot(options=lopts, joined=gap is not None and gap.strip() == ""))
+                slots.append(Slot(options=lopts, joined=gap is not None and _JOINS.match(gap) is not None))
                 where.append((start, start + cut, left, True))
                 opts, place = _options(right, mode, kind), (start + cut, end, right)
                 last_end = start + cut
@@ -287,7 +290,7 @@ def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optio
             first_start = start
         gap = line[last_end:start] if last_end is not None else None
         # context runs across plain spaces and the dot or comma inside a figure, not across punctuation
-        joined = gap is not None and gap.strip() == ""
+        joined = gap is not None and _JOINS.match(gap) is not None
         slots.append(Slot(options=opts, joined=joined))
         where.append(place if len(opts) > 1 else None)
         last_end = end
