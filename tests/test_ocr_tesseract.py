@@ -55,6 +55,18 @@ def test_sideways_harsh_scan_is_turned_and_read(sideways_png, tmp_path):
     assert "Tuần" in text
 
 
-def test_page_timeout_kills_tesseract_and_fails_the_page(sideways_png):
-    doc = ocr_document(sideways_png, OcrSettings(jobs=1, use_cache=False, page_timeout=1))
+@pytest.fixture(scope="module")
+def tall_png(tmp_path_factory):
+    """Sample page 1 twice, one above the other: Tesseract needs many seconds for it on any machine,
+    so a 1 s timeout always lands inside recognition, not before it."""
+    import numpy as np
+
+    page = rasterize.load_pdf_page(__import__("pathlib").Path(SAMPLE), 1, 150, grayscale=True)
+    path = tmp_path_factory.mktemp("tall") / "tall.png"
+    Image.fromarray(np.vstack([page, page])).save(path, dpi=(150, 150))
+    return path
+
+
+def test_page_timeout_kills_tesseract_and_fails_the_page(tall_png):
+    doc = ocr_document(tall_png, OcrSettings(jobs=1, use_cache=False, clean=False, page_timeout=1))
     assert doc.pages[0].status == "failed" and "longer than 1 s" in doc.pages[0].error
