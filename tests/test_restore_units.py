@@ -102,7 +102,7 @@ def test_case_pattern_reads_ocr_headings_as_all_caps():
 def test_vocabulary_is_cached_once_and_reloaded(tmp_path, monkeypatch):
     from planscan.extract import vocabulary
 
-    monkeypatch.setenv("PLANSCAN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("PLANSCAN_CACHE", str(tmp_path))
     (tmp_path / "vocab-0000.pickle").write_bytes(b"from an older version")
     vocabulary.load.cache_clear()
     try:

@@ -3,7 +3,7 @@
 Built from general resources only: wordfreq's Vietnamese syllable frequencies, the Viet74K word
 list (each multi-syllable word is a chain of syllable bigrams) and a small lexicon of general
 administrative and ICT terms. Building takes about a second, so it is done once and cached as a
-pickle under the user cache dir ($PLANSCAN_CACHE_DIR, else ~/.cache/planscan), keyed by the data
+pickle under the user cache dir ($PLANSCAN_CACHE, else ~/.cache/planscan), keyed by the data
 and the code it came from; later start-ups only unpickle it (about 0.1 s).
 """
 
@@ -92,7 +92,7 @@ def _sources_digest() -> str:
 
 
 def cache_dir() -> Path:
-    env = os.environ.get("PLANSCAN_CACHE_DIR")
+    env = os.environ.get("PLANSCAN_CACHE")
     if env:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
