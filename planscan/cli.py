@@ -76,7 +76,7 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf
 
     settings = OcrSettings(
         dpi=dpi, lang=lang, psm=psm, clean=not no_clean, disabled_steps=tuple(skip_steps), force_ocr=force_ocr,
-        restore=restore_mode, jobs=jobs, use_cache=not no_cache, keep_temp=Path(keep_temp) if keep_temp else None,
+        restore=restore_mode, jobs=jobs, use_cache=not no_cache, keep_temp=Path(keep_temp).resolve() if keep_temp else None,
         page_timeout=page_timeout,
     )
     codes: list[int] = []

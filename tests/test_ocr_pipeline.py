@@ -206,3 +206,13 @@ def test_progress_reports_every_page_and_order_is_kept_across_workers(tmp_path, 
     assert seen[0] == (0, 3) and seen[-1] == (3, 3) and len(seen) == 4
     assert [p.number for p in doc.pages] == [1, 2, 3]
     assert all(p.text == "trang 1240x1754" for p in doc.pages)
+
+
+def test_keep_temp_saves_every_step_even_for_a_cached_page(tmp_path, fake_tesseract):
+    src = tmp_path / "a.png"
+    Image.fromarray(text_page()).save(src, dpi=(150, 150))
+    ocr_document(src, _settings(tmp_path))
+    keep = tmp_path / "keep"
+    ocr_document(src, _settings(tmp_path, keep_temp=keep))
+    names = sorted(p.name for p in keep.iterdir())
+    assert names[0] == "a-p0001-00-input.png" and any(n.endswith("-deskew.png") for n in names)

@@ -60,7 +60,8 @@ def ocr_page(task: _Task) -> Page:
         img = rasterize.load_page(task.path, task.kind, task.number, s.dpi, task.native_dpi, task.grayscale)
         cache = PageCache(s.cache_dir, enabled=s.use_cache)
         key = page_key(img.image, s.cache_key_fields(), task.tesseract_version)
-        hit = cache.get(key)
+        # --keep-temp asks to see the clean-up images, so the page is cleaned even when cached.
+        hit = None if s.keep_temp else cache.get(key)
         if hit is not None:
             return hit.model_copy(update={"number": task.number})
         if s.clean:
@@ -259,7 +260,8 @@ def ocr_document(path: Path, settings: OcrSettings, progress: Progress | None = 
         progress(len(pages), count)
     jobs = settings.jobs or os.cpu_count() or 1
     tasks = [
-        _Task(path=path, kind=kind, number=n, settings=settings, native_dpi=native.get(n),
+        # Workers fork from a server whose working folder may differ from ours: absolute paths.
+        _Task(path=path.resolve(), kind=kind, number=n, settings=settings, native_dpi=native.get(n),
               grayscale=n in gray_pages, tesseract_version=version or "", stem=path.stem)
         for n in todo
     ]
