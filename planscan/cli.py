@@ -7,6 +7,7 @@ Each command is a thin wrapper around one library function. Commands return an `
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -27,8 +28,6 @@ def cli() -> None:
 
 def _ocr_stems(inputs: tuple) -> list[str]:
     """Output stems, unique within one run: a second 'scan.pdf' from folder 'b' becomes 'b-scan'."""
-    from pathlib import Path
-
     seen: set[str] = set()
     stems = []
     for raw in inputs:
@@ -69,8 +68,6 @@ def _ocr_stems(inputs: tuple) -> list[str]:
 def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf, no_cache, keep_temp, page_timeout,
             force_ocr, restore_mode):
     """OCR scanned PDFs or images (PNG, JPEG, TIFF) into <stem>.txt, <stem>.ocr.json and optionally <stem>.pdf."""
-    from pathlib import Path
-
     from planscan.ocr.convert import convert
     from planscan.ocr.settings import OcrSettings
 
@@ -139,8 +136,6 @@ def restore_cmd(file, mode, explain):
 
 
 def _read_utf8_input(file: str) -> str:
-    from pathlib import Path
-
     from planscan.errors import EncodingError, InputFileError
 
     if file == "-":
@@ -212,8 +207,6 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi):
 
     Example: planscan extract plan.pdf --format csv -o figures.csv
     """
-    from pathlib import Path
-
     from planscan.export import write_records
     from planscan.ocr.settings import OcrSettings
     from planscan.pipeline import extract_document, read_document
@@ -248,8 +241,6 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi):
 
 def _read_for_sections(path, restore_mode: str):
     """A Document from any input: .txt and .ocr.json directly, PDFs and images through OCR."""
-    from pathlib import Path
-
     from planscan import pipeline
 
     path = Path(path)
@@ -348,8 +339,6 @@ def diff_cmd(inputs, fmt, output):
     One row per indicator: value per document and period, change, flags, and whether the newer
     document's stated changes ("tăng 8 trạm so với cùng kỳ") agree with the older one.
     """
-    from pathlib import Path
-
     from planscan.extract.diffformat import run_diff, write
 
     if len(inputs) < 2:
@@ -379,8 +368,6 @@ def ingest_cmd(inputs, db, no_derive):
     (x.indicators.jsonl with its x.ocr.json). A document already stored (same content hash) is skipped.
     """
     import contextlib
-    from pathlib import Path
-
     from planscan.store import Store, expand_inputs, ingest_path
 
     inputs = [str(p) for p in expand_inputs([Path(p) for p in inputs])]
@@ -433,8 +420,6 @@ def ingest_cmd(inputs, db, no_derive):
 def series_cmd(key, db, district, plot, fmt):
     """Print the time series of indicator KEY (a key such as ict.bts_stations, or a label)."""
     import dataclasses
-    from pathlib import Path
-
     from planscan.extract.series import load_series, plot_series, series_table
     from planscan.store import Store
 
@@ -458,7 +443,6 @@ def series_cmd(key, db, district, plot, fmt):
     return None
 
 # [batch]
-from pathlib import Path  # noqa: E402 - kept in this section so the sections merge cleanly
 
 
 @cli.command("batch")
