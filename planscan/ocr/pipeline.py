@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import time
 from dataclasses import dataclass
@@ -139,6 +140,18 @@ def _mp_context():
     if _CONTEXT is None:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["planscan.ocr.pipeline"])
+        # The server starts as `python -c`, which puts the current folder first on sys.path before the
+        # preload; a folder named "planscan" there would shadow an editable install of the package and
+        # every worker would inherit the broken import. PYTHONSAFEPATH keeps the current folder out.
+        saved = os.environ.get("PYTHONSAFEPATH")
+        os.environ["PYTHONSAFEPATH"] = "1"
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            if saved is None:
+                del os.environ["PYTHONSAFEPATH"]
+            else:
+                os.environ["PYTHONSAFEPATH"] = saved
         _CONTEXT = ctx
     return _CONTEXT
 
