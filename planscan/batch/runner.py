@@ -77,9 +77,9 @@ def estimate_pages(f: InputFile) -> int:
             with open(f.path, "rb") as fh:
                 return fh.read().count(b"\f") + 1
         if f.kind == "pdf":
-            from pypdf import PdfReader
+            from planscan.ocr.poppler import pdf_info
 
-            return max(1, len(PdfReader(f.path, strict=False).pages))
+            return pdf_info(f.path).pages
         from PIL import Image
 
         with Image.open(f.path) as im:
