@@ -58,14 +58,22 @@ def write_outputs(doc: Document, outdir: Path, stem: str, pdf: bool, source: Pat
 # --- geometry: cleaned-image pixels -> original page points ----------------------------------------
 
 
-def page_matrix(page: Page, page_w: float, page_h: float) -> np.ndarray:
-    """3x3 affine map from the OCR'd image's pixels (y down) to PDF points (y up) on the original page."""
+def undo_deskew(page: Page) -> np.ndarray:
+    """3x3 map from the deskewed image's pixels back to the image before deskew (same pixel grid)."""
     w, h = float(page.width), float(page.height)
-    # Undo deskew: cv2 rotated about the centre by ``skew`` degrees (counter-clockwise on screen).
+    # cv2 rotated about the centre by ``skew`` degrees (counter-clockwise on screen).
     a = np.deg2rad(page.skew)
     c, s = np.cos(a), np.sin(a)
     fwd = np.array([[c, s, (1 - c) * w / 2 - s * h / 2], [-s, c, s * w / 2 + (1 - c) * h / 2], [0, 0, 1]])
-    m = np.linalg.inv(fwd)
+    return np.linalg.inv(fwd)
+
+
+def page_matrix(page: Page, page_w: float, page_h: float, deskew: bool = True) -> np.ndarray:
+    """3x3 affine map from the OCR'd image's pixels (y down) to PDF points (y up) on the original page.
+
+    With ``deskew=False`` the small deskew rotation is left out (right-angle turn and scale only)."""
+    w, h = float(page.width), float(page.height)
+    m = undo_deskew(page) if deskew else np.eye(3)
     # Undo the right-angle turn; (w0, h0) is the raster size before it.
     r = page.rotation % 360
     if r == 90:
@@ -89,20 +97,28 @@ def _fmt(x: float) -> str:
 
 def text_layer_stream(page: Page, page_w: float, page_h: float, font: str = "/FPlanscan",
                       origin: tuple[float, float] = (0.0, 0.0)) -> bytes:
-    m = np.array([[1, 0, origin[0]], [0, 1, origin[1]], [0, 0, 1]]) @ page_matrix(page, page_w, page_h)
+    # Lines are laid upright (no deskew rotation), each on one baseline through the middle of where
+    # it runs on the skewed scan: text extractors and viewers read slightly rotated glyphs as
+    # characters of different lines, which split words ("TU" "ẦN") and scrambled the reading order.
+    m = np.array([[1, 0, origin[0]], [0, 1, origin[1]], [0, 0, 1]]) @ page_matrix(page, page_w, page_h, deskew=False)
+    undo = undo_deskew(page)
     ops = [f"q {' '.join(_fmt(v) for v in (m[0, 0], m[1, 0], m[0, 1], m[1, 1], m[0, 2], m[1, 2]))} cm", "BT 3 Tr"]
     ops.append(f"{font} 1 Tf")
     for line in page.lines:
-        for word in line.words:
-            if not word.text or word.bbox is None:
-                continue
+        words = [w for w in line.words if w.text and w.bbox is not None]
+        if not words:
+            continue
+        baseline = float(np.median([w.bbox.y1 - 0.2 * max(w.bbox.y1 - w.bbox.y0, 1) for w in words]))
+        middle = (min(w.bbox.x0 for w in words) + max(w.bbox.x1 for w in words)) / 2
+        y = (undo @ np.array([middle, baseline, 1.0]))[1]
+        size = float(np.median([max(w.bbox.y1 - w.bbox.y0, 1) for w in words]))  # one size: one line
+        for word in words:
             b = word.bbox
-            size = max(b.y1 - b.y0, 1)
-            baseline = b.y1 - 0.2 * size
             n = len(word.text)
             scale = 100.0 * max(b.x1 - b.x0, 1) / (n * _GLYPH_WIDTH * size)
             code = "".join(f"{ord(ch):04X}" if ord(ch) <= 0xFFFF else "FFFD" for ch in word.text)
-            ops.append(f"{_fmt(size)} 0 0 {_fmt(-size)} {_fmt(b.x0)} {_fmt(baseline)} Tm {_fmt(scale)} Tz <{code}> Tj")
+            x = (undo @ np.array([b.x0, baseline, 1.0]))[0]
+            ops.append(f"{_fmt(size)} 0 0 {_fmt(-size)} {_fmt(x)} {_fmt(y)} Tm {_fmt(scale)} Tz <{code}> Tj")
     ops.append("ET Q")
     return ("\n".join(ops) + "\n").encode("ascii")
 
