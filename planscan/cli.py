@@ -69,6 +69,7 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf
             force_ocr, restore_mode):
     """OCR scanned PDFs or images (PNG, JPEG, TIFF) into <stem>.txt, <stem>.ocr.json and optionally <stem>.pdf."""
     from planscan.ocr.convert import convert
+    from planscan.ocr.progress import page_bar
     from planscan.ocr.settings import OcrSettings
 
     settings = OcrSettings(
@@ -80,21 +81,8 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf
     show = sys.stderr.isatty()
     for raw, stem in zip(inputs, _ocr_stems(inputs)):
         try:
-            if show:
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-                # No refresh thread: page workers are forked, and a forked lock held by it would hang them.
-                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                              TimeElapsedColumn(), auto_refresh=False, transient=True) as bar:
-                    task = bar.add_task(Path(raw).name, total=None)
-
-                    def progress(done: int, total: int) -> None:
-                        bar.update(task, completed=done, total=total)
-                        bar.refresh()
-
-                    doc, _ = convert(Path(raw), Path(outdir), settings, pdf=want_pdf, stem=stem, progress=progress)
-            else:
-                doc, _ = convert(Path(raw), Path(outdir), settings, pdf=want_pdf, stem=stem)
+            with page_bar(Path(raw).name, show) as progress:
+                doc, _ = convert(Path(raw), Path(outdir), settings, pdf=want_pdf, stem=stem, progress=progress)
         except PlanscanError as e:
             click.echo(f"planscan: error: {e}", err=True)
             codes.append(int(e.exit_code))
@@ -368,6 +356,7 @@ def ingest_cmd(inputs, db, no_derive):
     (x.indicators.jsonl with its x.ocr.json). A document already stored (same content hash) is skipped.
     """
     import contextlib
+    import functools
     from planscan.store import Store, expand_inputs, ingest_path
 
     inputs = [str(p) for p in expand_inputs([Path(p) for p in inputs])]
@@ -380,9 +369,7 @@ def ingest_cmd(inputs, db, no_derive):
 
             bar = stack.enter_context(Progress(transient=True))
             task = bar.add_task("ingest", total=len(inputs))
-
-            def advance() -> None:
-                bar.advance(task)
+            advance = functools.partial(bar.advance, task)
 
         for raw in inputs:
             try:

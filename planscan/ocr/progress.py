@@ -1,0 +1,28 @@
+"""The per-file page bar of `planscan ocr`: drawn on a terminal, absent otherwise."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator, Optional
+
+from planscan.ocr.pipeline import Progress
+
+
+@contextlib.contextmanager
+def page_bar(label: str, show: bool) -> Iterator[Optional[Progress]]:
+    """Yield a ``progress(done, total)`` callback that moves a bar, or None when ``show`` is false."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # No refresh thread: a lock it holds while page workers start could be inherited by them and hang them.
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  auto_refresh=False, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            bar.refresh()
+
+        yield progress
