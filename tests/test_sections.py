@@ -171,20 +171,13 @@ def test_signature_block_is_not_a_section():
     assert not any("UBND tỉnh" in s.heading for s in iter_sections(root))
 
 
+def _restored(*lines: tuple[str, str | None]) -> Document:
+    """One page of restored lines, each with the OCR original it came from (None: unchanged)."""
+    return Document(source="x", pages=[Page(number=1, lines=[Line(text=t, original=o) for t, o in lines])])
+
+
 def test_restoration_that_damaged_a_numeral_uses_the_original():
-    doc = Document(
-        source="x",
-        pages=[
-            Page(
-                number=1,
-                lines=[
-                    Line(text="I. MỤC TIÊU"),
-                    Line(text="In. CÁC CHỈ TIÊU", original="Il. CAC CHI TIEU"),
-                ],
-            )
-        ],
-    )
-    root = parse_sections(doc)
+    root = parse_sections(_restored(("I. MỤC TIÊU", None), ("In. CÁC CHỈ TIÊU", "Il. CAC CHI TIEU")))
     assert [c.heading for c in root.children] == ["I. MỤC TIÊU", "II. CÁC CHỈ TIÊU"]
 
 
@@ -197,20 +190,9 @@ def test_empty_document_and_outline():
 
 
 def test_restoration_that_renumbered_a_roman_uses_the_ocr_numeral():
-    doc = Document(
-        source="x",
-        pages=[
-            Page(
-                number=1,
-                lines=[
-                    Line(text="I. MỤC TIÊU"),
-                    Line(text="I. CÁC CHỈ TIÊU", original="Il. CAC CHI TIEU"),
-                    Line(text="I. CÁC GIẢI PHÁP", original="Ill. CAC GIAI PHAP"),
-                ],
-            )
-        ],
-    )
-    root = parse_sections(doc)
+    root = parse_sections(_restored(
+        ("I. MỤC TIÊU", None), ("I. CÁC CHỈ TIÊU", "Il. CAC CHI TIEU"), ("I. CÁC GIẢI PHÁP", "Ill. CAC GIAI PHAP"),
+    ))
     assert [c.heading for c in root.children] == ["I. MỤC TIÊU", "II. CÁC CHỈ TIÊU", "III. CÁC GIẢI PHÁP"]
     assert not any("out-of-order-numbering" in c.flags for c in root.children)
 
