@@ -106,8 +106,8 @@ def test_ledger_round_trip_and_foreign_database(tmp_path):
     led = Ledger(tmp_path)
     led.mark_running([("a.pdf", "h1", "s1")])
     assert led.get("a.pdf", "h1", "s1").status == "running"
-    led.record("a.pdf", "h1", "s1", status="done", pages=3, failed_pages=0, figures=7, seconds=1.5, error=None,
-               exit_code=0, outputs=["a.txt"], peak_rss_mb=100.0)
+    led.record("a.pdf", "h1", "s1", FileResult(rel="a.pdf", status="done", pages=3, figures=7, seconds=1.5,
+                                              outputs=["a.txt"], peak_rss_mb=100.0))
     row = led.get("a.pdf", "h1", "s1")
     assert (row.status, row.pages, row.figures, row.outputs, row.attempts) == ("done", 3, 7, ["a.txt"], 1)
     assert led.get("a.pdf", "h1", "other-settings") is None

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from planscan.batch.job import FileResult
 from planscan.errors import DatabaseError
 
 LEDGER_NAME = "planscan-ledger.sqlite"
@@ -155,22 +156,9 @@ class Ledger:
             )
 
     @_guarded
-    def record(
-        self,
-        rel: str,
-        sha256: str,
-        settings: str,
-        *,
-        status: str,
-        pages: int,
-        failed_pages: int,
-        figures: int,
-        seconds: float,
-        error: str | None,
-        exit_code: int,
-        outputs: list[str],
-        peak_rss_mb: float | None,
-    ) -> None:
+    def record(self, rel: str, sha256: str, settings: str, result: FileResult) -> None:
+        """Store a worker's result for (rel, sha256, settings); recording the same key again counts an attempt."""
+        r = result
         with self.db:
             self.db.execute(
                 "INSERT INTO files (rel, sha256, settings, status, pages, failed_pages, figures, seconds, error,"
@@ -180,21 +168,8 @@ class Ledger:
                 " error=excluded.error, exit_code=excluded.exit_code, outputs=excluded.outputs,"
                 " peak_rss_mb=excluded.peak_rss_mb,"
                 " attempts=files.attempts+1, updated=excluded.updated",
-                (
-                    rel,
-                    sha256,
-                    settings,
-                    status,
-                    pages,
-                    failed_pages,
-                    figures,
-                    seconds,
-                    error,
-                    exit_code,
-                    json.dumps(outputs),
-                    peak_rss_mb,
-                    time.time(),
-                ),
+                (rel, sha256, settings, r.status, r.pages, r.failed_pages, r.figures, r.seconds, r.error,
+                 r.exit_code, json.dumps(r.outputs), r.peak_rss_mb, time.time()),
             )
 
 

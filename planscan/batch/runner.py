@@ -263,20 +263,7 @@ def _run(
             ledger.mark_running([(t.file.rel, t.sha256, key) for t in todo])
             try:
                 for task, result in runner.run(todo, outdir, settings):
-                    ledger.record(
-                        task.file.rel,
-                        task.sha256,
-                        key,
-                        status=result.status,
-                        pages=result.pages,
-                        failed_pages=result.failed_pages,
-                        figures=result.figures,
-                        seconds=result.seconds,
-                        error=result.error,
-                        exit_code=result.exit_code,
-                        outputs=result.outputs,
-                        peak_rss_mb=result.peak_rss_mb,
-                    )
+                    ledger.record(task.file.rel, task.sha256, key, result)
                     rows[task.file.rel] = _row_from_result(result)
                     by_rel.pop(task.file.rel, None)
                     if result.peak_rss_mb is not None:
