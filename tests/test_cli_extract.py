@@ -85,28 +85,11 @@ def test_diacritic_free_text_is_restored_before_reading(tmp_path, capsysbinary):
     assert rows[0]["unit"].startswith("trạm")  # restored from "tram"
 
 
-def test_unreadable_number_warns_on_stderr_with_its_place(tmp_path, capsysbinary, monkeypatch):
-    import warnings
-
-    from planscan.extract import nlp as nlp_mod
-    from planscan.extract.numbers import NumberWarning
-
-    real = nlp_mod.find_quantities
-
-    def noisy(text):
-        i = text.find("1,2,3")
-        if i >= 0:
-            warnings.warn(f"offset {i}: cannot read number '1,2,3'; skipped", NumberWarning)
-        return real(text)
-
-    monkeypatch.setattr(nlp_mod, "find_quantities", noisy)
-    nlp_mod.shared_nlp.cache_clear()
+def test_unreadable_number_warns_on_stderr_with_its_place(tmp_path, capsysbinary, unreadable_number):
+    unreadable_number("1,2,3")
     src = tmp_path / "w.txt"
     src.write_text("NĂM 2023\nCó 1,2,3 xã và 12 trạm.\n", encoding="utf-8")
-    try:
-        code, out, err = run(["extract", str(src), "--restore", "off"], capsysbinary)
-    finally:
-        nlp_mod.shared_nlp.cache_clear()
+    code, out, err = run(["extract", str(src), "--restore", "off"], capsysbinary)
     assert code == 0
     assert "planscan: warning:" in err and "page 1, line 2" in err and str(src) in err
     assert [json.loads(line)["value"] for line in out.splitlines()] == [12]

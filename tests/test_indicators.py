@@ -12,7 +12,6 @@ import pytest
 
 from planscan.extract import nlp as nlp_mod
 from planscan.extract.indicators import extract_indicators
-from planscan.extract.numbers import NumberWarning
 from planscan.pipeline import text_to_document
 from planscan.schemas.records import BBox, Document, Line, Page, Word
 
@@ -130,24 +129,10 @@ def test_bbox_is_the_union_of_the_figure_words():
     assert 0 < rec.confidence <= 0.9
 
 
-def test_unreadable_number_is_skipped_with_a_warning_naming_page_and_line(monkeypatch, caplog):
-    real = nlp_mod.find_quantities
-
-    def noisy(text):
-        import warnings
-
-        i = text.find("7x7")
-        if i >= 0:
-            warnings.warn(f"offset {i}: cannot read number '7x7'; skipped", NumberWarning)
-        return real(text)
-
-    monkeypatch.setattr(nlp_mod, "find_quantities", noisy)
-    nlp_mod.shared_nlp.cache_clear()
-    try:
-        with caplog.at_level(logging.WARNING, logger="planscan.extract"):
-            recs = records("Dòng đầu.\n\fTrang hai.\nCó 7x7 điểm và 12 xã.\n")
-    finally:
-        nlp_mod.shared_nlp.cache_clear()
+def test_unreadable_number_is_skipped_with_a_warning_naming_page_and_line(unreadable_number, caplog):
+    unreadable_number("7x7")
+    with caplog.at_level(logging.WARNING, logger="planscan.extract"):
+        recs = records("Dòng đầu.\n\fTrang hai.\nCó 7x7 điểm và 12 xã.\n")
     assert [r.value for r in recs] == [12]
     assert any("page 2, line 2" in m and "7x7" in m for m in caplog.messages)
 
