@@ -124,32 +124,13 @@ def restore_cmd(file, mode, explain):
 
 
 def _read_utf8_input(file: str) -> str:
-    from planscan.errors import EncodingError, InputFileError
+    from planscan.textio import decode_utf8, read_input_bytes
 
     if file == "-":
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
         data = stream.read()
-        if isinstance(data, str):
-            return data
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise EncodingError(
-                f"<stdin>: is not UTF-8 (bad byte at offset {e.start}); convert it, e.g. iconv -f CP1258 -t UTF-8"
-            ) from e
-    path = Path(file)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # imported only here: the record types it pulls in cost a tenth of start-up
-        from planscan.pipeline import read_text_file
-
-        read_text_file(path)  # raises the shared EncodingError with the file name and what to do
-        raise
+        return data if isinstance(data, str) else decode_utf8(data, "<stdin>")
+    return decode_utf8(read_input_bytes(Path(file)), file)
 
 
 

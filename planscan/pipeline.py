@@ -10,8 +10,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from planscan.errors import EncodingError, InputFileError
+from planscan.errors import InputFileError
 from planscan.schemas.records import Document, Line, Page
+from planscan.textio import decode_utf8, read_input_bytes
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 PDF_SUFFIXES = {".pdf"}
@@ -56,16 +57,8 @@ def text_to_document(text: str, source: str = "-", sha256: str = "") -> Document
 
 
 def read_text_file(path: Path) -> Document:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise EncodingError(
-            f"{path}: is not UTF-8 (bad byte at offset {e.start}); convert it, e.g. iconv -f CP1258 -t UTF-8"
-        ) from e
+    data = read_input_bytes(path)
+    text = decode_utf8(data, str(path))
     return text_to_document(text.replace("\r\n", "\n"), source=str(path), sha256=hashlib.sha256(data).hexdigest())
 
 
