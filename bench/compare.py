@@ -26,9 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from planscan.extract.compare import ComparedDocument, compare_documents, paired_indices  # noqa: E402
-from planscan.extract.recordsio import load_input, read_records_file  # noqa: E402
-from planscan.extract.unitfamily import compatible  # noqa: E402
+from planscan.extract.compare.rows import ComparedDocument, compare_documents, paired_indices  # noqa: E402
+from planscan.io.records import load_input, read_records_file  # noqa: E402
+from planscan.extract.text.unitfamily import compatible  # noqa: E402
 
 
 def _hand():
@@ -157,7 +157,7 @@ def main() -> None:
             f = tmp / f"{d.name}.json"
             f.write_text(json.dumps([x.model_dump(mode="json") for x in recs], ensure_ascii=False), encoding="utf-8")
             files.append((f, len(recs)))
-        from planscan.extract.diffformat import run_diff
+        from planscan.io.diffformat import run_diff
 
         t_in, res = _timed(lambda: run_diff([f for f, _ in files]))
         env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -182,7 +182,7 @@ def main() -> None:
                     row["document"] = f"district-{i // 60:03d}/plan-{i:04d}"
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                     total += 1
-        from planscan.store import Store, ingest_path
+        from planscan.io.store import Store, ingest_path
 
         def ingest_once():
             db = tmp / f"s{time.perf_counter_ns()}.db"

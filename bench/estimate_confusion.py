@@ -22,8 +22,8 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from planscan.extract.confusion import escape  # noqa: E402
-from planscan.extract.syllables import TONES, key_of, split_tone  # noqa: E402
+from planscan.extract.restore.channel import escape  # noqa: E402
+from planscan.extract.text.syllables import TONES, key_of, split_tone  # noqa: E402
 
 VOWELS = set("aeiouy")
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from planscan.export import write_records  # noqa: E402
+from planscan.io.export import write_records  # noqa: E402
 from planscan.ocr.settings import OcrSettings  # noqa: E402
 from planscan.pipeline import extract_document, read_document, read_text_file  # noqa: E402
 

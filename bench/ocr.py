@@ -71,7 +71,7 @@ def planscan_ocr(pdf: Path, outdir: Path, cache: Path, jobs: int = 2) -> float:
 
 def restored_text(ocr_json: Path) -> str | None:
     try:
-        from planscan.extract.restore import restore_document
+        from planscan.extract.restore.restorer import restore_document
     except ImportError:
         return None
     from planscan.pipeline import read_ocr_json

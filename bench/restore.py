@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from planscan.extract.restore import restore_text  # noqa: E402
-from planscan.extract.syllables import strip_marks  # noqa: E402
+from planscan.extract.restore.restorer import restore_text  # noqa: E402
+from planscan.extract.text.syllables import strip_marks  # noqa: E402
 
 
 def metrics(corpus: Path):
@@ -191,7 +191,7 @@ def main() -> None:
         cv.add_column(col, justify="right" if col != "input" else "left")
     import estimate_confusion as est  # type: ignore
 
-    from planscan.extract.confusion import use_table
+    from planscan.extract.restore.channel import use_table
 
     with tempfile.TemporaryDirectory() as d:
         for name, src, dst, lines in (("2020 ocr-eng, line-aligned", y21, y20, True),

@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from planscan.extract.metadata import parse_metadata  # noqa: E402
-from planscan.extract.numbers import find_quantities  # noqa: E402
-from planscan.extract.periods import find_periods  # noqa: E402
-from planscan.extract.sections import iter_sections, parse_sections  # noqa: E402
-from planscan.extract.units import fold  # noqa: E402
+from planscan.extract.structure.metadata import parse_metadata  # noqa: E402
+from planscan.extract.text.numbers import find_quantities  # noqa: E402
+from planscan.extract.text.periods import find_periods  # noqa: E402
+from planscan.extract.structure.sections import iter_sections, parse_sections  # noqa: E402
+from planscan.extract.text.units import fold  # noqa: E402
 from planscan.pipeline import text_to_document  # noqa: E402
 
 FIELDS = ["issuer", "parent_issuer", "district", "province", "number", "code", "place", "date", "doc_type",
@@ -90,7 +90,7 @@ def main() -> None:
             ocr = (d / "ocr-eng.txt").read_text(encoding="utf-8")
             channels["ocr-eng.txt"] = ocr
             if args.restore:
-                from planscan.extract.restore import restore_document
+                from planscan.extract.restore.restorer import restore_document
 
                 # as the pipeline does it: lines keep their OCR form in Line.original
                 channels["ocr-eng.txt restored"] = restore_document(text_to_document(ocr))

@@ -68,7 +68,7 @@ def _ocr_stems(inputs: tuple) -> list[str]:
 def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf, no_cache, keep_temp, page_timeout,
             force_ocr, restore_mode):
     """OCR scanned PDFs or images (PNG, JPEG, TIFF) into <stem>.txt, <stem>.ocr.json and optionally <stem>.pdf."""
-    from planscan.ocr.convert import convert
+    from planscan.pipeline import convert
     from planscan.ocr.progress import page_bar
     from planscan.ocr.settings import OcrSettings
 
@@ -112,7 +112,7 @@ def restore_cmd(file, mode, explain):
 
     Example: planscan restore ocr-eng.txt --explain > restored.txt
     """
-    from planscan.extract.restore import explain_text
+    from planscan.extract.restore.restorer import explain_text
 
     text = _read_utf8_input(file)
     out, changes, used = explain_text(text, mode)
@@ -124,7 +124,7 @@ def restore_cmd(file, mode, explain):
 
 
 def _read_utf8_input(file: str) -> str:
-    from planscan.textio import decode_utf8, read_input_bytes
+    from planscan._util.textio import decode_utf8, read_input_bytes
 
     if file == "-":
         stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
@@ -176,7 +176,7 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi):
 
     Example: planscan extract plan.pdf --format csv -o figures.csv
     """
-    from planscan.export import write_records
+    from planscan.io.export import write_records
     from planscan.ocr.settings import OcrSettings
     from planscan.pipeline import extract_document, read_document
 
@@ -236,7 +236,7 @@ def _read_for_sections(path, restore_mode: str):
 
         doc = ocr_document(path, OcrSettings(restore=restore_mode))
     if restore_mode != "off":
-        from planscan.extract.restore import restore_document
+        from planscan.extract.restore.restorer import restore_document
 
         doc = restore_document(doc, restore_mode)
     return doc
@@ -258,7 +258,7 @@ def sections_cmd(input_path, restore_mode, as_json, no_bullets, as_tree):
 
     Example: planscan sections plan.txt
     """
-    from planscan.extract.sections import outline, parse_sections
+    from planscan.extract.structure.sections import outline, parse_sections
 
     root = parse_sections(_read_for_sections(input_path, restore_mode))
     if no_bullets:
@@ -308,7 +308,7 @@ def diff_cmd(inputs, fmt, output):
     One row per indicator: value per document and period, change, flags, and whether the newer
     document's stated changes ("tăng 8 trạm so với cùng kỳ") agree with the older one.
     """
-    from planscan.extract.diffformat import run_diff, write
+    from planscan.io.diffformat import run_diff, write
 
     if len(inputs) < 2:
         raise click.UsageError("diff needs at least two inputs: OLD NEW [MORE...]")
@@ -338,7 +338,7 @@ def ingest_cmd(inputs, db, no_derive):
     """
     import contextlib
     import functools
-    from planscan.store import Store, expand_inputs, ingest_path
+    from planscan.io.store import Store, expand_inputs, ingest_path
 
     inputs = [str(p) for p in expand_inputs([Path(p) for p in inputs])]
     added = skipped = records = failed = 0
@@ -388,8 +388,8 @@ def ingest_cmd(inputs, db, no_derive):
 def series_cmd(key, db, district, plot, fmt):
     """Print the time series of indicator KEY (a key such as ict.bts_stations, or a label)."""
     import dataclasses
-    from planscan.extract.series import load_series, plot_series, series_table
-    from planscan.store import Store
+    from planscan.io.series import load_series, plot_series, series_table
+    from planscan.io.store import Store
 
     with Store(Path(db), create=False) as store:
         used, points = load_series(store, key, district)
@@ -402,7 +402,7 @@ def series_cmd(key, db, district, plot, fmt):
 
         Console().print(series_table(used, points))
     else:
-        from planscan.export import write_records
+        from planscan.io.export import write_records
 
         write_records([dataclasses.asdict(p) for p in points], None, fmt)
     if plot:

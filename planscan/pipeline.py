@@ -11,37 +11,9 @@ import json
 from pathlib import Path
 
 from planscan.errors import InputFileError
+from planscan.ocr.inputs import file_sha256, input_kind
 from planscan.schemas.records import Document, Line, Page
-from planscan.textio import decode_utf8, read_input_bytes
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-PDF_SUFFIXES = {".pdf"}
-TEXT_SUFFIXES = {".txt"}
-OCR_JSON_SUFFIX = ".ocr.json"
-
-
-def input_kind(path: Path) -> str:
-    """'pdf', 'image', 'text' or 'ocr-json', by name; content is checked by the reader."""
-    name = path.name.lower()
-    if name.endswith(OCR_JSON_SUFFIX):
-        return "ocr-json"
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        return "pdf"
-    if suffix in IMAGE_SUFFIXES:
-        return "image"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    raise InputFileError(f"{path}: not a PDF, PNG, JPEG, TIFF, .txt or .ocr.json file; convert it to one of these")
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
+from planscan._util.textio import decode_utf8, read_input_bytes
 
 def text_to_document(text: str, source: str = "-", sha256: str = "") -> Document:
     """Pages split on form feeds; every line kept, blank ones too, so line numbers match the file."""
@@ -90,7 +62,7 @@ def read_document(path: Path, settings=None, progress=None) -> Document:
 
         doc = ocr_document(path, settings, progress)
     if settings.restore != "off" and doc.restored in ("none", "off"):
-        from planscan.extract.restore import restore_document
+        from planscan.extract.restore.restorer import restore_document
 
         doc = restore_document(doc, settings.restore)
     return doc
@@ -98,14 +70,26 @@ def read_document(path: Path, settings=None, progress=None) -> Document:
 
 def extract_document(doc: Document):
     """(metadata, section tree, indicator records) of a Document, each stage fed the ones before."""
-    from planscan.extract.indicators import extract_indicators
-    from planscan.extract.metadata import parse_metadata
+    from planscan.extract.indicators.records import extract_indicators
+    from planscan.extract.structure.metadata import parse_metadata
 
     meta = parse_metadata(doc)
     try:
-        from planscan.extract.sections import parse_sections
+        from planscan.extract.structure.sections import parse_sections
     except ImportError:  # the section parser is optional until it lands
         sections = None
     else:
         sections = parse_sections(doc)
     return meta, sections, extract_indicators(doc, meta, sections)
+
+
+def convert(path: Path, outdir: Path, settings, pdf: bool = False, stem: str | None = None,
+            progress=None) -> tuple[Document, list[Path]]:
+    """One scan to its OCR outputs: OCR (or text layer), restoration as ``settings.restore`` says, files."""
+    from planscan.extract.restore.restorer import restore_document
+    from planscan.ocr.output import write_outputs
+    from planscan.ocr.pipeline import ocr_document
+
+    doc = ocr_document(Path(path), settings, progress=progress)
+    doc = doc.model_copy(update={"restored": "off"}) if settings.restore == "off" else restore_document(doc, settings.restore)
+    return doc, write_outputs(doc, Path(outdir), stem or Path(path).stem, pdf, Path(path))

@@ -15,8 +15,8 @@ settings.load_profile("planscan")
 def unreadable_number(monkeypatch):
     """``arm(token)`` makes the quantity finder warn that it cannot read ``token``, as it does for a
     number it cannot parse, and go on; the spaCy pipeline is rebuilt around the patched finder."""
-    from planscan.extract import nlp
-    from planscan.extract.numbers import NumberWarning
+    from planscan.extract.indicators import nlp
+    from planscan.extract.text.numbers import NumberWarning
 
     real = nlp.find_quantities
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from planscan.atomic import atomic_open, atomic_write_text
+from planscan._util.atomic import atomic_open, atomic_write_text
 from planscan.errors import EncodingError, ExitCode, InputFileError, PlanscanError
 from planscan.pipeline import input_kind, read_text_file, text_to_document
 

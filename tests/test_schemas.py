@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from planscan.extract.indicators import extract_indicators
+from planscan.extract.indicators.records import extract_indicators
 from planscan.pipeline import read_text_file
 from planscan.schemas import generate
 

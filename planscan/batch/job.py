@@ -125,7 +125,7 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
         # Pages of one file run one after another in the worker: parallelism is across files.
         doc = read_document(path, settings.ocr.model_copy(update={"jobs": 1}), _page_reporter(rel))
         _meta, _sections, records = extract_document(doc)
-        from planscan.export import write_records
+        from planscan.io.export import write_records
         from planscan.ocr.output import write_outputs
 
         written = write_outputs(doc, target_dir, stem, pdf=settings.pdf and kind != "text", source=path)

@@ -22,7 +22,7 @@ from planscan.batch.progress import BatchProgress
 from planscan.batch.summary import SummaryRow, counts, print_summary, write_summary_csv
 from planscan.batch.walk import InputFile, check_dirs, walk_inputs
 from planscan.errors import ExitCode, NothingRan, OutputError
-from planscan.pipeline import file_sha256
+from planscan.ocr.inputs import file_sha256
 
 LOCK_NAME = ".planscan-batch.lock"
 # Failures of the input itself (bad file, pages that failed or timed out) wait for --retry-failed;

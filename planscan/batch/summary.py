@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from planscan.atomic import atomic_open
+from planscan._util.atomic import atomic_open
 
 SUMMARY_NAME = "summary.csv"
 SUMMARY_FIELDS = ["path", "status", "pages", "failed_pages", "figures", "seconds", "error"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from planscan.errors import InputFileError
-from planscan.pipeline import input_kind
+from planscan.ocr.inputs import input_kind
 
 BATCH_KINDS = {"pdf", "image", "text"}
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
-from planscan.atomic import atomic_write_text
+from planscan._util.atomic import atomic_write_text
 from planscan.errors import OutputError
 from planscan.schemas.records import Page
 

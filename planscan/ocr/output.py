@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from planscan.atomic import atomic_write_bytes, atomic_write_text
+from planscan._util.atomic import atomic_write_bytes, atomic_write_text
 from planscan.errors import InputFileError, OutputError
 from planscan.schemas.records import Document, Page
 

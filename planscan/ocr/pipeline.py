@@ -23,7 +23,7 @@ from planscan.errors import InputFileError, MissingDependencyError, PageTimeoutE
 from planscan.ocr import clean, poppler, rasterize, tesseract
 from planscan.ocr.cache import PageCache, page_key
 from planscan.ocr.settings import OcrSettings
-from planscan.pipeline import IMAGE_SUFFIXES, PDF_SUFFIXES, file_sha256, input_kind
+from planscan.ocr.inputs import IMAGE_SUFFIXES, PDF_SUFFIXES, file_sha256, input_kind
 from planscan.schemas.records import Document, Page
 
 Progress = Callable[[int, int], None]

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from planscan.atomic import atomic_write_text
+from planscan._util.atomic import atomic_write_text
 from planscan.schemas.records import SCHEMA_VERSION
 
 HERE = Path(__file__).resolve().parent

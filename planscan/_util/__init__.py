@@ -1,0 +1,1 @@
+"""Helpers every stage may use: atomic writes, text input, the cache folder, owned SQLite files."""

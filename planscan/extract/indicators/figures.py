@@ -1,0 +1,351 @@
+"""Reading one paragraph's figures: kind, comparison year, local period and label of each quantity.
+
+Input is the paragraph text with its quantities, periods and cue spans (all as character offsets);
+output is a list of ``Figure``. Document-level context (section headings, metadata) is applied later
+by ``indicators.py``; here a figure only gets a period when its own sentence states one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from planscan.extract.indicators.cues import PERIOD_WORDS
+from planscan.extract.indicators.labels import compose, left_tokens, right_tokens, strip_fillers, word_is
+from planscan.extract.text.numbers import Quantity
+from planscan.extract.text.periods import Period
+from planscan.extract.text.units import fold, lookup_unit
+
+@dataclass(slots=True)
+class Cue:
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Figure:
+    quantity: Quantity
+    value: float
+    unit: str | None
+    kind: str = "actual"
+    vs_year: int | None = None
+    vs_prior_no_year: bool = False
+    change_without_vs: bool = False
+    current_cue: bool = False
+    label: str = ""
+    base_label: str = ""
+    label_confidence: float = 0.5
+    period: Period | None = None
+    inline_year: int | None = None
+    target_cue: bool = False
+    estimate_cue: bool = False
+    unit_inferred: bool = False
+    text_start: int = 0
+    text_end: int = 0
+    sentence: tuple[int, int] = (0, 0)
+
+
+# Sentence ends: a full stop, ! or ? followed by space and not inside a number ("3.620").
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\s\"”)]+(?=\S)")
+# A comparison may follow the unit's qualifier: "tăng 5,1 điểm phần trăm so với năm 2023".
+_QUALIFIER = r"(?:[^\W\d_]+\s+){0,3}?"
+_VS_YEAR = re.compile(
+    r"^\W*(?:(?:so\s+voi|so|bang)\s+(?:cung\s+ky\s+|cung\s+thoi\s+diem\s+)?|cung\s+ky\s+|cung\s+thoi\s+diem\s+)"
+    r"nam\s+((?:19|20)\d{2})"
+    # a bare year right after a ratio ("bằng 110% năm 2021"), but not a bracketed remark "(năm 2022 là 58%)"
+    r"|^[^\w(]*nam\s+((?:19|20)\d{2})"
+    # OCR-damaged "cùng kỳ" between: "so với căng,kỹ năm 2019"
+    rf"|^\W*{_QUALIFIER}so\s+voi(?:\W+[^\W\d_]+){{0,2}}?\W+nam\s+((?:19|20)\d{{2}})"
+)
+_VS_PRIOR = re.compile(
+    rf"^\W*(?:{_QUALIFIER}so\s+voi\s+|so\s+|bang\s+)?(?:cung\s+ky|cung\s+thoi\s+diem|nam\s+truoc)"
+)
+# "đạt 104% kế hoạch", but not "đạt 45% (kế hoạch 40%)", which states the plan figure itself
+_VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+tieu)(?!\s*:?\s*\d)")
+# "(kế hoạch 40%)": the plan figure for the one before it
+_PLAN_FIGURE_BEFORE = re.compile(r"\(\s*(?:ke\s+hoach|kh|chi\s+tieu|du\s+toan)(?:\s+(?:giao|de\s+ra|nam\s+\d{4}))?\s*:?\s*$")
+_INLINE_YEAR = re.compile(r"^\s*\(\s*(?:cung\s+ky\s+|thoi\s+diem\s+|tinh\s+den\s+)?(?:nam\s+)?((?:19|20)\d{2})\s*\)")
+_VS_ANY = re.compile(r"^\W*(?:\w+\s+){0,3}?so\s+(?:voi\s+)?")
+_CHANGE_BEFORE = re.compile(r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren))?\s*$")
+_COMPARISON_VERB = re.compile(r"(?:^|\W)((?:tang|giam|dat|bang)\b[^\d]*)$")
+_FROM_BEFORE = re.compile(r"(?:^|\W)tu\s*$")
+_TO_BEFORE = re.compile(r"(?:^|\W)(?:len|xuong)\s*(?:den\s*)?$")
+_TIME_UNITS = {"năm", "tháng", "quý", "tuần"}
+# Letters of Vietnamese words (no f, j, w, z), for telling a guessed unit from an OCR fragment.
+_VIET_WORD = re.compile(r"(?:[a-eg-ik-vxyđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+[ ,]*)+")
+_ROUND_BASES = {1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0}
+_PER_BEFORE = re.compile(r"(?:tren|moi|/)\s*$")
+_LINKED = re.compile(r"(?:^|\s)(?:la|dat|bang|uoc dat|uoc|chiem|dat ty le|ty le|len|tu|tang|giam)\s*:?$")
+# Said after the label of the figure a change or ratio refers to, so the record reads on its own.
+_KIND_SUFFIX = {
+    "tang": "tăng so với cùng kỳ",
+    "giam": "giảm so với cùng kỳ",
+    "ratio_to_prior": "so với cùng kỳ",
+    "ratio_to_plan": "so với kế hoạch",
+}
+_ASPECT = ("đã", "đang", "sẽ")
+
+
+# A comparison base, also when OCR left a stray mark between the words: "cùng kỳ -\nnăm 2018".
+_REFERENCE_BEFORE = re.compile(
+    r"(?:cung\s+ky|so\s+voi(?:\W+[^\W\d_]+){0,2}|so|bang|tu)[\W_]*$"
+    r"|\d\s*%\s*$"  # "bằng 110% năm 2021": the base of a ratio
+)
+
+
+def _is_reference(folded: str, p: Period) -> bool:
+    return bool(_REFERENCE_BEFORE.search(folded[max(0, p.start - 24) : p.start]))
+
+
+# "(lông 13 trạm so với cùng kỳ": the first word of a remark in brackets, right before the figure
+_LAST_WORD = re.compile(r"\(\s*([^\W\d_]+)\s*$")
+_LINK_WORDS = {"dat", "bang", "la", "co", "uoc", "duoc", "chiem", "gom", "con", "them", "tong", "dang", "gia", "sang"}
+
+
+def _damaged_direction(before: str) -> str | None:
+    """'tang' or 'giam' when the word that opens a bracketed remark before a number is an OCR-damaged
+    form of one of them (real neighbours such as "tổng", "đang", "giá" are not)."""
+    m = _LAST_WORD.search(before)
+    if not m:
+        return None
+    word = m.group(1)
+    if word in _LINK_WORDS or not 3 <= len(word) <= 5:
+        return None
+    up, down = Levenshtein.distance(word, "tang"), Levenshtein.distance(word, "giam")
+    if min(up, down) > 2 or up == down:
+        return None
+    return "tang" if up < down else "giam"
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans. A sentence starts with a capital, a bullet or a bracket: OCR puts stray "." and
+    "?" inside sentences ("hồ. sơ"), and those are followed by lower case."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        nxt = text[m.end() : m.end() + 1]
+        if not (nxt.isupper() or nxt in "-–(*+•\"“"):
+            continue
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return [s for s in out if s[1] > s[0]]
+
+
+def _sentence_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s in spans:
+        if s[0] <= pos < s[1] or pos < s[0]:
+            return s
+    return spans[-1] if spans else (0, pos)
+
+
+def _clause_end(text: str, pos: int, limit: int) -> int:
+    m = re.compile(r"[;()]|\.(?!\d)").search(text, pos, limit)
+    return m.start() if m else limit
+
+
+def _unit_from_subject(subject_words: list[str]) -> str | None:
+    """'Số giờ tiếp, phát sóng' -> 'giờ': the counted noun a label names when the text gives no unit."""
+    norms = [fold(w) for w in subject_words]
+    for head in (("tong", "so"), ("so", "luong"), ("so",)):
+        if tuple(norms[: len(head)]) == head:
+            rest = subject_words[len(head) :]
+            found = lookup_unit(rest)
+            if found is not None:
+                info, _ = found
+                return info.unit
+            return None
+    return None
+
+
+def analyse(
+    text: str,
+    quantities: list[Quantity],
+    periods: list[Period],
+    cues: list[Cue],
+) -> list[Figure]:
+    """Figures of one paragraph, in text order."""
+    sents = sentences(text)
+    folded = fold(text)
+    figures: list[Figure] = []
+    for q in quantities:
+        unit = q.unit
+        if unit is not None and unit.split("/")[0].strip() in _TIME_UNITS:
+            continue  # a duration or an age, never an indicator here
+        if any(p.start <= q.start < p.end for p in periods):
+            continue
+        if q.unit_source == "guess" and unit and not _VIET_WORD.fullmatch(unit.split("/")[0]):
+            continue  # an OCR fragment taken for a unit ("234/287 tịữfJ")
+        if q.value in _ROUND_BASES and q.of is None and _PER_BEFORE.search(folded[max(0, q.start - 12) : q.start]):
+            continue  # "bác sĩ trên 1 vạn dân": the base of a rate, not a figure
+        sent = _sentence_of(sents, q.start)
+        prev_in_sentence = [f for f in figures if f.sentence == sent]
+        floor = prev_in_sentence[-1].text_end if prev_in_sentence else sent[0]
+        floor = max(floor, sent[0])
+        before = folded[max(floor, q.start - 30) : q.start]
+        clause_end = _clause_end(text, q.end, sent[1])
+        after = folded[q.end : min(len(text), q.end + 60)]
+
+        fig = Figure(quantity=q, value=q.value, unit=unit, sentence=sent, text_end=q.end)
+
+        # --- kind --------------------------------------------------------------------------
+        change = _CHANGE_BEFORE.search(before)
+        vs_year = _VS_YEAR.match(after)
+        vs_prior = _VS_PRIOR.match(after)
+        vs_plan = _VS_PLAN.match(after)
+        left_span = (floor, q.start)
+        left_cues = [c for c in cues if left_span[0] <= c.start and c.end <= left_span[1]]
+        sentence_cues = [c for c in cues if sent[0] <= c.start and c.end <= q.start]
+        inline = _INLINE_YEAR.match(folded[q.end : q.end + 40])
+        from_to = bool(_FROM_BEFORE.search(before) or _TO_BEFORE.search(before))
+        if inline or from_to:
+            # "tăng từ 81,5% (cùng kỳ năm 2019) lên 86,3%": two stated levels, not a ratio or a change
+            vs_year = vs_prior = vs_plan = None
+        percent = q.unit_family == "percent" or unit == "%"
+        damaged = None
+        if not change and not from_to and (vs_year or vs_prior) and not percent:
+            damaged = _damaged_direction(before)
+        if damaged is not None:
+            # "(lông 13 trạm so với cùng kỳ năm 2018)": a count against the same period is a change,
+            # whatever OCR made of "tăng"
+            fig.kind = "change"
+            if damaged == "giam":
+                fig.value = -abs(q.value)
+        elif change and not from_to:
+            fig.kind = "change"
+            fig.change_without_vs = not (vs_year or vs_prior or _VS_ANY.match(after))
+            if change.group(1) == "giam":
+                fig.value = -abs(q.value)
+        elif (vs_prior or vs_year) and (q.unit_family == "percent" or unit == "%"):
+            fig.kind = "ratio_to_prior"
+        elif vs_plan and (q.unit_family == "percent" or unit == "%"):
+            fig.kind = "ratio_to_plan"
+        plan_figure = bool(_PLAN_FIGURE_BEFORE.search(before))
+        if fig.kind in ("change", "ratio_to_prior"):
+            if vs_year:
+                fig.vs_year = int(next(g for g in vs_year.groups() if g))
+            elif vs_prior:
+                fig.vs_prior_no_year = True
+        fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues) or any(
+            # a lead-in before a colon covers the whole list: "Ước thực hiện năm 2020: ...; ..."
+            c.label == "ESTIMATE" and ":" in text[c.end : q.start]
+            for c in sentence_cues
+        )
+        fig.target_cue = plan_figure or any(c.label == "TARGET" for c in sentence_cues) or any(
+            c.label == "PLAN_GIVEN" for c in left_cues
+        )
+        fig.current_cue = any(c.label == "CURRENT" for c in sentence_cues) and not fig.target_cue
+        if fig.kind == "actual":
+            if fig.estimate_cue:
+                fig.kind = "estimate"
+            elif fig.target_cue:
+                fig.kind = "target"
+
+        # --- period stated in the sentence --------------------------------------------------
+        if inline:
+            fig.inline_year = int(inline.group(1))
+        own = [
+            p for p in periods
+            if not p.reference and p.year is not None and sent[0] <= p.start < sent[1] and not _is_reference(folded, p)
+        ]
+        preceding = [p for p in own if p.end <= q.start]
+        following = [p for p in own if p.start >= q.end and p.start < clause_end]
+        if preceding:
+            fig.period = preceding[-1]
+        elif following:
+            fig.period = following[0]
+
+        # --- label ---------------------------------------------------------------------------
+        left = left_tokens(
+            text, floor, q.start, [(p.start, p.end) for p in periods], after_figure=bool(prev_in_sentence)
+        )
+        if change or fig.kind in ("ratio_to_prior", "ratio_to_plan"):
+            # the subject of a change is the figure it changes, not the words "tăng"/"đạt"
+            left = [t for t in left if t.norm not in ("tang", "giam", "them")]
+        colon = bool(left) and text[left[-1].end : q.start].strip() == ":"
+        linked = colon or (bool(left) and bool(_LINKED.search(fold(" ".join(t.text for t in left[-3:])))))
+        subject = strip_fillers(_drop_periods(left, periods))
+        if colon:
+            # "Phấn đấu năm 2021: 100% cán bộ ...": a short lead-in before a colon names no subject
+            if sum(t.is_word for t in subject) <= 2:
+                subject = []
+        if not linked:
+            # "Đài đã xây dựng 186 tin, bài": an actor and a verb, not the name of what is counted
+            marker = next((i for i, t in enumerate(subject) if any(word_is(t.text, w) for w in _ASPECT)), None)
+            if marker is not None and q.unit_family != "percent":
+                subject = []
+        subject_words = [t.text for t in subject if t.is_word]
+        if unit is None:
+            inferred = _unit_from_subject(subject_words)
+            if inferred is None:
+                continue  # a bare number with nothing saying what it counts
+            unit = fig.unit = inferred
+            fig.unit_inferred = True
+        right = right_tokens(text, q.end if q.unit_source != "before" else q.number_end, clause_end, percent)
+        if q.unit_source == "before":
+            subject = [t for t in subject if fold(t.text) not in fold(unit).split()]
+        previous = None
+        clause_start = max(text.rfind(";", sent[0], q.start), sent[0])
+        base = [
+            f for f in prev_in_sentence
+            if f.kind not in ("change", "ratio_to_prior", "ratio_to_plan") and f.quantity.start >= clause_start
+        ]
+        if base:
+            previous = (base[-1].label, base[-1].unit)
+        if fig.kind == "change" and unit != "%":
+            # a change in a count is a change of the last figure with that count
+            same = [f for f in base if f.unit == unit]
+            base = same or base
+        unit_text = text[q.number_end : q.end].strip(" \t\n") if q.unit_source in ("after", "glued") else None
+        if unit_text and not re.fullmatch(r"[^\W\d_]+(?:[ ,]+[^\W\d_]+)*", unit_text):
+            unit_text = None  # OCR marks inside ("7/18 :xã"): show the unit as the lexicon writes it
+        own_subject = fig.change_without_vs and len([t for t in subject if t.is_word]) >= 2
+        if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan") and base and not own_subject:
+            fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
+        elif base and base[-1].unit == unit and (plan_figure or (_TO_BEFORE.search(before) and not subject)):
+            fig.label, fig.label_confidence = base[-1].base_label or base[-1].label, 0.7
+        else:
+            fig.label, fig.label_confidence = compose(
+                subject, right, unit, previous, linked, unit_text, q.unit_family
+            )
+        if not fig.label:
+            fig.label = f"Số {unit}"
+        fig.base_label = fig.label
+        suffix = _KIND_SUFFIX.get(fig.kind if fig.kind != "change" else ("giam" if fig.value < 0 else "tang"))
+        if fig.change_without_vs and suffix:
+            suffix = suffix.split(" so ")[0]  # "giảm", not "giảm so với cùng kỳ": no comparison was stated
+        if suffix and fig.label_confidence >= 0.5:
+            fig.label = f"{fig.label} {suffix}"
+        fig.text_start = subject[0].start if subject else q.start
+        if q.unit_source == "before":
+            # "doanh nghiệp 03 cung ứng": the source phrase starts at the noun
+            noun_at = folded.rfind(fold(unit), max(0, q.start - 40), q.start)
+            if noun_at >= 0:
+                fig.text_start = min(fig.text_start, noun_at)
+        fig.text_end = max(q.end, right[-1].end if right else q.end)
+        if fig.kind in ("change", "ratio_to_prior", "ratio_to_plan"):
+            # the source phrase of a comparison is the whole of it: "tăng 13 trạm so với cùng kỳ năm 2018"
+            verb = _COMPARISON_VERB.search(before)
+            if verb:
+                fig.text_start = q.start - (len(before) - verb.start(1))
+            vs = (vs_year or vs_prior or vs_plan) if fig.kind != "change" or not fig.change_without_vs else None
+            if vs:
+                fig.text_end = max(fig.text_end, q.end + vs.end())
+        figures.append(fig)
+    return figures
+
+
+_PERIOD_WORDS = set(PERIOD_WORDS)
+
+
+def _drop_periods(toks, periods: list[Period]):
+    """Drop the words of period phrases, but only words that can belong to one (a period match can
+    overlap a neighbour when diacritics are ambiguous: "phấn đấu năm 2021")."""
+    def in_period(t) -> bool:
+        if not any(p.start <= t.start < p.end for p in periods):
+            return False
+        return t.has_digit or not t.is_word or any(word_is(t.text, w) for w in _PERIOD_WORDS)
+
+    return [t for t in toks if not in_period(t)]

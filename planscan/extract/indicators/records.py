@@ -1,0 +1,228 @@
+"""Indicator records from a Document: every stated figure with what it measures, its period and kind.
+
+The spaCy pipeline (``nlp.py``) reads each paragraph; this module adds what a paragraph cannot know:
+the period of the enclosing section heading, the document's report period and plan year, the section
+path, and provenance (page, line, word boxes) of each figure.
+
+Year of a figure, nearest first: a year written right after it ("208 thôn (cùng kỳ năm 2019)"), a
+period in its sentence, the nearest section heading that names a period, then the document's report
+period or plan year. Figures in the plan part of a plan (a section about the plan year) are targets.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from planscan.extract.indicators.figures import Figure
+from planscan.extract.indicators.keys import indicator_key
+from planscan.extract.structure.metadata import parse_metadata
+from planscan.extract.indicators.nlp import shared_nlp
+from planscan.extract.structure.paragraphs import Paragraph, paragraphs
+from planscan.extract.text.periods import Period, find_periods
+from planscan.extract.structure.sections import parse_sections, section_chain
+from planscan.extract.text.units import fold
+from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
+
+log = logging.getLogger("planscan.extract")
+
+_OFFSET = re.compile(r"offset (\d+)")
+_YEAR_POINT = re.compile(r"^(?:đầu|cuối|giữa|cả|hết)\s+năm\s+(\d{4})$")
+_WHOLE_YEAR = re.compile(r"^(?:cả|hết)\s+năm\s+(\d{4})$")
+_PLAN_HEADING = re.compile(r"\b(?:muc tieu|dinh huong|phuong huong|nhiem vu|chi tieu|ke hoach)\b")
+_REPORT_HEADING = re.compile(r"\b(?:tinh hinh|ket qua|danh gia|du bao|uoc thuc hien|thuc hien)\b")
+
+
+def _heading_period(chain: list[Section]) -> tuple[Period | None, bool]:
+    """The period named by the nearest heading, and whether that heading is about plans (targets)."""
+    plan = False
+    for node in reversed(chain):
+        if node.style == "bullet":
+            continue
+        folded = fold(node.heading)
+        periods = [p for p in find_periods(node.heading) if p.year is not None and not p.reference]
+        if _PLAN_HEADING.search(folded) and not _REPORT_HEADING.search(folded):
+            plan = True
+        if periods:
+            return periods[-1], plan
+    return None, plan
+
+
+def _replace_year(label: str, old: int | None, new: int) -> str:
+    if old is not None and str(old) in label:
+        return label.replace(str(old), str(new))
+    return f"năm {new}"
+
+
+class _Context:
+    def __init__(self, doc: Document, meta: DocumentMeta | None, sections: Section | None):
+        self.doc = doc
+        self.meta = meta
+        self.sections = sections
+        self.report_year = meta.report_year if meta else None
+        self.plan_year = meta.plan_year if meta else None
+        self.report_period = meta.report_period if meta else None
+        self.heading_cache: dict[tuple[int, ...], tuple[Period | None, bool]] = {}
+        if self.report_year is None and self.report_period:
+            p = find_periods(self.report_period)
+            self.report_year = p[0].year if p else None
+
+
+def _is_heading(para: Paragraph) -> bool:
+    """A numbered heading line, or a paragraph in capitals, that is not a bullet item of prose."""
+    letters = [c for c in para.text if c.isalpha()]
+    if not letters or len(para.text) > 300:
+        return False
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    numbered = bool(re.match(r"\s*(?:ph[aâầ]n\s+th[uứ]|[IVXLC]{1,5}[.)]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s)", para.text, re.I))
+    return upper > 0.6 or (numbered and len(para.text) < 120)
+
+
+class _Headings:
+    """The period and plan flag of the latest heading, for when no section tree is available."""
+
+    def __init__(self) -> None:
+        self.period: Period | None = None
+        self.plan = False
+
+    def update(self, para: Paragraph) -> None:
+        if not _is_heading(para):
+            return
+        folded = fold(para.text)
+        periods = [p for p in find_periods(para.text) if p.year is not None and not p.reference]
+        plan = bool(_PLAN_HEADING.search(folded)) and not _REPORT_HEADING.search(folded)
+        if periods:
+            self.period = periods[-1]
+            self.plan = plan
+        elif plan:
+            self.plan = True
+
+
+def _years_from_headings(ctx: _Context, paras: list[Paragraph]) -> None:
+    """When the metadata lost them (a damaged first page): the first heading's year is the report
+    year, and a later, larger heading year is the plan year."""
+    years = [
+        p.year
+        for para in paras
+        if _is_heading(para)
+        for p in find_periods(para.text)
+        if p.year is not None and not p.reference
+    ]
+    if not years:
+        return
+    if ctx.report_year is None:
+        ctx.report_year = years[0]
+    if ctx.plan_year is None and max(years) > ctx.report_year:
+        ctx.plan_year = max(years)
+
+
+def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) -> IndicatorRecord:
+    q = fig.quantity
+    seg = para.locate(q.start)
+    chain = section_chain(ctx.sections, seg.page, seg.line_index + 1) if ctx.sections is not None else []
+    key = tuple(id(n) for n in chain)
+    if key not in ctx.heading_cache:
+        ctx.heading_cache[key] = _heading_period(chain)
+    heading_period, plan_section = ctx.heading_cache[key]
+    if heading_period is None and headings.period is not None:
+        heading_period, plan_section = headings.period, headings.plan or plan_section
+
+    period: str | None = None
+    year: int | None = None
+    source = "document"
+    if fig.period is not None:
+        period, year, source = fig.period.label, fig.period.year, "sentence"
+    elif fig.current_cue and plan_section and ctx.report_year is not None:
+        # "hiện nay ..." in the plan part states where things stand, at the report period
+        period, year, source = ctx.report_period or f"năm {ctx.report_year}", ctx.report_year, "document"
+        plan_section = False
+    elif heading_period is not None:
+        period, year, source = heading_period.label, heading_period.year, "section"
+    elif ctx.report_year is not None and not (fig.target_cue and ctx.plan_year):
+        period, year = ctx.report_period or f"năm {ctx.report_year}", ctx.report_year
+    elif ctx.plan_year is not None:
+        period, year = f"năm {ctx.plan_year}", ctx.plan_year
+    if fig.inline_year is not None:
+        period = _replace_year(period or "", year, fig.inline_year)
+        year = fig.inline_year
+
+    kind = fig.kind
+    if kind == "change" and fig.change_without_vs and (fig.target_cue or plan_section):
+        kind = "actual"  # "giảm tỷ lệ hộ nghèo 4% trở lên" in a plan: a target, decided below
+    if kind == "actual" and year is not None:
+        later_than_report = ctx.report_year is not None and year > ctx.report_year
+        not_past = ctx.report_year is None or year >= ctx.report_year
+        if (plan_section and not_past) or (later_than_report and year == ctx.plan_year and not fig.current_cue):
+            kind = "target"
+    if period and kind == "target":
+        # a plan figure is for the plan year, whether written "đến cuối năm 2021" or "năm 2021"
+        period = _YEAR_POINT.sub(r"năm \1", period)
+    elif period:
+        period = _WHOLE_YEAR.sub(r"năm \1", period)
+    vs_year = fig.vs_year
+    if vs_year is None and fig.vs_prior_no_year and year is not None:
+        vs_year = year - 1
+
+    confidence = fig.label_confidence
+    if fig.unit_inferred or q.unit_source == "guess":
+        confidence *= 0.8  # the unit was read from the label, or is a word the unit lexicon does not know
+    if source == "document":
+        confidence *= 0.9
+    words = [w for s in para.segments if s.start <= q.end and q.start < s.end for w in s.line.words]
+    confs = [w.conf for w in words if w.conf >= 0]
+    if confs:
+        confidence *= max(0.3, min(1.0, sum(confs) / len(confs) / 100))
+
+    text = para.text[fig.text_start : fig.text_end].strip()
+    unit = (fig.unit or "").lower()
+    path = [n.heading for n in chain]
+    return IndicatorRecord(
+        indicator=fig.label,
+        key=indicator_key(fig.base_label or fig.label, unit),
+        value=fig.value,
+        unit=unit,
+        of=q.of,
+        value_base=(q.value_base if fig.value >= 0 else -abs(q.value_base)) if q.value_base is not None else None,
+        base_unit=q.base_unit,
+        year=year,
+        period=period,
+        kind=kind,
+        vs_year=vs_year,
+        section=path,
+        page=seg.page,
+        line=seg.line_index + 1,
+        bbox=para.bbox(q.start, q.end),
+        text=text or q.raw,
+        confidence=round(max(0.0, min(1.0, confidence)), 3),
+        document=ctx.doc.source or ctx.doc.sha256,
+    )
+
+
+def extract_indicators(
+    doc: Document, meta: DocumentMeta | None = None, sections: Section | None = None
+) -> list[IndicatorRecord]:
+    """Every stated figure of ``doc`` as an IndicatorRecord, in reading order.
+
+    ``meta`` and ``sections`` are computed when not given. A number that cannot be read is skipped and
+    logged as a warning with its page and line.
+    """
+    if meta is None:
+        meta = parse_metadata(doc)
+    if sections is None:
+        sections = parse_sections(doc)
+    ctx = _Context(doc, meta, sections)
+    paras = paragraphs(doc)
+    if ctx.report_year is None or ctx.plan_year is None:
+        _years_from_headings(ctx, paras)
+    records: list[IndicatorRecord] = []
+    nlp = shared_nlp()
+    headings = _Headings()
+    for para, sdoc in zip(paras, nlp.pipe(p.text for p in paras)):
+        headings.update(para)
+        for message in sdoc._.number_warnings or []:
+            m = _OFFSET.search(message)
+            seg = para.locate(int(m.group(1))) if m else para.segments[0]
+            log.warning("%s: page %d, line %d: %s", doc.source, seg.page, seg.line_index + 1, message)
+        for fig in sdoc._.figures or []:
+            records.append(_record(fig, para, ctx, headings))
+    return records

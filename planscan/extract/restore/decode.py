@@ -1,0 +1,146 @@
+"""Search a paragraph's lattice of candidate syllables for the best reading (Viterbi, first order).
+
+A path scores, per token: minus the channel cost, plus the syllable's log frequency, plus a genre
+prior (how much the administrative lexicon uses it), plus the gain of a listed syllable pair when
+it follows the previous syllable inside a known word or phrase, and a further bonus when the
+previous two and this one make a known three-syllable chain. A slot may also hold ``None``:
+"keep the token as printed", for names and codes the vocabulary does not know. Figures are slots
+too (``<num>``), so "năm 2019" and "117 trạm" give context to the words around them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from planscan.extract.restore.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Weights:
+    channel: float = 1.0
+    unigram: float = 0.8
+    bigram: float = 1.6
+    trigram: float = 1.5
+    # bonus for a syllable of the administrative lexicon: the genre's own vocabulary
+    domain: float = 2.0
+    # log frequency charged for keeping an unknown token as printed
+    keep_logp: float = -16.0
+
+
+DEFAULT = Weights()
+
+
+@dataclass
+class Slot:
+    """One token's options: (canonical syllable or None for keep-as-printed, channel cost)."""
+
+    options: Sequence[tuple[Optional[str], float]]
+    joined: bool = True  # False when punctuation or a non-word separates it from the previous slot
+
+
+def decode(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -> list[tuple[int, float]]:
+    """For each slot, the index of the chosen option and a confidence in [0, 1]."""
+    path = best_path(slots, vocab, w)
+    return [(k, confidence(slots, path, i, vocab, w)) for i, k in enumerate(path)]
+
+
+def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -> list[int]:
+    """For each slot, the index of the chosen option on the best-scoring path."""
+    if not slots:
+        return []
+    w = w or DEFAULT
+    domain = vocab.domain
+    logp = vocab.logp
+    bigrams = vocab.bigrams
+    trigrams = vocab.trigrams
+    floor = w.keep_logp
+
+    def local(opt: tuple[Optional[str], float]) -> float:
+        s, cost = opt
+        if s is None:
+            return -w.channel * cost + w.unigram * floor
+        return -w.channel * cost + w.unigram * logp.get(s, floor) + w.domain * domain.get(s, 0.0)
+
+    # scores[i][k]: best score of a path ending in option k of slot i; back[i][k]: its predecessor
+    scores: list[list[float]] = []
+    back: list[list[int]] = []
+    first = [local(o) for o in slots[0].options]
+    scores.append(first)
+    back.append([-1] * len(first))
+    wb, wt = w.bigram, w.trigram
+    for i in range(1, len(slots)):
+        slot = slots[i]
+        prev_opts = slots[i - 1].options
+        prev_scores = scores[-1]
+        top_k = max(range(len(prev_scores)), key=prev_scores.__getitem__)
+        top = prev_scores[top_k]
+        row: list[float] = []
+        brow: list[int] = []
+        if not slot.joined:
+            for o in slot.options:
+                row.append(top + local(o))
+                brow.append(top_k)
+        else:
+            # Bonuses are never negative, so the best predecessor is the overall best unless a
+            # predecessor that forms a listed pair with this option beats it: only those are checked.
+            linked = [(k, f) for k, p in enumerate(prev_opts) if p[0] is not None and (f := bigrams.get(p[0]))]
+            pp_opts = slots[i - 2].options if (i >= 2 and slots[i - 1].joined and wt) else None
+            pback = back[-1]
+            for o in slot.options:
+                s = o[0]
+                best, arg = top, top_k
+                if s is not None:
+                    for k, f in linked:
+                        b = f.get(s)
+                        if b is None:
+                            continue
+                        sc = prev_scores[k] + wb * b
+                        if pp_opts is not None:
+                            pp = pp_opts[pback[k]][0]
+                            if pp is not None:
+                                t = trigrams.get(pp + " " + prev_opts[k][0])
+                                if t is not None and s in t:
+                                    sc += wt
+                        if sc > best:
+                            best, arg = sc, k
+                row.append(best + local(o))
+                brow.append(arg)
+        scores.append(row)
+        back.append(brow)
+    # trace back
+    k = max(range(len(scores[-1])), key=scores[-1].__getitem__)
+    path = [0] * len(slots)
+    for i in range(len(slots) - 1, -1, -1):
+        path[i] = k
+        k = back[i][k]
+    return path
+
+
+def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights | None = None) -> float:
+    """How much better the chosen option is than the runner-up with the neighbours held fixed."""
+    w = w or DEFAULT
+    opts = slots[i].options
+    if len(opts) == 1:
+        return 1.0
+    prev = slots[i - 1].options[path[i - 1]][0] if i > 0 and slots[i].joined else None
+    nxt = slots[i + 1].options[path[i + 1]][0] if i + 1 < len(slots) and slots[i + 1].joined else None
+
+    def score(o: tuple[Optional[str], float]) -> float:
+        s, cost = o
+        lp = vocab.logp.get(s, w.keep_logp) if s is not None else w.keep_logp
+        sc = -w.channel * cost + w.unigram * lp
+        if s is not None:
+            sc += w.domain * vocab.domain.get(s, 0.0)
+            if prev is not None:
+                sc += w.bigram * vocab.bigrams.get(prev, {}).get(s, 0.0)
+            if nxt is not None:
+                sc += w.bigram * vocab.bigrams.get(s, {}).get(nxt, 0.0)
+        return sc
+
+    values = [score(o) for o in opts]
+    chosen = values[path[i]]
+    runner = max(v for j, v in enumerate(values) if j != path[i])
+    margin = chosen - runner
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))

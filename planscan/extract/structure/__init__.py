@@ -1,0 +1,1 @@
+"""Document structure: headings, metadata, the section tree, paragraphs."""

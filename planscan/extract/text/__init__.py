@@ -1,0 +1,1 @@
+"""Text primitives every later stage shares: the accent fold, syllables, numbers, units, periods."""

@@ -1,0 +1,180 @@
+"""Read indicator records back from planscan's own JSON / JSON Lines output, or any file of
+IndicatorRecord-shaped objects (hand-labelled files carry a few extra fields and no key)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from planscan.errors import EncodingError, InputFileError
+from planscan.extract.indicators.keys import indicator_key
+from planscan.schemas.records import DocumentMeta, IndicatorRecord
+
+_FIELDS = set(IndicatorRecord.model_fields)
+_META_FIELDS = set(DocumentMeta.model_fields)
+
+
+def record_from_dict(obj: dict, document: str = "") -> IndicatorRecord:
+    """An IndicatorRecord from a dict; unknown fields are dropped and a missing key is computed."""
+    data = {k: v for k, v in obj.items() if k in _FIELDS}
+    data.setdefault("text", "")
+    if not data.get("key"):
+        data["key"] = indicator_key(str(data.get("indicator", "")), data.get("unit"), data.get("kind"))
+    if not data.get("document"):
+        data["document"] = document
+    return IndicatorRecord.model_validate(data)
+
+
+def _meta_from(obj) -> DocumentMeta | None:
+    if not isinstance(obj, dict):
+        return None
+    return DocumentMeta.model_validate({k: v for k, v in obj.items() if k in _META_FIELDS})
+
+
+def read_records_file(path: Path) -> tuple[list[IndicatorRecord], DocumentMeta | None]:
+    """Records (and metadata, when the file carries it) from a .json or .jsonl file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise EncodingError(f"{path}: not UTF-8; save it as UTF-8 and retry") from e
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
+    doc_ref = str(path)
+    meta = None
+    objs: list = []
+    try:
+        if path.suffix.lower() == ".jsonl":
+            for n, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    objs.append(json.loads(line))
+        else:
+            data = json.loads(text)
+            if isinstance(data, dict):
+                meta = _meta_from(data.get("meta") or data.get("document_meta"))
+                data = data.get("indicators", data.get("records", []))
+            objs = data if isinstance(data, list) else []
+    except json.JSONDecodeError as e:
+        raise InputFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno}); give planscan extract output") from e
+    records = []
+    try:
+        for obj in objs:
+            if isinstance(obj, dict) and "indicator" in obj and "value" in obj:
+                records.append(record_from_dict(obj, doc_ref))
+            elif isinstance(obj, dict) and meta is None and ("district" in obj or "issuer" in obj):
+                meta = _meta_from(obj)
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise InputFileError(
+            f"{path}: a record does not match the indicator schema ({'.'.join(map(str, first['loc']))}: {first['msg']})"
+        ) from e
+    if objs and not records:
+        raise InputFileError(f"{path}: holds no indicator records; give planscan extract output")
+    return records, meta
+
+
+def _extract_from_document(path: Path):
+    """Run the pipeline on a PDF, image, text or .ocr.json input: (records, meta, document)."""
+    from planscan import pipeline
+
+    if hasattr(pipeline, "read_document") and hasattr(pipeline, "extract_document"):
+        from planscan.ocr.settings import OcrSettings
+
+        doc = pipeline.read_document(path, OcrSettings())
+        meta, sections, records = pipeline.extract_document(doc)
+        return records, meta, doc, sections
+    # the top-level stages are not there yet: text inputs still work through the stage modules
+    kind = pipeline.input_kind(path)
+    if kind == "text":
+        doc = pipeline.read_text_file(path)
+    elif kind == "ocr-json":
+        doc = pipeline.read_ocr_json(path)
+    else:
+        from planscan.errors import MissingDependencyError
+
+        raise MissingDependencyError(f"{path}: this build cannot read {kind} inputs yet; run planscan extract first")
+    from planscan.extract.indicators.records import extract_indicators
+    from planscan.extract.restore.restorer import restore_document
+
+    doc = restore_document(doc)
+    meta = sections = None
+    try:  # metadata and sections enrich the records but are not needed to find them
+        from planscan.extract.structure.metadata import parse_metadata
+
+        meta = parse_metadata(doc)
+    except ImportError:
+        pass
+    try:
+        from planscan.extract.structure.sections import parse_sections
+
+        sections = parse_sections(doc)
+    except ImportError:
+        pass
+    return extract_indicators(doc, meta, sections), meta, doc, sections
+
+
+def is_records_file(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith((".json", ".jsonl")) and not name.endswith(".ocr.json")
+
+
+BATCH_RECORDS_SUFFIX = ".indicators.jsonl"
+
+
+def sidecar_document(path: Path) -> Path | None:
+    """``x.ocr.json`` beside a batch output ``x.indicators.jsonl``: the pages the records came from."""
+    name = path.name
+    if not name.endswith(BATCH_RECORDS_SUFFIX):
+        return None
+    candidate = path.with_name(name[: -len(BATCH_RECORDS_SUFFIX)] + ".ocr.json")
+    return candidate if candidate.is_file() else None
+
+
+def load_input(path: Path):
+    """(records, meta, document or None, sections or None) for any input diff/ingest accept.
+
+    A batch output's records get the metadata of their ``.ocr.json`` sidecar (district, period),
+    which the records themselves do not carry."""
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file; check the path")
+    if is_records_file(path):
+        records, meta = read_records_file(path)
+        sidecar = sidecar_document(path)
+        if meta is None and sidecar is not None:
+            try:
+                from planscan.extract.structure.metadata import parse_metadata
+                from planscan.pipeline import read_ocr_json
+
+                meta = parse_metadata(read_ocr_json(sidecar))
+            except (ImportError, InputFileError):
+                meta = None  # metadata only enriches the comparison
+        return records, meta, None, None
+    return _extract_from_document(path)
+
+
+def _stem(name: str) -> str:
+    for suffix in (".ocr.json", ".jsonl", ".json", ".txt", ".pdf"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def display_names(paths: list[Path]) -> list[str]:
+    """Short names that tell the inputs apart: the file stems, or, when the files share a name
+    ("2020/indicators.jsonl", "2021/indicators.jsonl"), the folders that differ."""
+    parts = [list(Path(p).resolve().parts) for p in paths]
+    for p in parts:
+        p[-1] = _stem(p[-1])
+    depth = 1
+    while True:
+        names = ["/".join(p[-depth:]) for p in parts]
+        if len(set(names)) == len(names) or depth >= max(len(p) for p in parts):
+            break
+        depth += 1
+    tails = [p[-1] for p in parts]
+    if depth > 1 and len(set(tails)) == 1 and len(set(n.rsplit("/", 1)[0] for n in names)) == len(names):
+        names = [n.rsplit("/", 1)[0] for n in names]  # the shared file name says nothing
+    if len(set(names)) < len(names):  # the same file twice
+        names = [f"{n}#{i + 1}" for i, n in enumerate(names)]
+    return names

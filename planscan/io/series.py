@@ -1,0 +1,147 @@
+"""Time series of one indicator across every ingested document, as a table and a chart.
+
+The same figure is often stated by several documents (a plan states its own half-year, the next
+plan restates it, a third implies it from "tăng N so với cùng kỳ"). The table shows every
+statement with its source; the chart keeps one point per district, period type and year,
+preferring a stated figure to a derived one, an actual to an estimate, and the newest document.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from planscan._util.atomic import atomic_open
+from planscan.errors import OutputError
+from planscan.extract.indicators.keys import fold, indicator_key
+from planscan.extract.text.unitfamily import compatible
+from planscan.io.store import Store
+
+_LEVEL_KINDS = ("actual", "estimate", "target")
+
+
+@dataclass
+class SeriesPoint:
+    district: str
+    year: int | None
+    period: str | None
+    period_type: str | None
+    kind: str
+    value: float  # in the series unit
+    unit: str
+    stated_value: float
+    stated_unit: str
+    derived: bool
+    indicator: str
+    source: str
+    document_id: int
+    page: int | None
+
+
+def load_series(store: Store, key: str, district: str | None = None) -> tuple[str, list[SeriesPoint]]:
+    """(the key used, its points). ``key`` may also be a label; it is then keyed like a record."""
+    sql = (
+        "SELECT key, indicator, district, year, period, period_type, kind, value, unit, derived, source,"
+        " document_id, page FROM indicator_series WHERE key = ? AND kind IN ('actual','estimate','target')"
+        " ORDER BY district, period_type, year, document_id"
+    )
+    rows = store.query(sql, (key,))
+    if not rows:
+        alt = indicator_key(key)
+        if alt != key:
+            rows = store.query(sql, (alt,))
+            key = alt if rows else key
+    if district:
+        want = fold(district)
+        rows = [r for r in rows if r["district"] and want in fold(r["district"])]
+    if not rows:
+        return key, []
+    unit = Counter(r["unit"] for r in rows).most_common(1)[0][0]
+    points = []
+    for r in rows:
+        ok, factor = compatible(unit, r["unit"])
+        if not ok:
+            continue  # a figure whose unit cannot be converted does not belong on one axis
+        points.append(
+            SeriesPoint(
+                district=r["district"] or "(unknown)", year=r["year"], period=r["period"],
+                period_type=r["period_type"], kind=r["kind"], value=r["value"] * factor, unit=unit,
+                stated_value=r["value"], stated_unit=r["unit"], derived=bool(r["derived"]),
+                indicator=r["indicator"], source=r["source"], document_id=r["document_id"], page=r["page"],
+            )
+        )
+    return key, points
+
+
+def best_points(points: list[SeriesPoint]) -> dict[tuple[str, str, str], list[SeriesPoint]]:
+    """One point per (district, period type, actual|target) line and year, for the chart."""
+    values = sorted(p.value for p in points if p.value > 0)
+    median = values[len(values) // 2] if values else None
+
+    def rank(p: SeriesPoint) -> tuple:
+        # within one document, two figures for one year: the one in line with the rest of the
+        # series wins (an increment mislabelled as a level, "thêm N trạm", is far off)
+        closeness = -abs(math.log(p.value / median)) if median and p.value > 0 else -math.inf
+        return (not p.derived, p.kind == "actual", p.document_id, closeness)
+
+    lines: dict[tuple[str, str, str], dict[int, SeriesPoint]] = {}
+    for p in points:
+        if p.year is None:
+            continue
+        cls = "target" if p.kind == "target" else "actual"
+        line = lines.setdefault((p.district, p.period_type or "?", cls), {})
+        cur = line.get(p.year)
+        if cur is None or rank(p) > rank(cur):
+            line[p.year] = p
+    return {k: [v[y] for y in sorted(v)] for k, v in lines.items()}
+
+
+def series_table(key: str, points: list[SeriesPoint]):
+    from rich.table import Table
+
+    t = Table(title=f"{key} ({points[0].unit})" if points else key, header_style="bold")
+    for col, just in (("district", "left"), ("year", "right"), ("period", "left"), ("kind", "left"),
+                      ("value", "right"), ("source", "left")):
+        t.add_column(col, justify=just, overflow="fold")
+    for p in points:
+        kind = p.kind + (" (derived)" if p.derived else "")
+        value = f"{p.value:,.6g}".replace(",", " ")
+        t.add_row(p.district, str(p.year or ""), p.period or "", kind, value,
+                  "/".join(Path(p.source).parts[-2:]) + (f" p.{p.page}" if p.page else ""))
+    return t
+
+
+def plot_series(key: str, points: list[SeriesPoint], out: Path) -> None:
+    """Draw the series with matplotlib (Agg, no display needed) into ``out`` (png, svg, pdf)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    for (district, ptype, cls), pts in sorted(best_points(points).items()):
+        xs = [p.year for p in pts]
+        ys = [p.value for p in pts]
+        style = "--" if cls == "target" else "-"
+        marker = "x" if cls == "target" else "o"
+        (line,) = ax.plot(xs, ys, style, marker=marker, label=f"{district} · {ptype}" + (" · target" if cls == "target" else ""))
+        for p in pts:
+            if p.derived:
+                ax.plot([p.year], [p.value], marker="o", markerfacecolor="white", color=line.get_color())
+    ax.set_title(f"{points[0].indicator if points else key}\n[{key}]", fontsize=10)
+    ax.set_xlabel("year")
+    ax.set_ylabel(points[0].unit if points else "")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fmt = out.suffix.lstrip(".").lower() or "png"
+    try:
+        with atomic_open(out, "wb", encoding=None) as fh:
+            fig.savefig(fh, format=fmt)
+    except (OSError, ValueError) as e:
+        raise OutputError(f"{out}: the chart cannot be written ({e}); use a .png, .svg or .pdf path") from e
+    finally:
+        plt.close(fig)

@@ -1,0 +1,126 @@
+"""Reporting periods: labels, years, OCR tolerance, dates are not periods."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from planscan.extract.text.periods import find_periods, last_year, parse_period
+
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
+
+
+def strip_accents(text: str) -> str:
+    out = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in out if not unicodedata.combining(c))
+
+
+@pytest.mark.parametrize(
+    "text, label, year, kind",
+    [
+        ("6 tháng đầu năm 2019", "6 tháng đầu năm 2019", 2019, "months"),
+        ("6 THÁNG ĐẦU NĂM 2019", "6 tháng đầu năm 2019", 2019, "months"),
+        ("6 tháng cuối năm 2020", "6 tháng cuối năm 2020", 2020, "months"),
+        ("9 tháng năm 2019", "9 tháng năm 2019", 2019, "months"),
+        ("9 tháng", "9 tháng", None, "months"),
+        ("năm 2020", "năm 2020", 2020, "year"),
+        ("cả năm 2020", "cả năm 2020", 2020, "year"),
+        ("cuối năm 2021", "cuối năm 2021", 2021, "year"),
+        ("đầu tháng 6/2019", "đầu tháng 6/2019", 2019, "month"),
+        ("tháng 6 năm 2019", "tháng 6 năm 2019", 2019, "month"),
+        ("quý I/2019", "quý I/2019", 2019, "quarter"),
+        ("quý 3 năm 2020", "quý III năm 2020", 2020, "quarter"),
+        ("giai đoạn 2021 – 2025", "giai đoạn 2021-2025", 2021, "range"),
+        ("6 tháng đầu\nnăm 2019", "6 tháng đầu năm 2019", 2019, "months"),
+    ],
+)
+def test_parse_period(text, label, year, kind):
+    p = parse_period(text)
+    assert p is not None
+    assert (p.label, p.year, p.kind) == (label, year, kind)
+    # the same without diacritics, as English-model OCR writes it
+    q = parse_period(strip_accents(text))
+    assert q is not None and (q.label, q.year) == (label, year)
+
+
+def test_range_keeps_end_year_and_months_length():
+    assert parse_period("giai đoạn 2021-2025").end_year == 2025
+    assert parse_period("6 tháng đầu năm 2019").months == 6
+    assert parse_period("quý II/2020").quarter == 2
+    assert parse_period("đầu tháng 6/2019").month == 6
+
+
+@pytest.mark.parametrize("text", ["ngày 04 tháng 7 năm 2019", "ngay 04 thang 7 nam 2019", "không có gì", "3.620 triệu"])
+def test_dates_and_plain_text_are_not_periods(text):
+    assert find_periods(text) == []
+
+
+def test_comparison_base_is_marked_as_reference():
+    text = "Tổng doanh thu 6 tháng đầu năm 2019 ước đạt 3.620 triệu đồng (đạt 117,57 % so với cùng kỳ năm 2018)."
+    periods = find_periods(text)
+    assert [(p.label, p.reference) for p in periods] == [("6 tháng đầu năm 2019", False), ("năm 2018", True)]
+    for p in periods:
+        assert text[p.start : p.end].lower().startswith(p.label.split()[0])
+
+
+def test_last_year():
+    assert last_year("kế hoạch năm 2020, số liệu 6 tháng đầu năm 2019") == 2019
+    assert last_year("không có năm") is None
+
+
+def test_ocr_damaged_forms():
+    assert [p.label for p in find_periods("6 THANG PAU NAM 2019")] == ["6 tháng đầu năm 2019"]
+    assert [p.label for p in find_periods("6 thang ddu nam 2019 udc dat")] == ["6 tháng đầu năm 2019"]
+    assert [p.label for p in find_periods("Tuan Gido nim 2021")] == ["năm 2021"]
+
+
+@pytest.mark.parametrize("name, first", [("tuangiao-2020", 2019), ("tuangiao-2021", 2020)])
+@pytest.mark.parametrize("kind", ["gold.txt", "ocr-eng.txt"])
+def test_samples_report_period(name, first, kind):
+    text = (SAMPLES / name / kind).read_text(encoding="utf-8")
+    labels = [p.label for p in find_periods(text)]
+    assert f"6 tháng đầu năm {first}" in labels
+    assert f"năm {first + 1}" in labels
+    refs = {p.year for p in find_periods(text) if p.reference}
+    assert refs == {first - 1}
+
+
+@pytest.mark.parametrize(
+    "text, label, year",
+    [
+        ("Tính đến ngày 30/6/2020, toàn huyện có", "tính đến ngày 30/6/2020", 2020),
+        ("đến hết ngày 31 tháng 12 năm 2019 đạt", "đến hết ngày 31/12/2019", 2019),
+        ("tinh den ngay 30/6/2020", "tính đến ngày 30/6/2020", 2020),
+    ],
+)
+def test_stock_at_a_date(text, label, year):
+    (p,) = find_periods(text)
+    assert (p.label, p.year, p.kind, p.month) == (label, year, "until", int(label.split("/")[1]))
+
+
+def test_only_comparisons_are_references():
+    refs = {p.label: p.reference for p in find_periods("Từ năm 2015 đến nay, so với năm 2018 và cùng kỳ năm 2019; số năm 2020")}
+    assert refs == {"năm 2015": False, "năm 2018": True, "năm 2019": True, "năm 2020": False}
+
+
+@pytest.mark.parametrize(
+    "text, cover",
+    [
+        ("6 tháng đầu năm 2019", (1, 6)),
+        ("6 tháng cuối năm 2019", (7, 12)),
+        ("9 tháng năm 2019", (1, 9)),
+        ("quý III/2020", (7, 9)),
+        ("năm 2020", (1, 12)),
+        ("cả năm 2020", (1, 12)),
+        ("tháng 6 năm 2019", (6, 6)),
+        ("đầu tháng 6/2019", (None, None)),
+        ("cuối năm 2021", (None, None)),
+        ("tính đến ngày 30/6/2020", (None, None)),
+        ("giai đoạn 2021-2025", (None, None)),
+    ],
+)
+def test_months_covered(text, cover):
+    p = parse_period(text)
+    assert (p.first_month, p.last_month) == cover
