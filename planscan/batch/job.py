@@ -17,7 +17,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planscan import __version__
+from planscan._version import __version__
 from planscan.errors import ExitCode, PlanscanError
 from planscan.ocr.settings import OcrSettings
 from planscan.pipeline import extract_document, input_kind, read_document
