@@ -6,18 +6,21 @@ Each command is a thin wrapper around one library function. Commands return an `
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from planscan import __version__
+from planscan._version import __version__
 from planscan.errors import ExitCode, PlanscanError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planscan")
-def cli() -> None:
+@click.option("--debug", is_flag=True, envvar="PLANSCAN_DEBUG",
+              help="Print the traceback of an unexpected error instead of only the path of its log file.")
+def cli(debug: bool) -> None:
     """Turn scanned Vietnamese plans into correct text and comparable figures."""
 
 
@@ -210,36 +213,10 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi):
 
 def _read_for_sections(path, restore_mode: str):
     """A Document from any input: .txt and .ocr.json directly, PDFs and images through OCR."""
-    from planscan import pipeline
+    from planscan.ocr.settings import OcrSettings
+    from planscan.pipeline import read_document
 
-    path = Path(path)
-    kind = pipeline.input_kind(path)
-    read_document = getattr(pipeline, "read_document", None)
-    if read_document is not None:
-        from planscan.ocr.settings import OcrSettings
-
-        return read_document(path, OcrSettings(restore=restore_mode))
-    if kind == "text":
-        doc = pipeline.read_text_file(path)
-    elif kind == "ocr-json":
-        doc = pipeline.read_ocr_json(path)
-    else:
-        try:
-            from planscan.ocr.pipeline import ocr_document
-        except ImportError as e:
-            from planscan.errors import MissingDependencyError
-
-            raise MissingDependencyError(
-                f"{path}: this build cannot OCR; give a .txt or .ocr.json made by planscan ocr"
-            ) from e
-        from planscan.ocr.settings import OcrSettings
-
-        doc = ocr_document(path, OcrSettings(restore=restore_mode))
-    if restore_mode != "off":
-        from planscan.extract.restore.restorer import restore_document
-
-        doc = restore_document(doc, restore_mode)
-    return doc
+    return read_document(Path(path), OcrSettings(restore=restore_mode))
 
 
 @cli.command("sections")
@@ -463,13 +440,31 @@ def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_
 
 
 
+def _debug_requested(argv: list[str] | None) -> bool:
+    args = sys.argv[1:] if argv is None else argv
+    return "--debug" in args or os.environ.get("PLANSCAN_DEBUG", "") not in ("", "0")
+
+
+def _log_unexpected(exc: BaseException) -> str:
+    """Write the traceback to a log file and return its path; the user gets one line, not a dump."""
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        fd, path = tempfile.mkstemp(prefix="planscan-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"planscan {__version__}, argv: {sys.argv!r}\n{text}")
+    except OSError:
+        return ""
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
+    """The one error edge: every failure becomes one line on stderr and an exit code from ``ExitCode``."""
     try:
         rv = cli.main(args=argv, prog_name="planscan", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("planscan: interrupted", err=True)
-        sys.exit(ExitCode.interrupted)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("planscan: interrupted", err=True)
         sys.exit(ExitCode.interrupted)
     except click.exceptions.Exit as e:  # --help, --version
@@ -480,6 +475,16 @@ def main(argv: list[str] | None = None) -> None:
     except PlanscanError as e:
         click.echo(f"planscan: error: {e}", err=True)
         sys.exit(int(e.exit_code))
+    except Exception as e:  # noqa: BLE001 - the edge for what nothing else caught
+        if _debug_requested(argv):
+            import traceback
+
+            traceback.print_exception(e, file=sys.stderr)
+        log = _log_unexpected(e)
+        where = f"; the traceback is in {log}" if log else ""
+        click.echo(f"planscan: internal error: {e.__class__.__name__}: {' '.join(str(e).split())[:200]}{where}"
+                   " (re-run with --debug to print it; please report it)", err=True)
+        sys.exit(ExitCode.internal_error)
     sys.exit(int(rv or 0))
 
 
