@@ -356,3 +356,20 @@ def test_ocr_lookalike_digits_before_a_unit(text, value, of, unit):
 @pytest.mark.parametrize("text", ["S6: 438/KH-UBND", "Số máy 5O", "Điều lO Luật", "có l6 bưu cục"])
 def test_lookalikes_without_a_unit_or_digit_shape_are_left_alone(text):
     assert find_quantities(text) == []
+
+
+
+# Babel comparison: for every Vietnamese shape parse_number handed to Babel, the plain digit
+# rewrite gives the same float, so Babel adds nothing.
+@settings(max_examples=5000, deadline=None)
+@given(st.integers(min_value=0, max_value=10**18), st.text(alphabet="0123456789", max_size=8))
+def test_parse_number_same_without_babel(integer, decimals):
+    from babel.numbers import parse_decimal
+
+    from planscan.extract.text import numbers
+
+    text = _reference_vi(integer, decimals)
+    if not (numbers._VI_GROUPED.fullmatch(text) or numbers._VI_DECIMAL.fullmatch(text)):
+        return
+    babel = float(parse_decimal(text, locale="vi_VN", strict=True))
+    assert float(text.replace(".", "").replace(",", ".")) == babel == parse_number(text)
