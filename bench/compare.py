@@ -27,12 +27,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from planscan.extract.compare.rows import ComparedDocument, compare_documents, paired_indices  # noqa: E402
-from planscan.io.records import load_input, read_records_file  # noqa: E402
+from planscan.io.records import read_records_file  # noqa: E402
+from planscan.pipeline import load_input  # noqa: E402
 from planscan.extract.text.unitfamily import compatible  # noqa: E402
 
 
 def _hand():
-    spec = importlib.util.spec_from_file_location("hand", REPO / "tests" / "test_compare.py")
+    spec = importlib.util.spec_from_file_location("hand", REPO / "tests" / "extract" / "compare" / "test_compare.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.HAND_PAIRS, mod.HAND_CONFIRMED
@@ -157,7 +158,7 @@ def main() -> None:
             f = tmp / f"{d.name}.json"
             f.write_text(json.dumps([x.model_dump(mode="json") for x in recs], ensure_ascii=False), encoding="utf-8")
             files.append((f, len(recs)))
-        from planscan.io.diffformat import run_diff
+        from planscan.pipeline import diff_inputs as run_diff
 
         t_in, res = _timed(lambda: run_diff([f for f, _ in files]))
         env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -182,7 +183,8 @@ def main() -> None:
                     row["document"] = f"district-{i // 60:03d}/plan-{i:04d}"
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                     total += 1
-        from planscan.io.store import Store, ingest_path
+        from planscan.io.store import Store
+from planscan.pipeline import ingest_path
 
         def ingest_once():
             db = tmp / f"s{time.perf_counter_ns()}.db"

@@ -285,7 +285,8 @@ def diff_cmd(inputs, fmt, output):
     One row per indicator: value per document and period, change, flags, and whether the newer
     document's stated changes ("tăng 8 trạm so với cùng kỳ") agree with the older one.
     """
-    from planscan.io.diffformat import run_diff, write
+    from planscan.io.diffformat import write
+    from planscan.pipeline import diff_inputs
 
     if len(inputs) < 2:
         raise click.UsageError("diff needs at least two inputs: OLD NEW [MORE...]")
@@ -293,7 +294,7 @@ def diff_cmd(inputs, fmt, output):
     if fmt is None:
         by_suffix = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
         fmt = by_suffix.get(out.suffix.lower(), "table") if out else ("table" if sys.stdout.isatty() else "json")
-    result = run_diff([Path(p) for p in inputs])
+    result = diff_inputs([Path(p) for p in inputs])
     for w in result.warnings:
         click.echo(f"planscan: warning: {w}", err=True)
     write(result, fmt, out)
@@ -315,7 +316,8 @@ def ingest_cmd(inputs, db, no_derive):
     """
     import contextlib
     import functools
-    from planscan.io.store import Store, expand_inputs, ingest_path
+    from planscan.io.store import Store
+    from planscan.pipeline import expand_inputs, ingest_path
 
     inputs = [str(p) for p in expand_inputs([Path(p) for p in inputs])]
     added = skipped = records = failed = 0

@@ -73,13 +73,10 @@ def extract_document(doc: Document):
     from planscan.extract.indicators.records import extract_indicators
     from planscan.extract.structure.metadata import parse_metadata
 
+    from planscan.extract.structure.sections import parse_sections
+
     meta = parse_metadata(doc)
-    try:
-        from planscan.extract.structure.sections import parse_sections
-    except ImportError:  # the section parser is optional until it lands
-        sections = None
-    else:
-        sections = parse_sections(doc)
+    sections = parse_sections(doc)
     return meta, sections, extract_indicators(doc, meta, sections)
 
 
@@ -93,3 +90,91 @@ def convert(path: Path, outdir: Path, settings, pdf: bool = False, stem: str | N
     doc = ocr_document(Path(path), settings, progress=progress)
     doc = doc.model_copy(update={"restored": "off"}) if settings.restore == "off" else restore_document(doc, settings.restore)
     return doc, write_outputs(doc, Path(outdir), stem or Path(path).stem, pdf, Path(path))
+
+
+def load_input(path: Path) -> tuple[list, object, Document | None, object]:
+    """(records, meta, document or None, sections or None) for any input diff and ingest accept.
+
+    A records file is read as it is; a batch output's records get the metadata of their
+    ``.ocr.json`` sidecar (district, period), which the records themselves do not carry. Any other
+    input (PDF, image, text, .ocr.json) is read and extracted."""
+    from planscan.io.records import is_records_file, read_records_file, sidecar_document
+
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file; check the path")
+    if is_records_file(path):
+        records, meta = read_records_file(path)
+        sidecar = sidecar_document(path)
+        if meta is None and sidecar is not None:
+            from planscan.extract.structure.metadata import parse_metadata
+
+            try:
+                meta = parse_metadata(read_ocr_json(sidecar))
+            except InputFileError:
+                meta = None  # metadata only enriches the comparison
+        return records, meta, None, None
+    doc = read_document(path)
+    meta, sections, records = extract_document(doc)
+    return records, meta, doc, sections
+
+
+def diff_inputs(paths: list[Path]):
+    """Load every input (records file, text, PDF ...) and compare them in the given order."""
+    from planscan.extract.compare import ComparedDocument, compare_documents
+    from planscan.io.records import display_names
+
+    docs = []
+    for p, name in zip(paths, display_names(paths)):
+        records, meta, _doc, _sections = load_input(p)
+        docs.append(ComparedDocument(name, list(records), meta))
+    return compare_documents(docs)
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the batch outputs (``*.indicators.jsonl``) under it."""
+    from planscan.io.records import BATCH_RECORDS_SUFFIX
+
+    out: list[Path] = []
+    for p in paths:
+        out.extend(sorted(p.rglob("*" + BATCH_RECORDS_SUFFIX)) if p.is_dir() else [p])
+    return out
+
+
+def ingest_path(store, path: Path, derive: bool = True) -> list:
+    """Store one input: a PDF, image, text or .ocr.json (read and extracted here), or a records
+    file from planscan extract, which may hold many documents (grouped by their ``document``)."""
+    from planscan.io.records import sidecar_document
+    from planscan.io.store import records_hash
+
+    path = Path(path)
+    records, meta, doc, sections = load_input(path)
+    if doc is not None:
+        return [store.add_document(records, meta, doc, sections, source=str(path), sha256=doc.sha256 or file_sha256(path),
+                                   input_kind="document", derive=derive)]
+    sidecar = sidecar_document(path)
+    if sidecar is not None:
+        return [_ingest_with_sidecar(store, path, sidecar, records, meta, derive)]
+    groups: dict[str, list] = {}
+    for r in records:
+        groups.setdefault(r.document or str(path), []).append(r)
+    out = []
+    for ref, recs in groups.items():
+        is_sha = len(ref) == 64 and all(ch in "0123456789abcdef" for ch in ref)
+        sha = ref if is_sha else records_hash(recs)
+        out.append(store.add_document(recs, meta if len(groups) == 1 else None, source=ref if not is_sha else str(path),
+                                      sha256=sha, input_kind="records", derive=derive))
+    return out
+
+
+def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive: bool):
+    """Batch output: the records plus the pages, metadata and sections of their document, stored
+    under the original input's hash, so ingesting the batch output and the original agree."""
+    from planscan.extract.structure.metadata import parse_metadata
+    from planscan.extract.structure.sections import parse_sections
+    from planscan.io.store import records_hash
+
+    doc = read_ocr_json(sidecar)
+    meta = meta if meta is not None else parse_metadata(doc)
+    return store.add_document(records, meta, doc, parse_sections(doc), source=doc.source or str(path),
+                              sha256=doc.sha256 or records_hash(records), input_kind="batch-output", derive=derive)

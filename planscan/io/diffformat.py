@@ -166,16 +166,3 @@ def write(result: DiffResult, fmt: str, output: Path | None, console=None) -> No
             fh.write(text)
     except OSError as e:
         raise OutputError(f"{output}: cannot be written ({e.strerror}); choose another -o path") from e
-
-
-def run_diff(paths: list[Path]) -> DiffResult:
-    """Load every input (records file, text, PDF ...) and compare them in the given order."""
-    from planscan.extract.compare.rows import ComparedDocument, compare_documents
-    from planscan.io.records import display_names, load_input
-
-    names = display_names(paths)
-    docs = []
-    for p, name in zip(paths, names):
-        records, meta, _doc, _sections = load_input(p)
-        docs.append(ComparedDocument(name, list(records), meta))
-    return compare_documents(docs)

@@ -74,46 +74,6 @@ def read_records_file(path: Path) -> tuple[list[IndicatorRecord], DocumentMeta |
     return records, meta
 
 
-def _extract_from_document(path: Path):
-    """Run the pipeline on a PDF, image, text or .ocr.json input: (records, meta, document)."""
-    from planscan import pipeline
-
-    if hasattr(pipeline, "read_document") and hasattr(pipeline, "extract_document"):
-        from planscan.ocr.settings import OcrSettings
-
-        doc = pipeline.read_document(path, OcrSettings())
-        meta, sections, records = pipeline.extract_document(doc)
-        return records, meta, doc, sections
-    # the top-level stages are not there yet: text inputs still work through the stage modules
-    kind = pipeline.input_kind(path)
-    if kind == "text":
-        doc = pipeline.read_text_file(path)
-    elif kind == "ocr-json":
-        doc = pipeline.read_ocr_json(path)
-    else:
-        from planscan.errors import MissingDependencyError
-
-        raise MissingDependencyError(f"{path}: this build cannot read {kind} inputs yet; run planscan extract first")
-    from planscan.extract.indicators.records import extract_indicators
-    from planscan.extract.restore.restorer import restore_document
-
-    doc = restore_document(doc)
-    meta = sections = None
-    try:  # metadata and sections enrich the records but are not needed to find them
-        from planscan.extract.structure.metadata import parse_metadata
-
-        meta = parse_metadata(doc)
-    except ImportError:
-        pass
-    try:
-        from planscan.extract.structure.sections import parse_sections
-
-        sections = parse_sections(doc)
-    except ImportError:
-        pass
-    return extract_indicators(doc, meta, sections), meta, doc, sections
-
-
 def is_records_file(path: Path) -> bool:
     name = path.name.lower()
     return name.endswith((".json", ".jsonl")) and not name.endswith(".ocr.json")
@@ -129,28 +89,6 @@ def sidecar_document(path: Path) -> Path | None:
         return None
     candidate = path.with_name(name[: -len(BATCH_RECORDS_SUFFIX)] + ".ocr.json")
     return candidate if candidate.is_file() else None
-
-
-def load_input(path: Path):
-    """(records, meta, document or None, sections or None) for any input diff/ingest accept.
-
-    A batch output's records get the metadata of their ``.ocr.json`` sidecar (district, period),
-    which the records themselves do not carry."""
-    if not path.exists():
-        raise InputFileError(f"{path}: no such file; check the path")
-    if is_records_file(path):
-        records, meta = read_records_file(path)
-        sidecar = sidecar_document(path)
-        if meta is None and sidecar is not None:
-            try:
-                from planscan.extract.structure.metadata import parse_metadata
-                from planscan.pipeline import read_ocr_json
-
-                meta = parse_metadata(read_ocr_json(sidecar))
-            except (ImportError, InputFileError):
-                meta = None  # metadata only enriches the comparison
-        return records, meta, None, None
-    return _extract_from_document(path)
 
 
 def _stem(name: str) -> str:

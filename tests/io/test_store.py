@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from planscan.cli import cli
 from planscan.errors import DatabaseError
 from planscan.io.series import best_points, load_series
-from planscan.io.store import Store, ingest_path
+from planscan.io.store import Store
+from planscan.pipeline import ingest_path
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 OLD = SAMPLES / "tuangiao-2020" / "indicators.jsonl"
