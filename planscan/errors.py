@@ -7,6 +7,7 @@ calls ``sys.exit``. Messages are one line: they name the file and say what the u
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Iterable
 
 
 class ExitCode(IntEnum):
@@ -76,11 +77,21 @@ class PageFailedError(PlanscanError):
     exit_code = ExitCode.partial
 
 
-class PartialFailure(PlanscanError):
-    """Some inputs failed; the others were converted."""
-
-    exit_code = ExitCode.partial
-
-
 class NothingRan(PlanscanError):
     exit_code = ExitCode.nothing_ran
+
+
+def overall_exit_code(codes: Iterable[int]) -> ExitCode:
+    """The exit code of a command run over several inputs, from each input's own code.
+
+    0 when every input succeeded; with a single input, its own code; otherwise 3 (partial) when
+    at least one input was converted (its code 0, or 3 for failed pages), else 10 (nothing ran).
+    """
+    codes = [int(c) for c in codes]
+    if all(c == ExitCode.ok for c in codes):
+        return ExitCode.ok
+    if len(codes) == 1:
+        return ExitCode(codes[0])
+    if any(c in (ExitCode.ok, ExitCode.partial) for c in codes):
+        return ExitCode.partial
+    return ExitCode.nothing_ran

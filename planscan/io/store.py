@@ -18,14 +18,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from planscan._util.owned_sqlite import open_owned
 from planscan.errors import DatabaseError
-from planscan.extract.text.periodtype import period_type
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
 
 APPLICATION_ID = 0x706C6E73  # "plns": marks the file as a planscan store for `file` and for us
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 60_000
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS planscan_info (
@@ -124,37 +123,18 @@ class IngestResult:
     source: str
 
 
-def _check_file(path: Path) -> None:
-    if path.is_dir():
-        raise DatabaseError(f"{path}: is a folder, not a database file; pass a file path to --db")
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as e:
-        raise DatabaseError(f"{path}: cannot be read ({e.strerror}); check its permissions") from e
-    if head != _SQLITE_MAGIC:
-        raise DatabaseError(
-            f"{path}: is not an SQLite database (corrupt or another kind of file); it was left untouched, pass another --db"
-        )
-
-
 class Store:
     """An open planscan store. Use as a context manager, or call ``close()``."""
 
     def __init__(self, path: str | Path, create: bool = True):
         self.path = Path(path)
-        _check_file(self.path)
         if not create and not self.path.exists():
             raise DatabaseError(f"{self.path}: no such database; run planscan ingest first")
-        try:
-            self.conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        except sqlite3.Error as e:
-            raise DatabaseError(f"{self.path}: cannot be opened ({e}); check the path and permissions") from e
+        self.conn, _new = open_owned(self.path, APPLICATION_ID, remedy="pass another --db",
+                                     timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            self._check_owner()
+            self._check_schema_version()
             self.conn.execute("PRAGMA foreign_keys=ON")
             if create:
                 self._create()
@@ -167,13 +147,8 @@ class Store:
             self.conn.close()
             raise
 
-    def _check_owner(self) -> None:
-        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+    def _check_schema_version(self) -> None:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
-        if app_id not in (0, APPLICATION_ID) or (tables and "planscan_info" not in tables):
-            raise DatabaseError(
-                f"{self.path}: is an SQLite database of another program; it was left untouched, pass another --db"
-            )
         if "planscan_info" in tables:
             row = self.conn.execute("SELECT value FROM planscan_info WHERE name='schema_version'").fetchone()
             if row and int(row[0]) > SCHEMA_VERSION:
@@ -225,20 +200,14 @@ class Store:
         source: str = "",
         sha256: str = "",
         input_kind: str = "records",
-        derive: bool = True,
     ) -> IngestResult:
         """Store one document and everything extracted from it, in one transaction.
 
         ``sha256`` identifies the content; a document already stored under it is not stored again.
-        With ``derive``, prior-period values implied by stated changes are stored too, derived=1.
         """
         sha = sha256 or (doc.sha256 if doc else "") or (meta.sha256 if meta else "") or records_hash(records)
         source = source or (doc.source if doc else "") or (meta.source if meta else "")
         rows = list(records)
-        if derive and not any(r.derived for r in rows):
-            from planscan.extract.compare.rows import derive_values
-
-            rows += derive_values(rows, meta)
         c = self.conn
         try:
             c.execute("BEGIN IMMEDIATE")
@@ -275,7 +244,7 @@ class Store:
                     [
                         (
                             doc_id, r.key, r.indicator, r.value, r.unit, r.of, r.value_base, r.base_unit, r.year,
-                            r.period, period_type(r.period), r.kind, r.vs_year, int(r.derived),
+                            r.period, r.period_type, r.kind, r.vs_year, int(r.derived),
                             json.dumps(r.section, ensure_ascii=False) if r.section else None, r.page, r.line,
                             r.bbox.model_dump_json() if r.bbox else None, r.text, r.confidence,
                         )
@@ -324,6 +293,7 @@ def records_hash(records: list[IndicatorRecord]) -> str:
     """Content hash of a document known only by its records (ingest of extract output)."""
     h = hashlib.sha256()
     for r in records:
-        h.update(r.model_dump_json(exclude={"document"}).encode("utf-8"))
+        # the period fields are computed from the others: leaving them out keeps older stores' hashes
+        h.update(r.model_dump_json(exclude={"document", "period_type", "period_first_month", "period_last_month"}).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()

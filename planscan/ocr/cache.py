@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 from pydantic import ValidationError
 
 from planscan._util.atomic import atomic_write_text
+from planscan._util.cachedir import cache_dir
 from planscan.errors import OutputError
 from planscan.schemas.records import Page
 
 # Bump when clean-up or recognition changes in a way the settings do not capture.
 PIPELINE_VERSION = "ocr-3"
-
-
-def default_dir() -> Path:
-    env = os.environ.get("PLANSCAN_CACHE")
-    if env:
-        return Path(env) / "ocr"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "planscan" / "ocr"
 
 
 def page_key(image: np.ndarray, settings_fields: dict, tesseract_version: str) -> str:
@@ -43,7 +35,7 @@ def page_key(image: np.ndarray, settings_fields: dict, tesseract_version: str) -
 
 class PageCache:
     def __init__(self, directory: Path | None = None, enabled: bool = True):
-        self.dir = Path(directory) if directory else default_dir()
+        self.dir = Path(directory) if directory else cache_dir("ocr")
         self.enabled = enabled
 
     def _path(self, key: str) -> Path:

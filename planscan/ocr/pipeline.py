@@ -1,16 +1,13 @@
 """A PDF or image to a Document: text layer where there is one, otherwise render, clean and OCR.
 
-Pages run in worker processes (``--jobs``), each with ``OMP_THREAD_LIMIT=1`` so Tesseract's own
-threads do not fight the page workers for the cores. A worker renders its own page, so the parent
+Pages run in the worker pool (``planscan._util.pool``, ``--jobs``), each with ``OMP_THREAD_LIMIT=1``
+so Tesseract's own threads do not fight the page workers for the cores. A worker renders its own page, so the parent
 never holds more than the finished records and at most ``2 x jobs`` pages are in memory at once.
 A page that crashes or passes ``--page-timeout`` becomes a failed, empty page; the rest completes.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import time
 from dataclasses import dataclass
@@ -19,6 +16,7 @@ from typing import Callable, Optional
 
 import cv2
 
+from planscan._util.pool import Failed, WorkerPool
 from planscan.errors import InputFileError, MissingDependencyError, PageTimeoutError, PlanscanError
 from planscan.ocr import clean, poppler, rasterize, tesseract
 from planscan.ocr.cache import PageCache, page_key
@@ -44,8 +42,8 @@ class _Task:
     stem: str
 
 
-def _worker_init() -> None:
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+def limit_threads() -> None:
+    """Run once in every worker: OpenCV's own thread pool would fight the other workers for the cores."""
     cv2.setNumThreads(1)
 
 
@@ -108,9 +106,7 @@ def ocr_page(task: _Task) -> Page:
 def _check_file(path: Path) -> str:
     if path.suffix.lower() not in PDF_SUFFIXES | IMAGE_SUFFIXES:
         raise InputFileError(f"{path}: not a PDF or image; planscan ocr reads PDF, PNG, JPEG and TIFF, convert it")
-    kind = input_kind(path)
-    if kind not in ("pdf", "image"):
-        raise InputFileError(f"{path}: not a PDF or image; planscan ocr reads PDF, PNG, JPEG and TIFF")
+    kind = input_kind(path)  # "pdf" or "image", by the suffix just checked
     try:
         size = path.stat().st_size
     except OSError as e:
@@ -126,36 +122,6 @@ def _check_file(path: Path) -> str:
     return kind
 
 
-_CONTEXT = None
-
-
-def _mp_context():
-    """Workers fork from a clean server process, never from the caller.
-
-    Forking a process whose OpenCV thread pool is running gives children that hang in their first
-    parallel OpenCV call; the fork server has never run OpenCV, and it has the pipeline imported
-    already, so a new worker starts in milliseconds.
-    """
-    global _CONTEXT
-    if _CONTEXT is None:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["planscan.ocr.pipeline"])
-        # The server starts as `python -c`, which puts the current folder first on sys.path before the
-        # preload; a folder named "planscan" there would shadow an editable install of the package and
-        # every worker would inherit the broken import. PYTHONSAFEPATH keeps the current folder out.
-        saved = os.environ.get("PYTHONSAFEPATH")
-        os.environ["PYTHONSAFEPATH"] = "1"
-        try:
-            multiprocessing.forkserver.ensure_running()
-        finally:
-            if saved is None:
-                del os.environ["PYTHONSAFEPATH"]
-            else:
-                os.environ["PYTHONSAFEPATH"] = saved
-        _CONTEXT = ctx
-    return _CONTEXT
-
-
 def _run_inline(tasks: list[_Task], page_fn: PageFn, progress: Progress | None, done: int,
                 total: int) -> dict[int, Page]:
     results = {}
@@ -167,70 +133,28 @@ def _run_inline(tasks: list[_Task], page_fn: PageFn, progress: Progress | None, 
     return results
 
 
+def _failed_task(task: _Task, failure: Failed, timeout: float | None) -> Page:
+    n = task.number
+    if failure.reason == "timeout":
+        return _failed(n, f"page {n} took longer than {timeout:g} s; raise --page-timeout")
+    if failure.reason == "died":
+        return _failed(n, f"page {n}: the OCR worker crashed ({failure.detail})")
+    return _failed(n, f"page {n} crashed: {failure.detail}")
+
+
 def _run_pages(tasks: list[_Task], jobs: int, timeout: float | None, progress: Progress | None,
                done: int, total: int, page_fn: PageFn) -> dict[int, Page]:
-    """Pages across ``jobs`` worker processes, at most ``jobs`` in flight (so each one's clock is true).
-
-    A worker that dies takes the pool down with it: the pool is rebuilt and the pages that were in
-    flight are tried again; a page that was in flight at two deaths is recorded as failed.
-    """
+    """Pages across ``jobs`` worker processes. Tesseract stops itself at ``timeout``; a worker stuck
+    anywhere else is killed ``HARD_TIMEOUT_GRACE`` seconds later, and a worker that dies fails only
+    its own page."""
+    # The fork server imports this module once, so a new worker starts with OpenCV loaded.
+    pool = WorkerPool(jobs, init=limit_threads, preload=["planscan.ocr.pipeline"])
     results: dict[int, Page] = {}
-    pending = list(reversed(tasks))
-    strikes: dict[int, int] = {}
-    hard = (timeout + HARD_TIMEOUT_GRACE) if timeout else None
-    while pending:
-        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_worker_init)
-        running: dict[cf.Future, tuple[_Task, float]] = {}
-        broken = abandoned = False
-        try:
-            while pending or running:
-                while pending and len(running) < jobs:
-                    t = pending.pop()
-                    running[pool.submit(page_fn, t)] = (t, time.monotonic())
-                finished, _ = cf.wait(list(running), timeout=0.5, return_when=cf.FIRST_COMPLETED)
-                for fut in finished:
-                    t, _ = running.pop(fut)
-                    try:
-                        results[t.number] = fut.result()
-                    except cf.process.BrokenProcessPool:
-                        broken = True
-                        strikes[t.number] = strikes.get(t.number, 0) + 1
-                        if strikes[t.number] < 2:
-                            pending.append(t)
-                            continue
-                        results[t.number] = _failed(t.number, f"page {t.number}: the OCR worker crashed")
-                    done += 1
-                    if progress:
-                        progress(done, total)
-                if broken:
-                    for t, _ in running.values():
-                        strikes[t.number] = strikes.get(t.number, 0) + 1
-                        pending.append(t)
-                    running.clear()
-                    break
-                if hard:
-                    now = time.monotonic()
-                    for fut, (t, started) in list(running.items()):
-                        if now - started > hard:
-                            running.pop(fut)
-                            abandoned = True
-                            results[t.number] = _failed(
-                                t.number, f"page {t.number} took longer than {timeout:g} s; raise --page-timeout"
-                            )
-                            done += 1
-                            if progress:
-                                progress(done, total)
-                    if abandoned:
-                        # The stuck worker cannot be stopped alone: stop the pool, re-queue the others.
-                        for t, _ in running.values():
-                            pending.append(t)
-                        running.clear()
-                        break
-        finally:
-            if broken or abandoned:
-                for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                    proc.kill()
-            pool.shutdown(wait=not (broken or abandoned), cancel_futures=True)
+    for task, outcome in pool.run(page_fn, tasks, timeout=(timeout + HARD_TIMEOUT_GRACE) if timeout else None):
+        results[task.number] = _failed_task(task, outcome, timeout) if isinstance(outcome, Failed) else outcome
+        done += 1
+        if progress:
+            progress(done, total)
     return results
 
 
@@ -281,7 +205,7 @@ def ocr_document(path: Path, settings: OcrSettings, progress: Progress | None = 
     jobs = max(1, min(jobs, len(tasks)))
     fn = page_fn or ocr_page
     if jobs == 1:
-        # One page at a time needs no pool; this also lets daemonic workers of a batch call us.
+        # One page at a time needs no pool: a batch worker (or a daemonic Dask worker) runs its pages so.
         pages.update(_run_inline(tasks, fn, progress, len(pages), count))
     else:
         pages.update(_run_pages(tasks, jobs, settings.page_timeout, progress, len(pages), count, fn))

@@ -19,7 +19,7 @@ class OcrSettings(BaseModel):
     restore: str = "auto"  # diacritic restoration mode applied to the result: auto|full|off
     jobs: Optional[int] = None  # page workers; None = number of cores
     use_cache: bool = True
-    cache_dir: Optional[Path] = None  # None = $PLANSCAN_CACHE or ~/.cache/planscan
+    cache_dir: Optional[Path] = None  # None = the "ocr" folder of planscan._util.cachedir
     keep_temp: Optional[Path] = None  # folder to keep intermediate images in
     page_timeout: Optional[float] = None  # seconds
     # Tesseract page segmentation: 6 (one block of text lines) reads degraded scans far better than

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from planscan._util.cachedir import cache_dir
 from planscan.extract.text import syllables
 from planscan.extract.text.syllables import canonical, has_marks, is_syllable_shape, key_of
 
@@ -89,14 +89,6 @@ def _sources_digest() -> str:
     h.update(Path(__file__).read_bytes())
     h.update(Path(syllables.__file__).read_bytes())
     return h.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("PLANSCAN_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "planscan"
 
 
 def _read_lexicon(name: str) -> list[str]:
