@@ -1,7 +1,5 @@
 """Test-wide settings."""
 
-import warnings
-
 import pytest
 from hypothesis import settings
 
@@ -11,24 +9,17 @@ settings.register_profile("planscan", deadline=None)
 settings.load_profile("planscan")
 
 
-@pytest.fixture
-def unreadable_number(monkeypatch):
-    """``arm(token)`` makes the quantity finder warn that it cannot read ``token``, as it does for a
-    number it cannot parse, and go on; the spaCy pipeline is rebuilt around the patched finder."""
-    from planscan.extract.indicators import nlp
-    from planscan.extract.text.numbers import NumberWarning
+@pytest.fixture(scope="session")
+def nlp():
+    """The default indicator pipeline, built once: building it costs more than reading many pages.
+    A test that needs another one builds it with ``make_nlp(overrides)``."""
+    from planscan.extract.indicators.nlp import make_nlp
 
-    real = nlp.find_quantities
+    return make_nlp()
 
-    def arm(token: str) -> None:
-        def noisy(text):
-            i = text.find(token)
-            if i >= 0:
-                warnings.warn(f"offset {i}: cannot read number '{token}'; skipped", NumberWarning)
-            return real(text)
 
-        monkeypatch.setattr(nlp, "find_quantities", noisy)
-        nlp.shared_nlp.cache_clear()
-
-    yield arm
-    nlp.shared_nlp.cache_clear()
+@pytest.fixture(scope="session")
+def unreadable_number() -> str:
+    """A well-formed number past what a float holds: the quantity finder warns that it cannot read
+    it, skips it and goes on, as for any number it cannot parse."""
+    return "9" + ".999" * 140

@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import re
 
+from spacy.language import Language
+
 from planscan.extract.indicators.figures import Figure
 from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.structure.metadata import parse_metadata
@@ -199,11 +201,12 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
 
 
 def extract_indicators(
-    doc: Document, meta: DocumentMeta | None = None, sections: Section | None = None
+    doc: Document, meta: DocumentMeta | None = None, sections: Section | None = None, nlp: Language | None = None
 ) -> list[IndicatorRecord]:
     """Every stated figure of ``doc`` as an IndicatorRecord, in reading order.
 
-    ``meta`` and ``sections`` are computed when not given. A number that cannot be read is skipped and
+    ``meta`` and ``sections`` are computed when not given; ``nlp`` is a pipeline from
+    ``nlp.make_nlp`` (the default one when not given). A number that cannot be read is skipped and
     logged as a warning with its page and line.
     """
     if meta is None:
@@ -215,7 +218,7 @@ def extract_indicators(
     if ctx.report_year is None or ctx.plan_year is None:
         _years_from_headings(ctx, paras)
     records: list[IndicatorRecord] = []
-    nlp = shared_nlp()
+    nlp = nlp or shared_nlp()
     headings = _Headings()
     for para, sdoc in zip(paras, nlp.pipe(p.text for p in paras)):
         headings.update(para)

@@ -10,7 +10,6 @@ import logging
 
 import pytest
 
-from planscan.extract.indicators import nlp as nlp_mod
 from planscan.extract.indicators.records import extract_indicators
 from planscan.pipeline import text_to_document
 from planscan.schemas.records import BBox, Document, Line, Page, Word
@@ -130,11 +129,10 @@ def test_bbox_is_the_union_of_the_figure_words():
 
 
 def test_unreadable_number_is_skipped_with_a_warning_naming_page_and_line(unreadable_number, caplog):
-    unreadable_number("7x7")
     with caplog.at_level(logging.WARNING, logger="planscan.extract"):
-        recs = records("Dòng đầu.\n\fTrang hai.\nCó 7x7 điểm và 12 xã.\n")
+        recs = records(f"Dòng đầu.\n\fTrang hai.\nCó {unreadable_number} điểm và 12 xã.\n")
     assert [r.value for r in recs] == [12]
-    assert any("page 2, line 2" in m and "7x7" in m for m in caplog.messages)
+    assert any("page 2, line 2" in m and unreadable_number[:20] in m for m in caplog.messages)
 
 
 def test_text_without_diacritics_still_gives_kinds():
@@ -142,15 +140,6 @@ def test_text_without_diacritics_still_gives_kinds():
     recs = {r.value: r for r in records(text)}
     assert recs[1250].kind == "estimate"
     assert recs[5.2].kind == "change" and recs[5.2].vs_year == 2022
-
-
-@pytest.mark.parametrize("component", ["planscan_fold_norm", "planscan_cues", "planscan_quantities", "planscan_figures"])
-def test_pipeline_components_are_registered_factories(component):
-    nlp = nlp_mod.make_nlp()
-    assert component in nlp.pipe_names
-    doc = nlp("Tổng số trạm là 12 trạm (tăng 2 trạm so với cùng kỳ năm 2022).")
-    assert [s.label_ for s in doc.spans["cues"]].count("UP") == 1
-    assert [f.kind for f in doc._.figures] == ["actual", "change"]
 
 
 def test_budget_report_ratios_and_a_half_year_task_section():
