@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from planscan._version import __version__
-from planscan.errors import ExitCode, PlanscanError
+from planscan.errors import ExitCode, PlanscanError, overall_exit_code
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -95,11 +95,7 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf
             if p.status == "failed":
                 click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
         codes.append(int(ExitCode.partial) if failed else 0)
-    if all(c == 0 for c in codes):
-        return ExitCode.ok
-    if len(codes) == 1:
-        return codes[0]
-    return ExitCode.partial if any(c in (0, ExitCode.partial) for c in codes) else ExitCode.nothing_ran
+    return overall_exit_code(codes)
 
 
 # [restore]
@@ -201,12 +197,9 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi):
                     click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
             records.extend(found)
             codes.append(int(ExitCode.partial) if any(p.status == "failed" for p in doc.pages) else 0)
-    if any(c not in (0, ExitCode.partial) for c in codes) and not any(c in (0, ExitCode.partial) for c in codes):
-        return codes[0] if len(codes) == 1 else ExitCode.nothing_ran
-    write_records(records, output, fmt)
-    if all(c == 0 for c in codes):
-        return ExitCode.ok
-    return ExitCode.partial
+    if any(c in (ExitCode.ok, ExitCode.partial) for c in codes):
+        write_records(records, output, fmt)
+    return overall_exit_code(codes)
 
 # [sections]
 
@@ -320,7 +313,8 @@ def ingest_cmd(inputs, db, no_derive):
     from planscan.pipeline import expand_inputs, ingest_path
 
     inputs = [str(p) for p in expand_inputs([Path(p) for p in inputs])]
-    added = skipped = records = failed = 0
+    added = skipped = records = 0
+    codes: list[int] = []
     show = sys.stderr.isatty() and len(inputs) > 1
     with Store(Path(db)) as store, contextlib.ExitStack() as stack:
         advance = None
@@ -338,20 +332,20 @@ def ingest_cmd(inputs, db, no_derive):
                 if e.exit_code == ExitCode.database_error:
                     raise
                 click.echo(f"planscan: error: {e}", err=True)
-                failed += 1
+                codes.append(int(e.exit_code))
                 continue
             finally:
                 if advance:
                     advance()
+            codes.append(int(ExitCode.ok))
             for r in results:
                 added += r.inserted
                 skipped += not r.inserted
                 records += r.indicators if r.inserted else 0
+    failed = sum(c != ExitCode.ok for c in codes)
     click.echo(f"{db}: {added} document(s) added ({records} indicators), {skipped} already stored, {failed} failed",
                err=True)
-    if failed:
-        return ExitCode.nothing_ran if not (added or skipped) else ExitCode.partial
-    return None
+    return overall_exit_code(codes)
 
 # [series]
 

@@ -1,7 +1,7 @@
 """The per-file job: a pure function of (file, settings) that writes that file's outputs.
 
-It runs in a worker (a local process or a Dask worker), never touches the ledger, and never raises
-for a bad input: every failure comes back in the ``FileResult`` so the batch goes on.
+It runs in a worker (of ``planscan._util.pool``, or a Dask worker), never touches the ledger, and
+never raises for a bad input: every failure comes back in the ``FileResult`` so the batch goes on.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ import resource
 import time
 import traceback
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planscan._util.pool import in_worker, report
 from planscan._version import __version__
+from planscan.batch.result import FileResult, Status
 from planscan.errors import ExitCode, PlanscanError
 from planscan.ocr.settings import OcrSettings
 from planscan.pipeline import extract_document, input_kind, read_document
-
-Status = Literal["done", "partial", "failed"]
 
 
 class BatchSettings(BaseModel):
@@ -45,50 +45,11 @@ class BatchSettings(BaseModel):
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 
-class FileResult(BaseModel):
-    rel: str
-    status: Status
-    pages: int = 0
-    failed_pages: int = 0
-    figures: int = 0
-    seconds: float = 0.0
-    error: Optional[str] = None
-    exit_code: int = 0  # the ExitCode of the failure, so the summary can group reasons
-    outputs: list[str] = Field(default_factory=list, description="Written files, relative to OUTDIR.")
-    peak_rss_mb: Optional[float] = None  # worker process (+ its largest child, e.g. tesseract)
-
-
-# Set in local worker processes by the executor: page-by-page progress goes back to the
-# coordinator's bar through it. The job's outputs never depend on it.
-_page_queue = None
-
-
-def set_page_queue(queue) -> None:
-    global _page_queue
-    _page_queue = queue
-
-
-def report_start(rel: str) -> None:
-    """Tell the coordinator which process took ``rel``, so it can stop that one if it hangs."""
-    if _page_queue is not None:
-        try:
-            _page_queue.put_nowait(("start", rel, os.getpid(), 0))
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def _page_reporter(rel: str):
-    queue = _page_queue
-    if queue is None:
+def _page_reporter(rel: str) -> Callable[[int, int], None] | None:
+    """Page-by-page progress for the coordinator's bar, when a pool worker runs us (none on Dask)."""
+    if not in_worker():
         return None
-
-    def report(done: int, total: int) -> None:
-        try:
-            queue.put_nowait(("pages", rel, done, total))
-        except Exception:  # noqa: BLE001 - progress must never fail a file
-            pass
-
-    return report
+    return lambda done, total: report((rel, done, total))
 
 
 def _peak_rss_mb() -> float:

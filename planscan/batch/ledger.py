@@ -13,10 +13,10 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
-from planscan.batch.job import FileResult
+from planscan._util.owned_sqlite import open_owned
+from planscan.batch.result import FileResult
 from planscan.errors import DatabaseError
 
 LEDGER_NAME = "planscan-ledger.sqlite"
@@ -53,23 +53,6 @@ CREATE TABLE IF NOT EXISTS hashes (
 """
 
 
-@dataclass
-class LedgerRow:
-    rel: str
-    sha256: str
-    settings: str
-    status: str
-    pages: int
-    failed_pages: int
-    figures: int
-    seconds: float
-    error: str | None
-    exit_code: int
-    outputs: list[str]
-    peak_rss_mb: float | None
-    attempts: int
-
-
 def _guarded(method):
     """A full disk or a ledger damaged mid-run becomes one line that names the file."""
 
@@ -91,26 +74,26 @@ class Ledger:
         self.path = outdir / LEDGER_NAME
         try:
             outdir.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._init()
+        except OSError as e:
+            raise DatabaseError(f"{self.path}: cannot be opened ({e.strerror}); check the output folder") from e
+        self.db, new = open_owned(self.path, APPLICATION_ID, remedy="move it away to start the batch afresh")
+        try:
+            self._init(new)
         except sqlite3.DatabaseError as e:
+            self.db.close()
             raise DatabaseError(
                 f"{self.path}: not a planscan batch ledger or corrupt ({e}); move it away to start the batch afresh"
             ) from e
-        except OSError as e:
-            raise DatabaseError(f"{self.path}: cannot be opened ({e.strerror}); check the output folder") from e
 
-    def _init(self) -> None:
-        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
-        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != APPLICATION_ID and tables:
-            raise sqlite3.DatabaseError("application_id does not match")
+    def _init(self, new: bool) -> None:
+        if new:
+            # Stamped before anything else, so a ledger cut short while being made is still ours.
+            self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         # WAL + NORMAL: a crash of the process never corrupts the file; a power cut can lose the
         # last few commits, which only means those files are done again.
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
-        self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -131,17 +114,20 @@ class Ledger:
 
     # --- file results ---------------------------------------------------------------------
     @_guarded
-    def get(self, rel: str, sha256: str, settings: str) -> LedgerRow | None:
+    def get(self, rel: str, sha256: str, settings: str) -> FileResult | None:
+        """The recorded result for (rel, sha256, settings); None if there is none, or if the file was
+        still running when its batch stopped."""
         row = self.db.execute(
-            "SELECT rel, sha256, settings, status, pages, failed_pages, figures, seconds, error, exit_code, outputs,"
-            " peak_rss_mb, attempts FROM files WHERE rel=? AND sha256=? AND settings=?",
+            "SELECT status, pages, failed_pages, figures, seconds, error, exit_code, outputs, peak_rss_mb"
+            " FROM files WHERE rel=? AND sha256=? AND settings=? AND status != 'running'",
             (rel, sha256, settings),
         ).fetchone()
         if row is None:
             return None
-        fields = list(row)
-        fields[10] = json.loads(fields[10])
-        return LedgerRow(*fields)
+        status, pages, failed_pages, figures, seconds, error, exit_code, outputs, peak = row
+        return FileResult(rel=rel, status=status, pages=pages, failed_pages=failed_pages, figures=figures,
+                          seconds=seconds, error=error, exit_code=exit_code, outputs=json.loads(outputs),
+                          peak_rss_mb=peak)
 
     @_guarded
     def mark_running(self, keys: list[tuple[str, str, str]]) -> None:

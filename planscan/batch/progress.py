@@ -15,7 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from planscan.batch.job import FileResult
+from planscan.batch.result import FileResult
 
 PROGRESS_NAME = "progress.jsonl"
 
@@ -124,13 +124,7 @@ class BatchProgress:
         eta = self.eta_seconds()
         self.event(
             "file",
-            path=result.rel,
-            status=result.status,
-            pages=result.pages,
-            failed_pages=result.failed_pages,
-            figures=result.figures,
-            seconds=result.seconds,
-            error=result.error,
+            **result.row(),
             peak_rss_mb=result.peak_rss_mb,
             files_done=self.files_done,
             files_total=self.files_total,

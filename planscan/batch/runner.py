@@ -6,22 +6,25 @@ Only this process writes the ledger, the progress log and the summary; workers j
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from rich.console import Console
 
-from planscan.batch.executors import DaskExecutor, LocalExecutor, Task
-from planscan.batch.job import BatchSettings, FileResult
+from planscan.batch.executors import DaskExecutor, Executor, FileJob, Task, file_result, local_executor
+from planscan.batch.job import BatchSettings, process_file
 from planscan.batch.ledger import Ledger, file_identity
 from planscan.batch.progress import BatchProgress
-from planscan.batch.summary import SummaryRow, counts, print_summary, write_summary_csv
+from planscan.batch.result import FileResult
+from planscan.batch.summary import counts, print_summary, write_summary_csv
 from planscan.batch.walk import InputFile, check_dirs, walk_inputs
-from planscan.errors import ExitCode, NothingRan, OutputError
+from planscan.errors import ExitCode, NothingRan, OutputError, overall_exit_code
 from planscan.ocr.inputs import file_sha256
 
 LOCK_NAME = ".planscan-batch.lock"
@@ -36,7 +39,7 @@ _TEMP_RE = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 @dataclass
 class BatchReport:
-    rows: list[SummaryRow]
+    rows: list[FileResult]
     seconds: float
     exit_code: ExitCode
     ignored: int = 0
@@ -93,22 +96,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _failed_row(f: InputFile, error: str) -> SummaryRow:
-    return SummaryRow(path=f.rel, status="failed", error=error)
-
-
-def _row_from_result(r: FileResult) -> SummaryRow:
-    return SummaryRow(
-        path=r.rel,
-        status=r.status,
-        pages=r.pages,
-        failed_pages=r.failed_pages,
-        figures=r.figures,
-        seconds=r.seconds,
-        error=r.error,
-    )
 
 
 def run_batch(
@@ -213,28 +200,23 @@ def _run(
 ) -> BatchReport:
     key = settings.settings_hash()
     hashes, unreadable = _hash_inputs(files, ledger)
-    rows: dict[str, SummaryRow] = {}
+    rows: dict[str, FileResult] = {}
     todo: list[Task] = []
     for f in files:
         if f.rel in unreadable:
-            rows[f.rel] = _failed_row(f, unreadable[f.rel])
+            rows[f.rel] = FileResult(rel=f.rel, status="failed", error=unreadable[f.rel],
+                                     exit_code=int(ExitCode.input_file))
             continue
         sha = hashes[f.rel]
         prev = ledger.get(f.rel, sha, key)
-        if prev is not None and prev.status in ("done", "partial", "failed"):
+        if prev is not None:
             outputs_there = all((outdir / o).is_file() for o in prev.outputs)
             redo_failed = (retry_failed and prev.status in ("partial", "failed")) or (
                 prev.status == "failed" and prev.exit_code not in KEPT_FAILURES
             )
             if (outputs_there or prev.status == "failed") and not redo_failed:
-                rows[f.rel] = SummaryRow(
-                    path=f.rel,
-                    status="skipped" if prev.status == "done" else prev.status,
-                    pages=prev.pages,
-                    failed_pages=prev.failed_pages,
-                    figures=prev.figures,
-                    seconds=0.0,
-                    error=prev.error,
+                rows[f.rel] = prev.model_copy(
+                    update={"status": "skipped" if prev.status == "done" else prev.status, "seconds": 0.0}
                 )
                 continue
         todo.append(Task(file=f, sha256=sha))
@@ -254,33 +236,29 @@ def _run(
             settings=key,
         )
         if todo:
-            runner = _executor(executor, jobs, scheduler, dask_client, job)
-            if isinstance(runner, LocalExecutor):
-                if progress.show_bar:
-                    runner.on_pages = progress.page_update
-                runner.file_timeout = _file_limit(file_timeout, settings, estimates)
+            runner = _executor(executor, jobs, scheduler, dask_client,
+                               progress.page_update if progress.show_bar else None)
             by_rel = {t.file.rel: t for t in todo}
             ledger.mark_running([(t.file.rel, t.sha256, key) for t in todo])
+            outcomes = runner.run(FileJob(outdir, settings, job or process_file), todo,
+                                  timeout=_file_limit(file_timeout, settings, estimates))
             try:
-                for task, result in runner.run(todo, outdir, settings):
-                    ledger.record(task.file.rel, task.sha256, key, result)
-                    rows[task.file.rel] = _row_from_result(result)
-                    by_rel.pop(task.file.rel, None)
-                    if result.peak_rss_mb is not None:
-                        peak = max(peak or 0.0, result.peak_rss_mb)
-                    progress.file_done(result, estimates[task.file.rel])
+                # closing: on Ctrl-C (or any error here) the workers are stopped before we go on.
+                with contextlib.closing(outcomes):
+                    for task, outcome in outcomes:
+                        result = file_result(task, outcome)
+                        ledger.record(task.file.rel, task.sha256, key, result)
+                        rows[task.file.rel] = result
+                        by_rel.pop(task.file.rel, None)
+                        if result.peak_rss_mb is not None:
+                            peak = max(peak or 0.0, result.peak_rss_mb)
+                        progress.file_done(result, estimates[task.file.rel])
             except BaseException:
                 progress.end(status="interrupted", left=len(by_rel))
                 raise
         all_rows = [rows[f.rel] for f in files]
         c = counts(all_rows)
-        good = c["done"] + c["skipped"] + c["partial"]
-        if c["failed"] == 0 and c["partial"] == 0:
-            code = ExitCode.ok
-        elif good == 0:
-            code = ExitCode.nothing_ran
-        else:
-            code = ExitCode.partial
+        code = overall_exit_code(r.command_code() for r in all_rows)
         seconds = time.monotonic() - started
         write_summary_csv(all_rows, outdir)
         progress.end(status="finished", exit_code=int(code), **dict(c), peak_rss_mb=peak)
@@ -296,17 +274,17 @@ def _file_limit(file_timeout: float | None, settings: BatchSettings, estimates: 
     a generous multiple of it (the page timeout bounds Tesseract; this bounds a worker stuck
     anywhere else, e.g. in rasterising a pathological PDF)."""
     if file_timeout:
-        return lambda task: file_timeout
+        return file_timeout
     page = settings.ocr.page_timeout
     if page:
         return lambda task: 60.0 + 2.0 * page * estimates.get(task.file.rel, 1)
     return None
 
 
-def _executor(name: str, jobs: int, scheduler: str | None, client, job):
-    kwargs = {"job": job} if job is not None else {}
+def _executor(name: str, jobs: int, scheduler: str | None, client,
+              on_pages: Callable[[str, int, int], None] | None) -> Executor:
     if name == "local":
-        return LocalExecutor(jobs, **kwargs)
+        return local_executor(jobs, on_pages)
     if name == "dask":
-        return DaskExecutor(scheduler=scheduler, jobs=jobs, client=client, **kwargs)
+        return DaskExecutor(scheduler=scheduler, jobs=jobs, client=client)
     raise ValueError(f"unknown executor {name!r}; use local or dask")

@@ -9,13 +9,15 @@ ToUnicode map, so copying and searching give the Vietnamese text.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
 import numpy as np
+import pikepdf
 
 from planscan._util.atomic import atomic_write_bytes, atomic_write_text
-from planscan.errors import InputFileError, OutputError
+from planscan.errors import EncryptedPdfError, InputFileError, OutputError
 from planscan.schemas.records import Document, Page
 
 _GLYPH_WIDTH = 0.5  # advance of every glyph of the glyphless font, in em (its /DW 500)
@@ -123,126 +125,92 @@ def text_layer_stream(page: Page, page_w: float, page_h: float, font: str = "/FP
     return ("\n".join(ops) + "\n").encode("ascii")
 
 
-# --- PDF assembly ----------------------------------------------------------------------------------
+# --- PDF assembly (pikepdf: qpdf's public object model) ---------------------------------------------
 
 
-def _font(writer):
-    from pypdf.generic import (
-        ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject,
-    )
+def _font(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    from pikepdf import Array, Dictionary, Name, Stream, String
 
     from planscan.ocr.tesseract import tessdata_font
 
-    def stream(data: bytes, **extra) -> object:
-        st = DecodedStreamObject()
-        st.set_data(data)
-        for k, v in extra.items():
-            st[NameObject(k)] = v
-        return writer._add_object(st.flate_encode())
-
-    descriptor = DictionaryObject({
-        NameObject("/Type"): NameObject("/FontDescriptor"),
-        NameObject("/FontName"): NameObject("/GlyphLessFont"),
-        NameObject("/Flags"): NumberObject(5),
-        NameObject("/FontBBox"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(500), NumberObject(1000)]),
-        NameObject("/ItalicAngle"): NumberObject(0),
-        NameObject("/Ascent"): NumberObject(1000),
-        NameObject("/Descent"): NumberObject(0),
-        NameObject("/CapHeight"): NumberObject(1000),
-        NameObject("/StemV"): NumberObject(80),
-    })
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor, FontName=Name.GlyphLessFont, Flags=5, FontBBox=Array([0, 0, 500, 1000]),
+        ItalicAngle=0, Ascent=1000, Descent=0, CapHeight=1000, StemV=80,
+    )
     ttf = tessdata_font()
     if ttf is not None:
-        descriptor[NameObject("/FontFile2")] = stream(ttf.read_bytes())
-    cid = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/CIDFontType2"),
-        NameObject("/BaseFont"): NameObject("/GlyphLessFont"),
-        NameObject("/CIDSystemInfo"): DictionaryObject({
-            NameObject("/Registry"): TextStringObject("Adobe"),
-            NameObject("/Ordering"): TextStringObject("Identity"),
-            NameObject("/Supplement"): NumberObject(0),
-        }),
-        NameObject("/FontDescriptor"): writer._add_object(descriptor),
-        NameObject("/DW"): NumberObject(int(_GLYPH_WIDTH * 1000)),
+        descriptor.FontFile2 = Stream(pdf, ttf.read_bytes())
+    cid = Dictionary(
+        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=Name.GlyphLessFont,
+        CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+        FontDescriptor=pdf.make_indirect(descriptor),
+        DW=int(_GLYPH_WIDTH * 1000),
         # Every code shows glyph 1 of the glyphless font: the text is invisible anyway.
-        NameObject("/CIDToGIDMap"): stream(b"\x00\x01" * 65536),
-    })
-    font = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"),
-        NameObject("/Subtype"): NameObject("/Type0"),
-        NameObject("/BaseFont"): NameObject("/GlyphLessFont"),
-        NameObject("/Encoding"): NameObject("/Identity-H"),
-        NameObject("/DescendantFonts"): ArrayObject([writer._add_object(cid)]),
-        NameObject("/ToUnicode"): stream(_TOUNICODE),
-    })
-    return writer._add_object(font)
-
-
-def _overlay(page_obj, page: Page, font_ref, writer) -> None:
-    from pypdf import PageObject
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    box = page_obj.mediabox
-    pw, ph = float(box.width), float(box.height)
-    overlay = PageObject.create_blank_page(width=pw, height=ph)
-    content = DecodedStreamObject()
-    content.set_data(text_layer_stream(page, pw, ph, origin=(float(box.left), float(box.bottom))))
-    overlay[NameObject("/Contents")] = writer._add_object(content)
-    overlay[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/FPlanscan"): font_ref})}
+        CIDToGIDMap=Stream(pdf, b"\x00\x01" * 65536),
     )
-    page_obj.merge_page(overlay)
+    font = Dictionary(
+        Type=Name.Font, Subtype=Name.Type0, BaseFont=Name.GlyphLessFont, Encoding=Name("/Identity-H"),
+        DescendantFonts=Array([pdf.make_indirect(cid)]), ToUnicode=Stream(pdf, _TOUNICODE),
+    )
+    return pdf.make_indirect(font)
 
 
-def _image_pdf_pages(source: Path) -> list[bytes]:
+def _overlay(page_obj: pikepdf.Page, page: Page, font: pikepdf.Object) -> None:
+    box = page_obj.mediabox
+    left, bottom, right, top = (float(v) for v in box)
+    fonts = page_obj.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+    # A name of our own that the page does not use yet, the same on every run.
+    name = next(n for n in (f"/FPlanscan{i or ''}" for i in range(len(fonts) + 1)) if n not in fonts)
+    page_obj.add_resource(font, pikepdf.Name.Font, pikepdf.Name(name))
+    layer = text_layer_stream(page, right - left, top - bottom, font=name, origin=(left, bottom))
+    # The original content is wrapped in q/Q so a graphics state it leaves changed cannot move the text.
+    page_obj.contents_add(b"q\n", prepend=True)
+    page_obj.contents_add(b"\nQ\n" + layer)
+
+
+def _open_source(source: Path, stack: contextlib.ExitStack) -> pikepdf.Pdf:
+    if source.suffix.lower() == ".pdf":
+        return stack.enter_context(pikepdf.open(source))
     from PIL import Image, ImageSequence
 
     from planscan.ocr.rasterize import load_image_page
 
-    pages = []
+    pdf = stack.enter_context(pikepdf.new())
     with Image.open(source) as im:
         for i, frame in enumerate(ImageSequence.Iterator(im), start=1):
             _, dpi = load_image_page(source, i)
             buf = io.BytesIO()
             frame = frame.convert("L" if frame.mode in ("1", "L", "LA", "I;16") else "RGB")
             frame.save(buf, "PDF", resolution=float(dpi))
-            pages.append(buf.getvalue())
-    return pages
+            # Foreign pages are copied when the new PDF is saved: their PDF stays open until then.
+            pdf.pages.append(stack.enter_context(pikepdf.open(io.BytesIO(buf.getvalue()))).pages[0])
+    return pdf
 
 
 def searchable_pdf(doc: Document, source: Path) -> bytes:
     """The original pages with an invisible text layer from the OCR'd pages."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PdfReadError
-
-    writer = PdfWriter()
-    try:
-        if source.suffix.lower() == ".pdf":
-            reader = PdfReader(str(source))
-            if reader.is_encrypted:
-                reader.decrypt("")
-            for p in reader.pages:
-                writer.add_page(p)
-        else:
-            for blob in _image_pdf_pages(source):
-                writer.add_page(PdfReader(io.BytesIO(blob)).pages[0])
-    except (OSError, PdfReadError, ValueError) as e:
-        raise InputFileError(f"{source}: cannot be read back to build the searchable PDF ({e})") from e
-    font_ref = None
-    for page, page_obj in zip(doc.pages, writer.pages):
-        if page.source != "ocr" or page.status != "ok" or not page.lines or not page.width:
-            continue  # a text-layer page is already searchable; a failed page stays image only
-        if font_ref is None:
-            font_ref = _font(writer)
-        if page_obj.rotation % 360:
-            # The page was rendered (and OCR'd) as displayed: bake /Rotate into the content so
-            # the page's own coordinates are the displayed ones the boxes refer to.
-            page_obj.transfer_rotation_to_content()
-        _overlay(page_obj, page, font_ref, writer)
-    buf = io.BytesIO()
-    try:
-        writer.write(buf)
-    except (OSError, ValueError) as e:
-        raise OutputError(f"{source}: the searchable PDF could not be assembled ({e})") from e
+    with contextlib.ExitStack() as stack:
+        try:
+            pdf = _open_source(source, stack)
+        except pikepdf.PasswordError as e:
+            raise EncryptedPdfError(f"{source}: is encrypted with a password; decrypt it first (qpdf --decrypt)") from e
+        except (OSError, pikepdf.PdfError, ValueError) as e:
+            raise InputFileError(f"{source}: cannot be read back to build the searchable PDF ({e})") from e
+        font = None
+        for page, page_obj in zip(doc.pages, pdf.pages):
+            if page.source != "ocr" or page.status != "ok" or not page.lines or not page.width:
+                continue  # a text-layer page is already searchable; a failed page stays image only
+            if font is None:
+                font = _font(pdf)
+            if page_obj.rotation % 360:
+                # The page was rendered (and OCR'd) as displayed: bake /Rotate into the content so
+                # the page's own coordinates are the displayed ones the boxes refer to.
+                page_obj.flatten_rotation()
+            _overlay(page_obj, page, font)
+        buf = io.BytesIO()
+        try:
+            # A fixed /ID: the same input and OCR give the same bytes, so a re-run changes nothing.
+            pdf.save(buf, encryption=False, deterministic_id=True)
+        except (OSError, pikepdf.PdfError, ValueError) as e:
+            raise OutputError(f"{source}: the searchable PDF could not be assembled ({e})") from e
     return buf.getvalue()

@@ -105,11 +105,13 @@ def test_output_folder_may_not_be_or_contain_the_input(tmp_path):
 def test_ledger_round_trip_and_foreign_database(tmp_path):
     led = Ledger(tmp_path)
     led.mark_running([("a.pdf", "h1", "s1")])
-    assert led.get("a.pdf", "h1", "s1").status == "running"
-    led.record("a.pdf", "h1", "s1", FileResult(rel="a.pdf", status="done", pages=3, figures=7, seconds=1.5,
-                                              outputs=["a.txt"], peak_rss_mb=100.0))
-    row = led.get("a.pdf", "h1", "s1")
-    assert (row.status, row.pages, row.figures, row.outputs, row.attempts) == ("done", 3, 7, ["a.txt"], 1)
+    assert led.get("a.pdf", "h1", "s1") is None  # in flight is not finished: a re-run redoes it
+    stored = FileResult(rel="a.pdf", status="done", pages=3, figures=7, seconds=1.5, outputs=["a.txt"],
+                        peak_rss_mb=100.0)
+    led.record("a.pdf", "h1", "s1", stored)
+    assert led.get("a.pdf", "h1", "s1") == stored  # the one result type, back as it went in
+    led.record("a.pdf", "h1", "s1", stored)
+    assert led.db.execute("SELECT attempts FROM files WHERE rel='a.pdf'").fetchone()[0] == 2
     assert led.get("a.pdf", "h1", "other-settings") is None
     assert led.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     led.db.execute("PRAGMA query_only=1")  # stands in for a full disk
