@@ -70,16 +70,6 @@ class _Context:
             self.report_year = p[0].year if p else None
 
 
-def _is_heading(para: Paragraph) -> bool:
-    """A numbered heading line, or a paragraph in capitals, that is not a bullet item of prose."""
-    letters = [c for c in para.text if c.isalpha()]
-    if not letters or len(para.text) > 300:
-        return False
-    upper = sum(c.isupper() for c in letters) / len(letters)
-    numbered = bool(re.match(r"\s*(?:ph[aâầ]n\s+th[uứ]|[IVXLC]{1,5}[.)]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s)", para.text, re.I))
-    return upper > 0.6 or (numbered and len(para.text) < 120)
-
-
 class _Headings:
     """The period and plan flag of the latest heading, for when no section tree is available."""
 
@@ -88,7 +78,7 @@ class _Headings:
         self.plan = False
 
     def update(self, para: Paragraph) -> None:
-        if not _is_heading(para):
+        if not para.is_heading:
             return
         folded = fold(para.text)
         periods = [p for p in find_periods(para.text) if p.year is not None and not p.reference]
@@ -106,7 +96,7 @@ def _years_from_headings(ctx: _Context, paras: list[Paragraph]) -> None:
     years = [
         p.year
         for para in paras
-        if _is_heading(para)
+        if para.is_heading
         for p in find_periods(para.text)
         if p.year is not None and not p.reference
     ]

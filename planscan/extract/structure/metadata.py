@@ -187,8 +187,7 @@ def _parse_body(text: str) -> tuple[str | None, str | None, dict[str, str]]:
     places: dict[str, str] = {}
     f = fold(text)
     for pattern, short in _BODY_ABBREV:
-        f2 = re.sub(pattern, short.lower(), f)
-        if f2 != f:
+        if re.search(pattern, f):
             # keep the original text aligned with the folded one
             text = _replace_like(text, f, pattern, short)
             f = fold(text)
@@ -202,13 +201,11 @@ def _parse_body(text: str) -> tuple[str | None, str | None, dict[str, str]]:
     ]
     for i, w in enumerate(fwords):
         two = " ".join(fwords[i : i + 2])
-        if (two in _AGENCIES or w in _AGENCIES) and i > 0 and i not in starts and fwords[i - 1] not in ("va",):
-            if w == "ban" and i > 0 and fwords[i - 1] in ("uy",):
+        if (two in _AGENCIES or w in _AGENCIES) and i > 0 and i not in starts and fwords[i - 1] != "va":
+            if w == "ban" and fwords[i - 1] == "uy":
                 continue
             starts.append(i)
-    starts = sorted(set(starts)) or [0]
-    if starts[0] != 0:
-        starts.insert(0, 0)
+    starts = sorted(set(starts) | {0})
     bodies: list[str] = []
     for a, b in zip(starts, starts[1:] + [len(words)]):
         chunk_w, chunk_f = words[a:b], fwords[a:b]
@@ -417,7 +414,7 @@ def parse_metadata(doc: Document) -> DocumentMeta:
         title_periods = [p for p in find_periods(meta.title) if p.year]
         if title_periods:
             last = title_periods[-1]
-            if meta.doc_type in ("Báo cáo",):
+            if meta.doc_type == "Báo cáo":
                 # "Kết quả ... năm 2021 và phương hướng ... năm 2022": reports on the first, plans the last
                 first_p = title_periods[0]
                 meta.report_period, meta.report_year = first_p.label, first_p.year

@@ -7,14 +7,10 @@ read from joined paragraph text; provenance (page, line, word boxes) is recovere
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
 
+from planscan.extract.structure.headings import Heading, classify, ends_sentence
 from planscan.schemas.records import BBox, Document, Line
-
-# A line that starts a new block: a heading number, a letter item or a bullet.
-_BLOCK_START = re.compile(r"^\s*(?:ph[aâầ]n\s+th[uứ]|[IVXLCivxl1]{1,5}[.)]\s|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[-*+•–]\s)", re.I)
-_SENTENCE_END = re.compile(r"[.!?:;]\W*$")
 
 
 @dataclass(slots=True)
@@ -30,6 +26,14 @@ class Segment:
 class Paragraph:
     text: str
     segments: list[Segment] = field(default_factory=list)
+    heading: Heading | None = None  # the numbering its first line starts with
+    title: bool = False  # a heading line standing alone, not prose
+
+    @property
+    def is_heading(self) -> bool:
+        """A title standing alone, or a short paragraph that a numbered heading starts."""
+        h = self.heading
+        return self.title or (h is not None and h.is_heading and h.style != "bullet" and len(self.text) < 120)
 
     def locate(self, offset: int) -> Segment:
         starts = [s.start for s in self.segments]
@@ -61,13 +65,13 @@ class Paragraph:
         )
 
 
-def is_heading_line(text: str) -> bool:
-    """Mostly capitals, or a short numbered line ("1.1. Bưu chính"), but not a bullet of prose."""
+def is_heading_line(text: str, heading: Heading | None) -> bool:
+    """Mostly capitals, or a short numbered title ("1.1. Bưu chính"), but not a bullet of prose."""
     letters = [c for c in text if c.isalpha()]
     if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) > 0.6:
         return True
-    numbered = _BLOCK_START.match(text) and not re.match(r"\s*[-*+•–]\s", text)
-    return bool(numbered) and len(text.strip()) < 60 and not _SENTENCE_END.search(text)
+    titled = heading is not None and heading.is_heading and heading.style != "bullet"
+    return titled and len(text.strip()) < 60 and not ends_sentence(text)
 
 
 def paragraphs(doc: Document) -> list[Paragraph]:
@@ -78,13 +82,15 @@ def paragraphs(doc: Document) -> list[Paragraph]:
     segs: list[Segment] = []
     length = 0
 
-    def flush() -> None:
+    def flush(title: bool = False) -> None:
         nonlocal parts, segs, length
         if segs:
-            out.append(Paragraph("".join(parts), segs))
+            out.append(Paragraph("".join(parts), segs, first_heading, title))
         parts, segs, length = [], [], 0
 
     pending_blank = False
+    prev = ""
+    first_heading: Heading | None = None
     for page in doc.pages:
         if page.status != "ok":
             flush()
@@ -94,9 +100,11 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             text = line.text.replace("\f", "").rstrip()
             if not text.strip():
                 pending_blank = True
+                prev = ""
                 continue
-            open_sentence = bool(parts) and not _SENTENCE_END.search(parts[-1])
-            if _BLOCK_START.match(text):
+            open_sentence = bool(parts) and not ends_sentence(parts[-1])
+            heading = classify(line, prev)
+            if heading is not None:
                 flush()
             elif pending_blank and not (open_sentence and (page_break or text.lstrip()[:1].islower())):
                 # OCR leaves blank lines inside sentences; a line that goes on in lower case continues one
@@ -106,11 +114,13 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             if parts:
                 parts.append(" ")
                 length += 1
+            else:
+                first_heading = heading
+            prev = text
             segs.append(Segment(length, length + len(text), page.number, idx, line))
             parts.append(text)
             length += len(text)
-            if is_heading_line(text):
-                flush()  # a heading is its own paragraph even when prose follows without a blank line
-        pending_blank = pending_blank  # blank lines at a page foot are judged on the next page
+            if is_heading_line(text, heading):
+                flush(title=True)  # a heading is its own paragraph even when prose follows without a blank line
     flush()
     return out

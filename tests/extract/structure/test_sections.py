@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from planscan.extract.structure.sections import (
-    classify_line,
-    int_to_roman,
     iter_sections,
     outline,
     parse_sections,
-    roman_to_int,
     section_chain,
     section_path,
 )
@@ -35,59 +32,6 @@ def shape(root, bullets=False):
         for s in iter_sections(root)
         if bullets or s.style != "bullet"
     ]
-
-
-@pytest.mark.parametrize("n", range(1, 40))
-def test_roman_roundtrip(n):
-    assert roman_to_int(int_to_roman(n)) == n
-
-
-def test_roman_rejects_malformed():
-    assert roman_to_int("IIII") is None and roman_to_int("IL") is None and roman_to_int("") is None
-
-
-@pytest.mark.parametrize(
-    "line, style, value",
-    [
-        ("Phần thứ nhất", "part", 1),
-        ("PHẦN THỨ HAI", "part", 2),
-        ("Phiin thir nhit", "part", 1),
-        ("Phan thi? hai", "part", 2),
-        ("I. TÌNH HÌNH THỰC HIỆN", "roman", 1),
-        ("Il. CÁC CHỈ TIÊU CHỦ YẾU", "roman", 2),
-        ("1V. KINH PHÍ", "roman", 4),
-        ("L. TINH HINH THUC HIEN", "roman", 1),
-        ("1. CAC GIAI PHAP CHU YEU", "roman", 1),  # upper-case heading: an OCR'd roman, not arabic
-        ("v. TO CHUC THUC HIEN", "roman", 5),
-        ("1. Những kết quả nổi bật", "arabic", 1),
-        ("1.1. Bưu chính", "decimal", 1),
-        ("2.3 Viễn thông", "decimal", 3),
-        ("1.4, Ve bao chi", "decimal", 4),
-        ("a) Đối với các doanh nghiệp", "letter", 1),
-        ("- Dịch vụ viễn thông: Trên địa bàn", "bullet", None),
-        ("* Công tác Báo chí", "bullet", None),
-        ("+ Hạ tầng", "bullet", None),
-    ],
-)
-def test_classify_line(line, style, value):
-    h = classify_line(line, "")
-    assert h is not None and (h.style, h.value) == (style, value)
-
-
-@pytest.mark.parametrize(
-    "line, prev",
-    [
-        ("65 thuê bao/100 dân.", ""),
-        ("4.386 người/điểm phục vụ", ""),
-        ("2019 ước đạt 22.975 triệu đồng", ""),
-        ("- xã hội của huyện.", "phát triển kinh tế"),  # a wrapped line, not a bullet
-        ("Trên địa bàn huyện có 03 doanh nghiệp", ""),
-        ("", ""),
-        ("ii) các nội dung khác", ""),
-    ],
-)
-def test_not_headings(line, prev):
-    assert classify_line(line, prev) is None
 
 
 def test_gold_2020_tree():
@@ -271,14 +215,32 @@ def test_section_chain_gives_the_records():
     assert section_path(root, 1, 5) == [s.heading for s in chain]
 
 
-@pytest.mark.parametrize(
-    "line",
-    ["Phần lớn các xã đã có điểm bưu điện.", "Phần mềm quản lý văn bản được duy trì.", "Phần ba còn lại", "Chương trình 135"],
-)
-def test_sentences_that_start_like_parts(line):
-    assert classify_line(line, "") is None
+def test_list_item_stating_a_figure_does_not_hold_the_prose_after_it():
+    text = (
+        "I. THU NGÂN SÁCH\n"
+        "1. Thu nội địa: 1.200 tỷ đồng.\n"
+        "2. Thu từ đất: 300 tỷ đồng.\n"
+        "a) Tiền sử dụng đất: 250 tỷ đồng.\n"
+        "b) Tiền thuê đất: 50 tỷ đồng.\n"
+        "Nhìn chung công tác thu đạt khá.\n"
+        "3. Các khoản thu khác\n"
+        "Ước đạt 20 tỷ đồng.\n"
+    )
+    root = parse_sections(text_to_document(text))
+    ids = [s.id for s in iter_sections(root)]
+    assert ids == ["I", "I/1", "I/2", "I/2/a", "I/2/b", "I/3"]
+    by_id = {s.id: s for s in iter_sections(root)}
+    assert (by_id["I/1"].line_start, by_id["I/1"].line_end) == (2, 2)
+    assert by_id["I/2"].line_end == 5  # its breakdown, not the remark after it
+    assert section_path(root, 1, 6) == ["I. THU NGÂN SÁCH"]
+    assert section_path(root, 1, 8)[-1] == "3. Các khoản thu khác"  # a title holds its prose
+    assert not any(s.flags for s in iter_sections(root))
 
 
-def test_part_with_roman_number_and_inline_title():
-    h = classify_line("PHẦN I. MỞ ĐẦU", "")
-    assert (h.style, h.value, h.rest) == ("part", 1, "MỞ ĐẦU")
+def test_appendices_are_top_level_sections():
+    text = "I. MỤC TIÊU\nNội dung.\nPhụ lục I\nDANH MỤC DỰ ÁN\n1. Dự án một\nPHỤ LỤC 02: BIỂU TỔNG HỢP\n"
+    root = parse_sections(text_to_document(text))
+    assert [c.id for c in root.children] == ["I", "PL1", "PL2"]
+    assert root.children[1].heading == "Phụ lục I: DANH MỤC DỰ ÁN"
+    assert root.children[2].heading == "Phụ lục 02: BIỂU TỔNG HỢP"
+    assert [c.id for c in root.children[1].children] == ["PL1/1"]
