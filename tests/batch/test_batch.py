@@ -219,6 +219,9 @@ def test_nothing_ran_exit_code(tmp_path):
     indir = make_tree(tmp_path / "in", ["bad1.txt", "bad2.txt"])
     rep = run_batch(indir, tmp_path / "out", jobs=1, job=copy_job, quiet=True)
     assert rep.exit_code == ExitCode.nothing_ran
+    # One input gives its own reason, as planscan ocr and extract do.
+    one = make_tree(tmp_path / "one", ["bad.txt"])
+    assert run_batch(one, tmp_path / "out1", jobs=1, job=copy_job, quiet=True).exit_code == ExitCode.input_file
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "readme.md").write_text("x")
     with pytest.raises(NothingRan, match="no PDF, image or text files"):
