@@ -2,7 +2,7 @@
 
 Input is the paragraph text with its quantities, periods and cue spans (all as character offsets);
 output is a list of ``Figure``. Document-level context (section headings, metadata) is applied later
-by ``indicators.py``; here a figure only gets a period when its own sentence states one.
+by ``records.py``; here a figure only gets a period when its own sentence states one.
 """
 
 from __future__ import annotations

@@ -51,10 +51,10 @@ for _name in ("figures", "number_warnings", "source_text"):
 
 def _found(kind: str) -> Callable[[Span], Any]:
     # Span extension values set with ``span._.x = v`` are keyed by the span's characters, so two
-    # quantities inside the same tokens would share one; each span's id indexes its own object.
+    # quantities inside the same tokens would share one; each span's id names its own object, and
+    # any other span (another kind's, or one a caller made) has none.
     def get(span: Span) -> Any:
-        table = span.doc.user_data.get(("planscan", kind))
-        return table[span.id] if table is not None and span.id < len(table) else None
+        return span.doc.user_data.get(("planscan", kind), {}).get(span.id)
 
     return get
 
@@ -67,13 +67,15 @@ for _name in ("quantity", "period"):
 def _set_found(doc: Doc, kind: str, key: str, found: list, labels: list[str]) -> None:
     """``doc.spans[key]``: one span per found item (covering the tokens of its characters), whose
     ``Span._.<kind>`` is the item."""
-    spans = []
+    spans, table = [], {}
     for i, (item, label) in enumerate(zip(found, labels)):
         span = doc.char_span(item.start, item.end, alignment_mode="expand")
         if span is None:
             raise ValueError(f"{kind} at characters {item.start}-{item.end} is not inside the text")
-        spans.append(Span(doc, span.start, span.end, label=label, span_id=i))
-    doc.user_data[("planscan", kind)] = list(found)
+        span = Span(doc, span.start, span.end, label=label, span_id=f"{kind} {i}")
+        spans.append(span)
+        table[span.id] = item
+    doc.user_data[("planscan", kind)] = table
     doc.spans[key] = spans
 
 

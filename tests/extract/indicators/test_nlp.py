@@ -67,6 +67,7 @@ def test_two_quantities_inside_one_token_keep_their_own_values():
     nlp = make_nlp({"planscan_quantities": {"finder": {"@misc": "tests.digit_runs.v1"}}})
     doc = nlp("có 16/18 xã")
     assert [(s.text, s._.quantity.value) for s in doc.spans["quantities"]] == [("16/18", 16), ("16/18", 18)]
+    assert doc[1:2]._.quantity is None and doc.spans["quantities"][0]._.period is None
 
 
 def test_a_component_configured_with_another_finder_changes_only_that_pipeline(nlp):
