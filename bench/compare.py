@@ -26,7 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from planscan.extract.compare.rows import ComparedDocument, compare_documents, paired_indices  # noqa: E402
+from planscan.extract.compare import ComparedDocument, compare_documents  # noqa: E402
+from planscan.extract.compare.pairing import paired_indices  # noqa: E402
 from planscan.io.records import read_records_file  # noqa: E402
 from planscan.pipeline import load_input  # noqa: E402
 from planscan.extract.text.unitfamily import compatible  # noqa: E402
@@ -184,7 +185,7 @@ def main() -> None:
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                     total += 1
         from planscan.io.store import Store
-from planscan.pipeline import ingest_path
+        from planscan.pipeline import ingest_path
 
         def ingest_once():
             db = tmp / f"s{time.perf_counter_ns()}.db"

@@ -150,8 +150,8 @@ def ingest_path(store, path: Path, derive: bool = True) -> list:
     path = Path(path)
     records, meta, doc, sections = load_input(path)
     if doc is not None:
-        return [store.add_document(records, meta, doc, sections, source=str(path), sha256=doc.sha256 or file_sha256(path),
-                                   input_kind="document", derive=derive)]
+        return [store.add_document(_with_derived(records, derive), meta, doc, sections, source=str(path),
+                                   sha256=doc.sha256 or file_sha256(path), input_kind="document")]
     sidecar = sidecar_document(path)
     if sidecar is not None:
         return [_ingest_with_sidecar(store, path, sidecar, records, meta, derive)]
@@ -162,8 +162,8 @@ def ingest_path(store, path: Path, derive: bool = True) -> list:
     for ref, recs in groups.items():
         is_sha = len(ref) == 64 and all(ch in "0123456789abcdef" for ch in ref)
         sha = ref if is_sha else records_hash(recs)
-        out.append(store.add_document(recs, meta if len(groups) == 1 else None, source=ref if not is_sha else str(path),
-                                      sha256=sha, input_kind="records", derive=derive))
+        out.append(store.add_document(_with_derived(recs, derive), meta if len(groups) == 1 else None,
+                                      source=ref if not is_sha else str(path), sha256=sha, input_kind="records"))
     return out
 
 
@@ -176,5 +176,15 @@ def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive
 
     doc = read_ocr_json(sidecar)
     meta = meta if meta is not None else parse_metadata(doc)
-    return store.add_document(records, meta, doc, parse_sections(doc), source=doc.source or str(path),
-                              sha256=doc.sha256 or records_hash(records), input_kind="batch-output", derive=derive)
+    return store.add_document(_with_derived(records, derive), meta, doc, parse_sections(doc), source=doc.source or str(path),
+                              sha256=doc.sha256 or records_hash(records), input_kind="batch-output")
+
+
+def _with_derived(records: list, derive: bool) -> list:
+    """With ``derive``, the records plus the prior-period values their stated changes imply
+    (derived=True), unless the input already carries derived values."""
+    if not derive or any(r.derived for r in records):
+        return list(records)
+    from planscan.extract.compare import derive_values
+
+    return list(records) + derive_values(records)

@@ -10,20 +10,40 @@ from pydantic import ValidationError
 
 from planscan.errors import EncodingError, InputFileError
 from planscan.extract.indicators.keys import indicator_key
+from planscan.extract.text.periods import parse_period, period_fields
 from planscan.schemas.records import DocumentMeta, IndicatorRecord
 
 _FIELDS = set(IndicatorRecord.model_fields)
 _META_FIELDS = set(DocumentMeta.model_fields)
 
 
-def record_from_dict(obj: dict, document: str = "") -> IndicatorRecord:
-    """An IndicatorRecord from a dict; unknown fields are dropped and a missing key is computed."""
+def record_from_dict(obj: dict, document: str = "", meta: DocumentMeta | None = None) -> IndicatorRecord:
+    """An IndicatorRecord from a dict; unknown fields are dropped.
+
+    What extract computes once and older or hand-made files lack is computed here, once: the key,
+    the year a period names, and the period's type and month bounds (``meta``'s report period
+    stands for a figure whose own period does not say)."""
     data = {k: v for k, v in obj.items() if k in _FIELDS}
     data.setdefault("text", "")
     if not data.get("key"):
         data["key"] = indicator_key(str(data.get("indicator", "")), data.get("unit"), data.get("kind"))
     if not data.get("document"):
         data["document"] = document
+    period = data.get("period") if isinstance(data.get("period"), str) else None
+    if data.get("year") is None and period:
+        parsed = parse_period(period)
+        if parsed is not None:
+            data["year"] = parsed.end_year or parsed.year  # the last year it names, as a plan period ends
+    if "period_type" not in data:
+        ptype, bounds = period_fields(
+            period,
+            data.get("year"),
+            target=data.get("kind") == "target",
+            report_period=meta.report_period if meta else None,
+            report_year=meta.report_year if meta else None,
+        )
+        data["period_type"] = ptype
+        data["period_first_month"], data["period_last_month"] = bounds or (None, None)
     return IndicatorRecord.model_validate(data)
 
 
@@ -31,6 +51,10 @@ def _meta_from(obj) -> DocumentMeta | None:
     if not isinstance(obj, dict):
         return None
     return DocumentMeta.model_validate({k: v for k, v in obj.items() if k in _META_FIELDS})
+
+
+def _is_meta(obj) -> bool:
+    return isinstance(obj, dict) and not ("indicator" in obj and "value" in obj) and ("district" in obj or "issuer" in obj)
 
 
 def read_records_file(path: Path) -> tuple[list[IndicatorRecord], DocumentMeta | None]:
@@ -59,11 +83,11 @@ def read_records_file(path: Path) -> tuple[list[IndicatorRecord], DocumentMeta |
         raise InputFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno}); give planscan extract output") from e
     records = []
     try:
+        if meta is None:  # a JSON Lines file may carry its metadata as one of its lines
+            meta = next((_meta_from(o) for o in objs if _is_meta(o)), None)
         for obj in objs:
             if isinstance(obj, dict) and "indicator" in obj and "value" in obj:
-                records.append(record_from_dict(obj, doc_ref))
-            elif isinstance(obj, dict) and meta is None and ("district" in obj or "issuer" in obj):
-                meta = _meta_from(obj)
+                records.append(record_from_dict(obj, doc_ref, meta))
     except ValidationError as e:
         first = e.errors()[0]
         raise InputFileError(

@@ -131,6 +131,17 @@ class IndicatorRecord(_Record):
     base_unit: Optional[str] = None
     year: Optional[int] = None
     period: Optional[str] = None
+    period_type: Optional[str] = Field(
+        default=None,
+        description="Type of the period, for comparison: H1, H2, 9M, Q1..Q4, <n>M (first n months), Y, "
+        "M<m> (a month or a point in it), M<a>-<b>, multi:<a>-<b> (a plan period); null when unknown.",
+    )
+    period_first_month: Optional[int] = Field(
+        default=None, ge=1, le=12, description="First month of the year the figure covers; for a point in time, its month."
+    )
+    period_last_month: Optional[int] = Field(
+        default=None, ge=1, le=12, description="Last month of the year the figure covers; for a point in time, its month."
+    )
     kind: Kind = "actual"
     vs_year: Optional[int] = None
     derived: bool = Field(default=False, description="Computed from a stated change, not stated itself.")

@@ -21,7 +21,7 @@ from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.structure.metadata import parse_metadata
 from planscan.extract.indicators.nlp import shared_nlp
 from planscan.extract.structure.paragraphs import Paragraph, paragraphs
-from planscan.extract.text.periods import Period, find_periods
+from planscan.extract.text.periods import Period, find_periods, period_fields
 from planscan.extract.structure.sections import parse_sections, section_chain
 from planscan.extract.text.units import fold
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
@@ -168,9 +168,12 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     text = para.text[fig.text_start : fig.text_end].strip()
     unit = (fig.unit or "").lower()
     path = [n.heading for n in chain]
+    ptype, bounds = period_fields(
+        period, year, target=kind == "target", report_period=ctx.report_period, report_year=ctx.report_year
+    )
     return IndicatorRecord(
         indicator=fig.label,
-        key=indicator_key(fig.base_label or fig.label, unit),
+        key=indicator_key(fig.base_label or fig.label, unit, kind),
         value=fig.value,
         unit=unit,
         of=q.of,
@@ -178,6 +181,9 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
         base_unit=q.base_unit,
         year=year,
         period=period,
+        period_type=ptype,
+        period_first_month=bounds[0] if bounds else None,
+        period_last_month=bounds[1] if bounds else None,
         kind=kind,
         vs_year=vs_year,
         section=path,

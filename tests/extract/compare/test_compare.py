@@ -14,13 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from planscan.extract.compare.rows import (
-    ComparedDocument,
-    compare_documents,
-    derive_values,
-    implied_priors,
-    paired_indices,
-)
+from planscan.extract.compare import ComparedDocument, compare_documents, derive_values
+from planscan.extract.compare.derived import implied_priors
+from planscan.extract.compare.pairing import paired_indices
 from planscan.io.records import read_records_file, record_from_dict
 from planscan.schemas.comparison import ComparisonRow
 from planscan.schemas.records import DocumentMeta
@@ -250,8 +246,7 @@ def test_comparison_schema_file_is_current():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from planscan.extract.text.periodtype import period_type  # noqa: E402
-from planscan.extract.text.unitfamily import compatible  # noqa: E402
+from planscan.extract.text.units import compatible  # noqa: E402
 
 _LABELS = ["Số trạm BTS", "Số thuê bao di động", "Tỷ lệ hộ nghèo", "Số hộ nghèo", "Doanh thu bưu chính",
            "Số xã có đài truyền thanh", "Tỷ lệ xã có đài truyền thanh", "Diện tích lúa"]
@@ -280,7 +275,7 @@ def test_pairing_invariants(old, new):
     for a, b in pairs:
         ra, rb = old[a], new[b]
         assert compatible(ra.unit, rb.unit)[0]  # "%" never meets a count
-        assert period_type(ra.period) == period_type(rb.period)
+        assert ra.period_type == rb.period_type
         assert (ra.kind == "target") == (rb.kind == "target")
 
 
@@ -289,28 +284,6 @@ def test_a_figure_repeated_in_one_document_is_one_statement():
     new = [_rec("Số trạm BTS", 125, "trạm", 2020, "6 tháng đầu năm 2020")] * 2
     rows = compare_documents([ComparedDocument("a", old), ComparedDocument("b", new)]).rows
     assert len(rows) == 1 and all(rows[0].cells)
-
-
-@pytest.mark.parametrize(
-    "period, expected",
-    [
-        ("6 tháng đầu năm 2019", "H1"),
-        ("sáu tháng đầu năm 2019", "H1"),
-        ("6 tháng cuối năm 2020", "H2"),
-        ("9 tháng năm 2020", "9M"),
-        ("quý III năm 2020", "Q3"),
-        ("năm 2021", "Y"),
-        ("cuối năm 2021", "Y"),
-        ("đầu tháng 6/2020", "M6"),
-        ("ngày 30 tháng 6 năm 2020", "M6"),
-        ("đến 30/6/2020", "M6"),
-        ("giai đoạn 2021 - 2025", "multi:2021-2025"),
-        ("từ đầu năm 2020", None),
-        (None, None),
-    ],
-)
-def test_period_types(period, expected):
-    assert period_type(period) == expected
 
 
 def test_stated_plan_fulfilment_is_checked_against_the_earlier_target():
@@ -354,3 +327,41 @@ def test_a_bare_ratio_links_only_to_a_figure_of_its_own_sentence():
                         page=1, line=10))
     (d,) = derive_values(recs)
     assert d.key == "ict.postal_revenue" and d.value == pytest.approx(4150 / 1.1464)
+
+
+def test_comparison_reads_the_period_type_the_records_carry():
+    old = [_rec("Số trạm BTS", 117, "trạm", 2019, "6 tháng đầu năm 2019")]
+    new = [_rec("Số trạm BTS", 125, "trạm", 2020, "6 tháng đầu năm 2020")]
+    assert old[0].period_type == new[0].period_type == "H1"
+    assert (old[0].period_first_month, old[0].period_last_month) == (1, 6)
+    assert paired_indices([ComparedDocument("a", old), ComparedDocument("b", new)]) == {(0, 0)}
+    # a record that says its figure is for the whole year is not re-read from its label
+    whole = [_rec("Số trạm BTS", 125, "trạm", 2020, "6 tháng đầu năm 2020", period_type="Y")]
+    assert paired_indices([ComparedDocument("a", old), ComparedDocument("b", whole)]) == set()
+
+
+def test_older_records_get_their_period_fields_once_at_load(tmp_path):
+    path = tmp_path / "old.jsonl"
+    lines = [
+        {"district": "Tuần Giáo", "report_period": "6 tháng đầu năm 2020", "report_year": 2020},
+        {"indicator": "Số trạm BTS", "value": 125, "unit": "trạm", "year": 2020, "text": "125 trạm"},
+        {"indicator": "Số trạm BTS", "value": 140, "unit": "trạm", "year": 2021, "kind": "target", "text": "140 trạm"},
+        {"indicator": "Số trạm BTS", "value": 117, "unit": "trạm", "period": "6 tháng đầu năm 2019", "text": "117 trạm"},
+    ]
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    records, meta = read_records_file(path)
+    assert meta.district == "Tuần Giáo"
+    # no period: the report period's; a target: a whole year; no year: the one its period names
+    assert [(r.period_type, r.period_first_month, r.period_last_month) for r in records] == [
+        ("H1", 1, 6), ("Y", 1, 12), ("H1", 1, 6)
+    ]
+    assert records[2].year == 2019
+
+
+def test_derived_values_keep_the_period_fields_of_their_figure():
+    records = [
+        _rec("Số trạm BTS", 117, "trạm", 2019, "quý II/2019"),
+        _rec("Số trạm BTS", 13, "trạm", 2019, "quý II/2019", kind="change", vs_year=2018),
+    ]
+    (d,) = derive_values(records)
+    assert (d.period, d.period_type, d.period_first_month, d.period_last_month) == ("quý II/2018", "Q2", 4, 6)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planscan.extract.text.periods import find_periods, last_year, parse_period
+from planscan.extract.text.periods import comparable, find_periods, last_year, parse_period, period_fields
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 
@@ -124,3 +124,72 @@ def test_only_comparisons_are_references():
 def test_months_covered(text, cover):
     p = parse_period(text)
     assert (p.first_month, p.last_month) == cover
+
+
+@pytest.mark.parametrize(
+    "text, label, ptype, bounds",
+    [
+        ("6 tháng đầu năm 2019", "6 tháng đầu năm 2019", "H1", (1, 6)),
+        # the forms the two earlier grammars disagreed on, and spelled-out counts
+        ("sáu tháng đầu năm 2019", "6 tháng đầu năm 2019", "H1", (1, 6)),
+        ("Sáu tháng cuối năm 2019", "6 tháng cuối năm 2019", "H2", (7, 12)),
+        ("chín tháng năm 2020", "9 tháng năm 2020", "9M", (1, 9)),
+        ("ba tháng đầu năm 2021", "3 tháng đầu năm 2021", "Q1", (1, 3)),
+        ("mười hai tháng năm 2019", "12 tháng năm 2019", "Y", (1, 12)),
+        ("nửa đầu năm 2019", "6 tháng đầu năm 2019", "H1", (1, 6)),
+        ("nửa năm đầu 2019", "6 tháng đầu năm 2019", "H1", (1, 6)),
+        ("nửa cuối năm 2019", "6 tháng cuối năm 2019", "H2", (7, 12)),
+        ("từ đầu năm 2020", "từ đầu năm 2020", None, None),
+        ("đầu năm 2020", "đầu năm 2020", "M1", (1, 1)),
+        ("giữa năm 2020", "giữa năm 2020", "M6", (6, 6)),
+        ("cuối năm 2021", "cuối năm 2021", "Y", (12, 12)),
+        ("6 tháng cuối năm 2020", "6 tháng cuối năm 2020", "H2", (7, 12)),
+        ("3 tháng cuối năm 2020", "3 tháng cuối năm 2020", "Q4", (10, 12)),
+        ("4 tháng đầu năm 2020", "4 tháng đầu năm 2020", "4M", (1, 4)),
+        ("4 tháng cuối năm 2020", "4 tháng cuối năm 2020", "M9-12", (9, 12)),
+        ("9 tháng", "9 tháng", "9M", (1, 9)),
+        ("quý III năm 2020", "quý III năm 2020", "Q3", (7, 9)),
+        ("năm 2021", "năm 2021", "Y", (1, 12)),
+        ("tháng 6 năm 2019", "tháng 6 năm 2019", "M6", (6, 6)),
+        ("đầu tháng 6/2020", "đầu tháng 6/2020", "M6", (6, 6)),
+        ("ngày 30 tháng 6 năm 2020", "ngày 30/6/2020", "M6", (6, 6)),
+        ("đến 30/6/2020", "đến ngày 30/6/2020", "M6", (6, 6)),
+        ("đến hết ngày 31 tháng 12 năm 2019", "đến hết ngày 31/12/2019", "M12", (12, 12)),
+        ("giai đoạn 2021 - 2025", "giai đoạn 2021-2025", "multi:2021-2025", None),
+    ],
+)
+def test_period_type_and_month_bounds(text, label, ptype, bounds):
+    for form in (text, strip_accents(text), text.upper()):
+        p = parse_period(form)
+        assert p is not None, form
+        assert (p.label, p.type, p.bounds) == (label, ptype, bounds), form
+
+
+@pytest.mark.parametrize("text", ["sau tháng 6 mới có", "sau tháng đó", "ba tháng sau", "Sau thang dau tien"])
+def test_a_spelled_out_count_needs_a_year_word(text):
+    # folded "sáu" is "sau" (after), and "ba tháng" alone says nothing of which months
+    assert [p.type for p in find_periods(text) if p.kind == "months"] == []
+
+
+def test_unreadable_labels_have_no_period():
+    assert parse_period("không có gì") is None
+    assert parse_period("18 tháng năm 2019").type is None  # longer than a year: not a part of one
+
+
+def test_a_figure_without_a_period_of_its_own_takes_the_report_period():
+    assert period_fields("6 tháng đầu năm 2019", 2019) == ("H1", (1, 6))
+    report = {"report_period": "6 tháng đầu năm 2020", "report_year": 2020}
+    assert period_fields("từ đầu năm 2020", 2020, **report) == ("H1", (1, 6))
+    assert period_fields(None, 2020, **report) == ("H1", (1, 6))
+    assert period_fields(None, 2019, **report) == (None, None)  # not the report year
+    assert period_fields(None, 2021, target=True, **report) == ("Y", (1, 12))
+    assert period_fields("quý II/2021", 2021, target=True, **report) == ("Q2", (4, 6))
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [("H1", "H1", (True, False)), ("H1", "M6", (True, True)), ("M12", "Y", (True, True)), ("H1", "Y", (False, False)),
+     ("Q1", "M4", (True, True)), (None, None, (True, True)), ("H1", None, (False, False))],
+)
+def test_comparable_period_types(a, b, expected):
+    assert comparable(a, b) == expected
