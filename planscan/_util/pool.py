@@ -68,9 +68,14 @@ def in_worker() -> bool:
     return _messages is not None
 
 
-def _start_worker(messages: Any, init: Callable[[], None] | None) -> None:
+def _start_worker(messages: Any, init: Callable[[], None] | None, env: dict[str, str], cwd: str) -> None:
     global _messages
+    # A forked worker has the fork server's environment and folder, from when the server started;
+    # it gets the caller's, as a spawned process would (PLANSCAN_CACHE may have changed since).
+    os.environ.clear()
+    os.environ.update(env)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    os.chdir(cwd)
     if messages is not None:
         # A worker must be able to exit even when the caller has stopped reading.
         messages.cancel_join_thread()
@@ -173,7 +178,7 @@ class WorkerPool(Generic[T, R]):
 
     def _pool(self, ctx, messages, tasks: int) -> ProcessPool:
         return ProcessPool(max_workers=max(1, min(self.workers, tasks)), initializer=_start_worker,
-                           initargs=(messages, self.init), context=ctx)
+                           initargs=(messages, self.init, dict(os.environ), os.getcwd()), context=ctx)
 
     def _drain(self, messages) -> None:
         if messages is None:

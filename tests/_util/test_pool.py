@@ -78,3 +78,14 @@ def test_report_outside_a_worker_is_a_no_op():
 @pytest.mark.parametrize("timeout", [None, 0])
 def test_no_timeout_means_no_limit(timeout):
     assert dict(WorkerPool(1).run(_work, ["x"], timeout=timeout)) == {"x": "X"}
+
+
+def _cache_var(_item: str) -> str | None:
+    return os.environ.get("PLANSCAN_CACHE")
+
+
+def test_workers_see_the_callers_environment_of_now(monkeypatch, tmp_path):
+    # The fork server keeps the environment it started with; a worker must not.
+    list(WorkerPool(1).run(_cache_var, ["start the server"]))
+    monkeypatch.setenv("PLANSCAN_CACHE", str(tmp_path))
+    assert dict(WorkerPool(1).run(_cache_var, ["x"])) == {"x": str(tmp_path)}
