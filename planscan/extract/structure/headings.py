@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -160,7 +161,10 @@ def states_figure(text: str) -> bool:
     if colon < 0 or not s.endswith((".", ";")):
         return False
     value = s[colon + 1 :]
-    return any(q.start - (len(value) - len(value.lstrip())) <= _FIGURE_REACH for q in find_quantities(value))
+    lead = len(value) - len(value.lstrip())
+    if not any(c.isdigit() for c in value[: lead + _FIGURE_REACH + 1]):
+        return False  # no figure starts near the colon: spare the quantity finder
+    return any(q.start - lead <= _FIGURE_REACH for q in find_quantities(value))
 
 
 def _part_number(word: str, after_thu: bool) -> int | None:
@@ -193,7 +197,19 @@ def _appendix_number(raw: str) -> int:
     return _numeral(raw.upper()) or 1
 
 
-def _classify_text(s: str, after_break: bool) -> Heading | None:
+class _After:
+    """Whether the line before ended a sentence or a title; worked out only when a label needs it."""
+
+    def __init__(self, previous: str) -> None:
+        self.previous = previous.rstrip()
+
+    @cached_property
+    def brk(self) -> bool:
+        prev = self.previous
+        return not prev or prev[-1] in ".:;!?)" or mostly_upper(prev)
+
+
+def _classify_text(s: str, after: _After) -> Heading | None:
     f = fold(s)
     words = s.split()
     if _PART.match(f) and len(s) < 120 and len(words) > 1:
@@ -233,12 +249,12 @@ def _classify_text(s: str, after_break: bool) -> Heading | None:
             # "ii)" in running text is a list item; "v. TỔ CHỨC" is an OCR'd roman heading
             value = None if not mostly_upper(rest) else value
             flags.append("ocr-repaired")
-        if value is not None and (mostly_upper(rest) or num not in ("I", "V", "X", "L", "C") or after_break):
+        if value is not None and (mostly_upper(rest) or num not in ("I", "V", "X", "L", "C") or after.brk):
             if num == "L":  # roman 50 never numbers a plan's sections; OCR of "I."
                 return Heading("roman", num, rest, 1, ["ocr-repaired"], ambiguous=True)
             return Heading("roman", num, rest, value, flags)
         strokes = set(num) <= _I_STROKES and not num.isdigit() and len(num) > 1
-        if value is None and (mostly_upper(rest) or strokes and after_break and rest[:1].isupper()):
+        if value is None and (mostly_upper(rest) or strokes and after.brk and rest[:1].isupper()):
             # OCR strokes for I ("IL. Về ..." is II); a lower-case roman ("v.") before a capitalised heading
             repaired = num.replace("l", "I").replace("1", "I").replace("|", "I").replace("L", "I").upper()
             value = roman_to_int(repaired)
@@ -251,12 +267,12 @@ def _classify_text(s: str, after_break: bool) -> Heading | None:
         return Heading("roman", num, m.group("rest"), roman_to_int(num.translate(_LOOKALIKE)), ["ocr-repaired"], True)
 
     m = _DECIMAL.match(s)
-    if m and (m.group("rest")[:1].isupper() or after_break):
+    if m and (m.group("rest")[:1].isupper() or after.brk):
         num = m.group("num")
         return Heading("decimal", num, m.group("rest"), int(num.split(".")[-1]), item=states_figure(m.group("rest")))
 
     m = _ARABIC.match(s)
-    if m and (m.group("rest")[:1].isupper() or after_break):
+    if m and (m.group("rest")[:1].isupper() or after.brk):
         return Heading("arabic", m.group("num"), m.group("rest"), int(m.group("num")), item=states_figure(m.group("rest")))
 
     m = _UPPER_LETTER.match(s)
@@ -266,13 +282,13 @@ def _classify_text(s: str, after_break: bool) -> Heading | None:
         return Heading("letter-part", num, m.group("rest"), LETTERS.find(num.lower()) + 1 or None)
 
     m = _LETTER.match(s)
-    if m and (after_break or (m.group("rest2") or m.group("rest") or "")[:1].isupper()):
+    if m and ((m.group("rest2") or m.group("rest") or "")[:1].isupper() or after.brk):
         num = m.group("num") or m.group("num2")
         rest = m.group("rest") or m.group("rest2")
         return Heading("letter", num, rest, LETTERS.find(num) + 1 or None, item=states_figure(rest))
 
     m = _BULLET.match(s)
-    if m and (m.group("rest")[:1].isupper() or after_break):
+    if m and (m.group("rest")[:1].isupper() or after.brk):
         return Heading("bullet", m.group("num"), m.group("rest"), None, item=states_figure(m.group("rest")))
     return None
 
@@ -298,21 +314,20 @@ def classify(line: str | Line, previous: str = "") -> Heading | None:
     s = text.strip()
     if not s or len(s) > 300:
         return None
-    prev = previous.rstrip()
-    after_break = not prev or prev[-1] in ".:;!?)" or mostly_upper(prev)
-    h = _classify_text(s, after_break)
+    after = _After(previous)
+    h = _classify_text(s, after)
     if not original or not original.strip() or len(original.strip()) > 300:
         return h
     if h is not None and h.style == "roman":
-        ho = _classify_text(original.strip(), after_break)
+        ho = _classify_text(original.strip(), after)
         if ho is not None and ho.style == "roman" and ho.label != h.label:
             h.value, h.ambiguous = ho.value, ho.ambiguous or set(ho.label) <= _I_STROKES
             if "ocr-repaired" not in h.flags:
                 h.flags.append("ocr-repaired")
     elif h is None:
-        h = _classify_text(original.strip(), after_break)
+        h = _classify_text(original.strip(), after)
         if h is not None:
-            restored = _classify_text(_renumber(text, original).strip(), after_break)
+            restored = _classify_text(_renumber(text, original).strip(), after)
             if restored is not None and restored.style == h.style:
                 h.text = restored.text
     return h
