@@ -30,7 +30,7 @@ from planscan.extract.compare import ComparedDocument, compare_documents  # noqa
 from planscan.extract.compare.pairing import paired_indices  # noqa: E402
 from planscan.io.records import read_records_file  # noqa: E402
 from planscan.pipeline import load_input  # noqa: E402
-from planscan.extract.text.unitfamily import compatible  # noqa: E402
+from planscan.extract.text.units import compatible  # noqa: E402
 
 
 def _hand():

@@ -27,7 +27,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from planscan.extract.restore.restorer import restore_text  # noqa: E402
-from planscan.extract.text.syllables import strip_marks  # noqa: E402
+from planscan.extract.text.fold import strip_marks  # noqa: E402
 
 
 def metrics(corpus: Path):

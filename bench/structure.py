@@ -33,7 +33,7 @@ from planscan.extract.structure.metadata import parse_metadata  # noqa: E402
 from planscan.extract.text.numbers import find_quantities  # noqa: E402
 from planscan.extract.text.periods import find_periods  # noqa: E402
 from planscan.extract.structure.sections import iter_sections, parse_sections  # noqa: E402
-from planscan.extract.text.units import fold  # noqa: E402
+from planscan.extract.text.fold import fold  # noqa: E402
 from planscan.pipeline import text_to_document  # noqa: E402
 
 FIELDS = ["issuer", "parent_issuer", "district", "province", "number", "code", "place", "date", "doc_type",

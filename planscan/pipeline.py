@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from pathlib import Path
 
 from planscan.errors import InputFileError
@@ -16,7 +17,9 @@ from planscan.schemas.records import Document, Line, Page
 from planscan._util.textio import decode_utf8, read_input_bytes
 
 def text_to_document(text: str, source: str = "-", sha256: str = "") -> Document:
-    """Pages split on form feeds; every line kept, blank ones too, so line numbers match the file."""
+    """Pages split on form feeds; every line kept, blank ones too, so line numbers match the file.
+
+    Lines are composed (NFC): every later stage matches and keeps offsets on composed text."""
     pages = []
     for number, page_text in enumerate(text.split("\f"), start=1):
         if number > 1 and page_text.startswith("\n"):
@@ -24,7 +27,7 @@ def text_to_document(text: str, source: str = "-", sha256: str = "") -> Document
         raw_lines = page_text.split("\n")
         if raw_lines and raw_lines[-1] == "":
             raw_lines.pop()
-        pages.append(Page(number=number, source="text", lines=[Line(text=t, line=i) for i, t in enumerate(raw_lines)]))
+        pages.append(Page(number=number, source="text", lines=[Line(text=unicodedata.normalize("NFC", t), line=i) for i, t in enumerate(raw_lines)]))
     return Document(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages)
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from planscan._util.atomic import atomic_open
 from planscan.errors import OutputError
-from planscan.extract.indicators.keys import fold, indicator_key
-from planscan.extract.text.unitfamily import compatible
+from planscan.extract.indicators.keys import indicator_key
+from planscan.extract.text.fold import fold_words
+from planscan.extract.text.units import compatible
 from planscan.io.store import Store
 
 _LEVEL_KINDS = ("actual", "estimate", "target")
@@ -54,8 +55,8 @@ def load_series(store: Store, key: str, district: str | None = None) -> tuple[st
             rows = store.query(sql, (alt,))
             key = alt if rows else key
     if district:
-        want = fold(district)
-        rows = [r for r in rows if r["district"] and want in fold(r["district"])]
+        want = fold_words(district)
+        rows = [r for r in rows if r["district"] and want in fold_words(r["district"])]
     if not rows:
         return key, []
     unit = Counter(r["unit"] for r in rows).most_common(1)[0][0]

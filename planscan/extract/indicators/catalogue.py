@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from planscan.extract.indicators.keys import normalise_label
-from planscan.extract.text.unitfamily import family as unit_family
+from planscan.extract.text.units import family as unit_family
 
 FUZZY_CUTOFF = 90.0
 

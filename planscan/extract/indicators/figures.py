@@ -16,7 +16,8 @@ from planscan.extract.indicators.cues import PERIOD_WORDS
 from planscan.extract.indicators.labels import compose, left_tokens, right_tokens, strip_fillers, word_is
 from planscan.extract.text.numbers import Quantity
 from planscan.extract.text.periods import Period
-from planscan.extract.text.units import fold, lookup_unit
+from planscan.extract.text.fold import fold
+from planscan.extract.text.units import lookup_unit
 
 @dataclass(slots=True)
 class Cue:

@@ -8,8 +8,9 @@ OCR diacritic damage, case, or the "tăng ... so với cùng kỳ" tail of a cha
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from planscan.extract.text.fold import fold_words
 
 _NON_WORD = re.compile(r"[^a-z0-9%/]+")
 # "Số", "Tổng số", "Số lượng" only say "the number of"; "Tỷ lệ" stays, since a rate is not a count.
@@ -34,15 +35,6 @@ _SPELLING = [(re.compile(r"\bti le\b"), "ty le"), (re.compile(r"\bti trong\b"), 
 _MAX_SLUG = 80
 
 
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ -> d) and collapse whitespace."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.lower().split())
-
-
 _RELATIVE_KINDS = {"change", "ratio_to_prior", "ratio_to_plan"}
 
 
@@ -50,7 +42,7 @@ def normalise_label(label: str, unit: str | None = None) -> str:
     """The accent-free comparable form of a label: filler words and change tails dropped, and
     "tỷ lệ" prefixed when the unit is a percentage and the label does not already say so.
     Pass ``unit=None`` for a relative figure ("tăng 3,9 %"), whose % is not a rate."""
-    s = fold(label)
+    s = fold_words(label)
     for pattern, repl in _SPELLING:
         s = pattern.sub(repl, s)
     s = _CHANGE_TAIL.sub("", s)
@@ -69,7 +61,7 @@ def normalise_label(label: str, unit: str | None = None) -> str:
 
 def slug(text: str) -> str:
     """Accent-insensitive snake_case slug; never empty."""
-    s = _NON_WORD.sub("_", fold(text).replace("%", "pct").replace("/", "_per_")).strip("_")
+    s = _NON_WORD.sub("_", fold_words(text).replace("%", "pct").replace("/", "_per_")).strip("_")
     s = re.sub(r"_+", "_", s)
     if len(s) > _MAX_SLUG:
         s = s[:_MAX_SLUG].rsplit("_", 1)[0]

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 
 from planscan.extract.indicators.cues import LEAD_FILLERS, MEASURE_HEADS, RIGHT_STOPS, RIGHT_TRAIL, TRAIL_FILLERS
-from planscan.extract.text.units import fold, lookup_unit
+from planscan.extract.text.fold import fold
+from planscan.extract.text.units import lookup_unit
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|[^\w\s]", re.UNICODE)
 MAX_LEFT_WORDS = 30

@@ -36,7 +36,7 @@ from planscan.extract.indicators import figures as figures_mod
 from planscan.extract.indicators.cues import matcher_patterns
 from planscan.extract.text.numbers import NumberWarning, Quantity, find_quantities
 from planscan.extract.text.periods import Period, find_periods
-from planscan.extract.text.units import fold
+from planscan.extract.text.fold import fold
 
 QuantityFinder = Callable[[str], list[Quantity]]
 PeriodFinder = Callable[[str], list[Period]]

@@ -23,7 +23,7 @@ from planscan.extract.indicators.nlp import shared_nlp
 from planscan.extract.structure.paragraphs import Paragraph, paragraphs
 from planscan.extract.text.periods import Period, find_periods, period_fields
 from planscan.extract.structure.sections import parse_sections, section_chain
-from planscan.extract.text.units import fold
+from planscan.extract.text.fold import fold
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
 
 log = logging.getLogger("planscan.extract")

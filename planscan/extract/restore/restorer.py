@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from planscan.extract.restore.candidates import candidates, simple_key
 from planscan.extract.restore.decode import Slot, best_path, confidence
-from planscan.extract.text.syllables import (apply_case, canonical, case_pattern, has_marks, key_of, split_tone,
-                                       strip_marks)
+from planscan.extract.text.syllables import (apply_case, canonical, case_pattern, has_marks, key_of, split_tone)
+from planscan.extract.text.fold import fold
 from planscan.extract.restore.vocabulary import NUM, load
 
 if TYPE_CHECKING:  # the record types cost a tenth of `planscan restore`'s start-up; text needs none
@@ -98,7 +98,7 @@ def _restorable(core: str) -> bool:
     # marked vowels as consonants ("cdp" for "cấp", "hgp" for "hợp", "tt" for "tử"), and a
     # lower-case vowel-less token in Vietnamese prose is nearly always such a garble; the decoder
     # still keeps it as printed when no syllable reads well.
-    plain = strip_marks(core).lower()
+    plain = fold(core)
     if any(c in _VOWEL_LIKE for c in plain):
         return True
     return core.islower() and len(core) >= 2 and plain not in _UNITS

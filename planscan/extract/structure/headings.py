@@ -25,7 +25,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from planscan.extract.text.numbers import find_quantities
-from planscan.extract.text.units import fold
+from planscan.extract.text.fold import fold
 from planscan.schemas.records import Line
 
 Style = Literal[

@@ -19,7 +19,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from planscan.extract.text.periods import find_periods
-from planscan.extract.text.units import fold
+from planscan.extract.text.fold import fold
 from planscan.schemas.records import Document, DocumentMeta
 
 HEADER_LINES = 25

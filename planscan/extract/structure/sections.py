@@ -21,7 +21,7 @@ from planscan.extract.structure.headings import (
     int_to_roman,
     mostly_upper,
 )
-from planscan.extract.text.units import fold
+from planscan.extract.text.fold import fold
 from planscan.schemas.records import Document, Section
 
 _JUNK_START = re.compile(rf"^\s*[{JUNK}]+\s*(?=[^\W\d_])")

@@ -16,18 +16,16 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from decimal import InvalidOperation
 
-from babel.numbers import NumberFormatError, parse_decimal
-
+from planscan.extract.text.fold import fold
 from planscan.extract.text.units import (
     UnitInfo,
-    fold,
     fuzzy_lookup_unit,
     is_stop_word,
     is_written_stop_word,
     lookup_unit,
     max_unit_syllables,
+    scale_factor,
     unit_info,
 )
 
@@ -77,13 +75,6 @@ _SPACE_GROUPED = re.compile(r"[1-9]\d{0,2}(?: \d{3})+(?:,\d+)?")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 
-def _babel_vi(s: str) -> float | None:
-    try:
-        return float(parse_decimal(s, locale="vi_VN", strict=True))
-    except (NumberFormatError, InvalidOperation, ValueError):
-        return None
-
-
 def parse_number(s: str) -> float | None:
     """A number written the Vietnamese way (or damaged by OCR) as a float; None if it is not one.
 
@@ -107,10 +98,7 @@ def _parse_unsigned(t: str, sign: float) -> float | None:
     if _INT.fullmatch(t):
         return sign * float(int(t))
     if _VI_GROUPED.fullmatch(t) or _VI_DECIMAL.fullmatch(t):
-        v = _babel_vi(t)
-        if v is None:  # Babel stricter than us on some forms; the shape is already checked
-            v = float(t.replace(".", "").replace(",", "."))
-        return sign * v
+        return sign * float(t.replace(".", "").replace(",", "."))
     if _DOT_DECIMAL.fullmatch(t):
         # Not a thousands grouping (that needs exactly three digits after each dot): an OCR'd or
         # English-style decimal point.
@@ -196,7 +184,7 @@ def _unit_after(
         return None, None, pos, None
     glued = after_number and words[0][1] == pos and words[0][0] not in ("%", ",")
     tokens = [w for w, _, _ in words]
-    scale = _SCALES.get(fold(tokens[0]))
+    scale = scale_factor(tokens[0])
     if scale and len(tokens) > 1 and not glued:
         # "2,5 triệu người", "1,2 nghìn hộ": a scale word before a counted noun
         rest = lookup_unit(tokens[1:])
@@ -229,7 +217,6 @@ def _unit_after(
     return None, unit, take[-1][2], "guess"
 
 
-_SCALES = {fold(w): f for w, f in (("nghìn", 1e3), ("ngàn", 1e3), ("vạn", 1e4), ("triệu", 1e6), ("tỷ", 1e9), ("tỉ", 1e9))}
 _PER_TIME = frozenset(fold(w) for w in ("năm", "tháng", "quý", "tuần", "ngày", "giờ", "lượt", "lần"))
 
 
@@ -498,7 +485,7 @@ def _quantity(
         unit = "/".join([unit, *denoms])
         family = "rate"
         end = end2
-    elif info is not None and info.factor is not None and (info.family != "count" or info.factor != 1.0):
+    elif info is not None and (info.family != "count" or info.factor != 1.0):
         value_base, base_unit = value * info.factor, info.base_unit
     q_end = max(end, number_end) if source != "before" else number_end
     return Quantity(

@@ -2,7 +2,8 @@
 
 A syllable is handled in three forms: as written (any case, any tone placement), canonical
 (lower case, NFC, tone on the main vowel by the modern rule so "hoà" and "hòa" are one entry) and
-its key (no diacritics at all, "đ" as "d"), which is what OCR without a Vietnamese model leaves.
+its key (its ``fold``: no diacritics at all, "đ" as "d"), which is what OCR without a Vietnamese
+model leaves.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from planscan.extract.text.fold import fold
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
 TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -20,8 +23,6 @@ _QUALITY = "\u0306\u0302\u031b"
 VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED_VOWELS = frozenset("ăâêôơư")
 
-_KEY_TABLE = {ord("đ"): "d", ord("Đ"): "D"}
-
 # Onset, vowel nucleus, coda of a syllable written without diacritics. Loose on purpose: it only
 # keeps foreign words and junk out of the inventory, the vocabulary decides the rest.
 _SHAPE = re.compile(
@@ -31,14 +32,9 @@ _SHAPE = re.compile(
 )
 
 
-def strip_marks(text: str) -> str:
-    """Remove every diacritic (tones and vowel quality) and map đ to d; keeps case."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_KEY_TABLE))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def key_of(syllable: str) -> str:
-    return strip_marks(syllable).lower()
+    """The key a syllable is indexed under: its fold ("Tuần" -> "tuan")."""
+    return fold(syllable)
 
 
 def has_marks(text: str) -> bool:

@@ -1,9 +1,15 @@
-"""Units of measure and counted nouns, matched tolerantly against text that may have lost its diacritics.
+"""The one unit table: units of measure, scale words and counted nouns, and which units compare.
 
-Two vocabularies: measure units (money, percent, length, area ...) with a family and a factor to the
-family's base unit, and counted nouns (trạm, thuê bao, xã ...) read from ``data/count_nouns.txt``.
-Both are general Vietnamese; matching compares accent-folded forms so that OCR output without
-diacritics ("trieu dong") still resolves to the written unit ("triệu đồng").
+Measure units (money, percent, length, area ...) have a family and a factor to the family's base
+unit (money in đồng or in USD, length in m, area in m2, mass in kg, volume in m3, time in seconds).
+Counted nouns (trạm, thuê bao, xã ...) are read from ``data/count_nouns.txt``. Scale words
+("nghìn", "triệu", "tỷ") multiply a unit: "triệu tấn" is a mass, "nghìn doanh nghiệp" a count.
+Everything is general Vietnamese usage; matching compares folded forms (``fold``) so that OCR
+output without diacritics ("trieu dong") still resolves to the written unit ("triệu đồng").
+
+Two readings of a written unit: ``lookup_unit``/``unit_info`` find a unit in the vocabulary
+(None when it is not there), ``unit_class`` classifies any unit string, rates ("thuê bao/100
+dân") and unknown nouns included, for ``compatible``, which decides whether two figures compare.
 """
 
 from __future__ import annotations
@@ -14,27 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-
-class _FoldTable(dict):
-    """str.translate table: lower case, strip tone and vowel marks, đ -> d, one char to one char.
-
-    One char per char keeps offsets into the folded string valid in the original.
-    """
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        low = ch.lower()
-        if len(low) != 1:
-            low = ch
-        if low == "đ":
-            out = "d"
-        else:
-            out = unicodedata.normalize("NFD", low)[0]
-        self[code] = out
-        return out
-
-
-_FOLD = _FoldTable()
+from planscan.extract.text.fold import fold, fold_words
+from planscan.extract.text.syllables import split_tone
 
 # A unit token: a word (letters, digits, ², ³, and joiners used inside units like "m/s" are split
 # elsewhere) or a comma, which joins paired nouns ("xã, thị trấn").
@@ -45,53 +32,67 @@ def unit_tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def fold(text: str) -> str:
-    """Accent- and case-folded text of exactly the same length (for offset-preserving matching)."""
-    return text.translate(_FOLD)
-
-
 @dataclass(frozen=True, slots=True)
 class UnitInfo:
-    unit: str  # canonical written form, lower case
-    family: str  # percent, money, length, area, mass, volume, time, energy, data, count
-    factor: float | None = None  # to the base unit of the family
-    base_unit: str | None = None
+    unit: str  # canonical written form, lower case; for an unknown noun or a rate, its fold
+    # count, percent, money, money_rate, rate, length, area, mass, volume, time, power, energy,
+    # data, data_rate
+    family: str
+    factor: float = 1.0  # a value in this unit times factor is a value in base_unit
+    base_unit: str | None = None  # for a count, the counted noun
 
 
-# Measure units. Written forms are general Vietnamese usage; aliases map OCR/spelling variants.
-_MEASURES: list[tuple[str, str, float | None, str | None, tuple[str, ...]]] = [
+# (written unit, family, factor, base unit, aliases). Aliases are spelling and abbreviation variants.
+# "ngày" is a day (time), "lít" a volume, "Mbps" a data rate: units of measure, never counted nouns.
+# "cân" is left out: colloquial for kg, and its fold "can" is "cần" and "cán" far more often.
+_MEASURES: list[tuple[str, str, float, str, tuple[str, ...]]] = [
     ("%", "percent", 1.0, "%", ("phần trăm",)),
     ("đồng", "money", 1.0, "đồng", ("vnđ", "vnd", "đ")),
-    ("nghìn đồng", "money", 1e3, "đồng", ("ngàn đồng",)),
-    ("triệu đồng", "money", 1e6, "đồng", ("tr đồng", "trđ", "tr.đ")),
-    ("tỷ đồng", "money", 1e9, "đồng", ("tỉ đồng",)),
-    ("nghìn tỷ đồng", "money", 1e12, "đồng", ("ngàn tỷ đồng", "nghìn tỉ đồng")),
+    ("nghìn đồng", "money", 1e3, "đồng", ("ngàn đồng", "nghìn đ", "ngàn đ", "1.000 đồng", "1000 đồng")),
+    ("triệu đồng", "money", 1e6, "đồng", ("tr đồng", "trđ", "tr.đ", "tr đ", "tr.đồng", "triệu đ")),
+    ("tỷ đồng", "money", 1e9, "đồng", ("tỉ đồng", "tỷ đ", "tỷ.đ", "tỉ đ")),
+    ("nghìn tỷ đồng", "money", 1e12, "đồng", ("ngàn tỷ đồng", "nghìn tỉ đồng", "ngàn tỉ đồng")),
     ("triệu", "money", 1e6, "đồng", ()),
     ("tỷ", "money", 1e9, "đồng", ("tỉ",)),
-    ("usd", "money", None, "usd", ("đô la", "đô la mỹ")),
-    ("triệu usd", "money", None, "usd", ()),
+    ("nghìn tỷ", "money", 1e12, "đồng", ("ngàn tỷ", "nghìn tỉ")),
+    ("usd", "money", 1.0, "usd", ("đô la", "đô la mỹ")),
     ("km", "length", 1e3, "m", ("ki-lô-mét", "kilômét", "cây số")),
     ("m", "length", 1.0, "m", ("mét",)),
     ("cm", "length", 0.01, "m", ()),
     ("km2", "area", 1e6, "m2", ("km²",)),
     ("m2", "area", 1.0, "m2", ("m²", "mét vuông")),
-    ("ha", "area", 1e4, "m2", ("héc-ta", "hécta", "hecta")),
+    ("ha", "area", 1e4, "m2", ("héc-ta", "hécta", "hecta", "héc ta")),
     ("tấn", "mass", 1e3, "kg", ()),
     ("tạ", "mass", 100.0, "kg", ()),
     ("kg", "mass", 1.0, "kg", ("ki-lô-gam", "kilôgam")),
     ("m3", "volume", 1.0, "m3", ("m³", "mét khối")),
     ("lít", "volume", 0.001, "m3", ()),
+    ("ngày", "time", 86400.0, "giây", ()),
     ("giờ", "time", 3600.0, "giây", ("tiếng",)),
     ("phút", "time", 60.0, "giây", ()),
     ("giây", "time", 1.0, "giây", ()),
-    ("ngày", "time", 86400.0, "giây", ()),
-    ("kw", "energy", 1e3, "w", ()),
-    ("mw", "energy", 1e6, "w", ()),
+    ("kw", "power", 1e3, "w", ()),
+    ("mw", "power", 1e6, "w", ()),
     ("kwh", "energy", 1.0, "kwh", ()),
-    ("mbps", "data", 1e6, "bps", ("mb/s",)),
-    ("gbps", "data", 1e9, "bps", ("gb/s",)),
+    ("mbps", "data_rate", 1e6, "bit/s", ("mb/s",)),
+    ("gbps", "data_rate", 1e9, "bit/s", ("gb/s",)),
     ("gb", "data", 1e9, "byte", ()),
 ]
+
+# Scale words before a unit or a counted noun: "2,5 triệu người", "1,2 nghìn tấn".
+_SCALE_WORDS = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+_SCALE_FOLDED = {fold(w): f for w, f in _SCALE_WORDS.items()}
+# Families whose units take a scale word in front ("triệu tấn", "tỷ USD"); đồng has its own
+# written forms above, and nobody writes "nghìn %" or "triệu giờ". "vạn" only counts ("vạn người"):
+# before a unit its fold "van" is far more often "văn" or "ván".
+_SCALED_FAMILIES = frozenset({"length", "area", "mass", "volume", "power", "energy"})
+_UNIT_SCALES = {w: f for w, f in _SCALE_WORDS.items() if w != "vạn"}
+
+
+def scale_factor(word: str) -> float | None:
+    """The multiplier a scale word stands for ("triệu" -> 1e6), or None."""
+    return _SCALE_FOLDED.get(fold(word))
+
 
 # Words that may follow a bare number but never start a unit or counted noun: verbs, linkers,
 # prepositions, classifiers of time that belong to periods. Folded.
@@ -116,14 +117,31 @@ def _count_nouns() -> tuple[str, ...]:
     return tuple(nouns)
 
 
-def _entries() -> list[tuple[str, UnitInfo]]:
+@lru_cache(maxsize=1)
+def _entries() -> tuple[tuple[str, UnitInfo], ...]:
     """(written form, unit); measure units first, then counted nouns in file order (priority)."""
+    out = _spelled_entries()
+    written = {form for form, _ in out}
+    scaled = []
+    for unit, family, factor, base, aliases in _MEASURES:
+        if family in _SCALED_FAMILIES or base == "usd":
+            for word, scale in _UNIT_SCALES.items():
+                info = UnitInfo(f"{word} {unit}", family, scale * factor, base)
+                scaled.extend((f"{word} {form}", info) for form in (unit, *aliases) if f"{word} {form}" not in written)
+    measures = [e for e in out if e[1].family != "count"]
+    counts = [e for e in out if e[1].family == "count"]
+    return (*measures, *scaled, *counts)
+
+
+@lru_cache(maxsize=1)
+def _spelled_entries() -> tuple[tuple[str, UnitInfo], ...]:
+    """The forms of the table and the noun list as written, without scale words put in front."""
     out = []
     for unit, family, factor, base, aliases in _MEASURES:
         info = UnitInfo(unit, family, factor, base)
         out.extend((form, info) for form in (unit, *aliases))
     out.extend((noun, UnitInfo(noun, "count", 1.0, noun)) for noun in _count_nouns())
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -183,13 +201,7 @@ _QUALITY = set("ăâêôơưđ")
 
 def _base_letters(text: str) -> str:
     """Text without tone marks but with its vowel-quality letters (ă â ê ô ơ ư đ), same length."""
-    out = []
-    for ch in text:
-        d = unicodedata.normalize("NFD", ch)
-        # keep breve (0306), circumflex (0302) and horn (031B); drop the five tones
-        kept = "".join(c for c in d if c not in "\u0300\u0301\u0303\u0309\u0323")
-        out.append(unicodedata.normalize("NFC", kept)[:1] or ch)
-    return "".join(out)
+    return "".join((split_tone(ch)[0] or ch)[0] for ch in text)
 
 
 def _marks_agree(words: list[str], info: UnitInfo) -> bool:
@@ -212,11 +224,17 @@ def _base_forms() -> dict[UnitInfo, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _fuzzy_keys() -> dict[int, dict[str, UnitInfo]]:
-    """Multi-syllable folded forms by syllable count, for OCR-damaged spellings."""
+    """Multi-syllable folded forms by syllable count, for OCR-damaged spellings.
+
+    Only forms spelled out in full: an abbreviation ("tỷ đ"), a form ending in a scale word
+    ("nghìn tỷ") or one a scale word was put in front of ("triệu tấn") is a near miss of too many
+    ordinary words ("tiêu đề", "ngàn tù", "văn bản") to be guessed at."""
     out: dict[int, dict[str, UnitInfo]] = {}
-    for key, info in _lexicon().items():
-        if len(key) >= 2 and "," not in key:
-            out.setdefault(len(key), {}).setdefault(" ".join(key), info)
+    for form, info in _spelled_entries():
+        key = tuple(unit_tokens(fold(form)))
+        if len(key) < 2 or "," in key or key[-1] in _SCALE_FOLDED or any(len(s) == 1 for s in key):
+            continue
+        out.setdefault(len(key), {}).setdefault(" ".join(key), _lexicon()[key])
     return out
 
 
@@ -249,11 +267,6 @@ def unit_info(unit: str) -> UnitInfo | None:
     )
 
 
-def is_count_noun(word: str) -> bool:
-    info = unit_info(word)
-    return info is not None and info.family == "count"
-
-
 def is_stop_word(word: str) -> bool:
     return fold(word) in STOP_WORDS
 
@@ -263,16 +276,77 @@ def is_written_stop_word(word: str) -> bool:
     return unicodedata.normalize("NFC", word.lower()) in _STOP_WRITTEN
 
 
-def to_base(value: float, unit: str) -> tuple[float | None, str | None]:
-    """Value in its family's base unit (money in đồng); (None, None) when the unit has no factor."""
-    info = unit_info(unit)
-    if info is None or info.factor is None:
-        return None, None
-    return value * info.factor, info.base_unit
+# --- which units compare --------------------------------------------------------------------
+
+# Classifier nouns that say "a thing" and can stand for any counted noun ("205 chiếc" computers).
+_GENERIC_COUNT = frozenset({"chiec", "cai", "con", "don vi", "luot", ""})
 
 
-def money_to_dong(value: float, unit: str) -> float | None:
+def _measure(unit: str) -> UnitInfo | None:
     info = unit_info(unit)
-    if info is None or info.family != "money" or info.base_unit != "đồng" or info.factor is None:
-        return None
-    return value * info.factor
+    return info if info is not None and info.family != "count" else None
+
+
+@lru_cache(maxsize=4096)  # pure; a comparison asks about the same few units thousands of times
+def unit_class(unit: str | None) -> UnitInfo:
+    """What any written unit measures: a known measure, a money rate ("triệu đồng/người"), another
+    rate ("thuê bao/100 dân"), or a count of a noun (a known one or not; "" for no unit).
+
+    Counts and rates carry the folded unit (``unit``) and, for a count, the counted noun without
+    its scale word (``base_unit``), so "trạm" and "tram" are one noun.
+    """
+    u = fold_words(unit or "").strip(" .")
+    if "/" not in u or u in _slashed_forms():
+        found = _measure(u)
+        if found is not None:
+            return found
+    if "/" in u:
+        head, _, tail = u.partition("/")
+        money = _measure(head.strip())
+        if money is not None and money.family == "money":
+            return UnitInfo(u, "money_rate", money.factor, f"{money.base_unit}/{tail.strip()}")
+        return UnitInfo(u, "rate", 1.0, u)
+    first, _, rest = u.partition(" ")
+    scale = _SCALE_FOLDED.get(first)
+    if scale is not None and rest:
+        return UnitInfo(u, "count", scale, rest)
+    return UnitInfo(u, "count", 1.0, u)
+
+
+@lru_cache(maxsize=1)
+def _slashed_forms() -> frozenset[str]:
+    """Measure units written with a slash ("mb/s"), which are no rates of two units."""
+    return frozenset(fold_words(form) for form, info in _entries() if "/" in form and info.family != "count")
+
+
+def _count_nouns_compatible(a: str, b: str) -> bool:
+    if a == b or a in _GENERIC_COUNT or b in _GENERIC_COUNT:
+        return True
+    # "điểm" ~ "điểm phục vụ", "xã" ~ "xã, thị trấn": the same head noun with a qualifier.
+    ha, hb = a.replace(",", " ").split()[0], b.replace(",", " ").split()[0]
+    return ha == hb
+
+
+@lru_cache(maxsize=16384)
+def compatible(a: str | None, b: str | None) -> tuple[bool, float]:
+    """Whether values in unit ``a`` and unit ``b`` measure the same thing; and the factor that
+    converts a value in ``b`` into unit ``a`` (1.0 when no conversion is needed)."""
+    ia, ib = unit_class(a), unit_class(b)
+    if ia.family != ib.family:
+        return False, 1.0
+    if ia.family == "count":
+        return _count_nouns_compatible(ia.base_unit or "", ib.base_unit or ""), ib.factor / ia.factor
+    if ia.family == "rate":
+        pa = [p.strip() for p in ia.unit.split("/")]
+        pb = [p.strip() for p in ib.unit.split("/")]
+        if len(pa) != len(pb):
+            return False, 1.0
+        ok = all(_count_nouns_compatible(x, y) if x and y else x == y for x, y in zip(pa, pb))
+        return ok, 1.0
+    if ia.base_unit != ib.base_unit:  # đồng never converts to USD, "đồng/người" never to "đồng/ha"
+        return False, 1.0
+    return True, ib.factor / ia.factor
+
+
+def family(unit: str | None) -> str:
+    return unit_class(unit).family

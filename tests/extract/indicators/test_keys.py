@@ -8,12 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planscan.extract.indicators.catalogue import entries, lookup
-from planscan.extract.indicators.keys import fold, indicator_key, normalise_label
-from planscan.extract.text.unitfamily import compatible, unit_info
-
-
-def test_fold_strips_diacritics_and_d_bar():
-    assert fold("Tổng Doanh thu  BƯU CHÍNH đạt") == "tong doanh thu buu chinh dat"
+from planscan.extract.indicators.keys import indicator_key, normalise_label
+from planscan.extract.text.fold import fold
 
 
 def test_catalogue_key_is_accent_and_case_insensitive():
@@ -85,19 +81,6 @@ def test_catalogue_lookup_respects_unit_family():
     assert lookup("Tỷ lệ hộ nghèo", "hộ") is None
     assert lookup("Doanh thu bưu chính", "trạm") is None
     assert lookup("nothing like an indicator", None) is None
-
-
-def test_unit_compatibility():
-    assert compatible("triệu đồng", "tỷ đồng") == (True, 1000.0)
-    assert compatible("tỷ đồng", "triệu đồng") == (True, 0.001)
-    assert compatible("%", "trạm")[0] is False
-    assert compatible("xã", "hộ")[0] is False
-    assert compatible("điểm", "điểm phục vụ")[0] is True
-    assert compatible("xã", "xã, thị trấn")[0] is True
-    assert compatible("thuê bao/100 dân", "thuê bao/100 dân")[0] is True
-    assert compatible("km/điểm phục vụ", "người/điểm phục vụ")[0] is False
-    assert compatible("ha", "km")[0] is False
-    assert unit_info("Triệu đồng").family == "money"
 
 
 _vi_words = st.lists(

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planscan.extract.restore.restorer import restore_text
-from planscan.extract.text.syllables import strip_marks
+from planscan.extract.text.fold import strip_marks
 
 _FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

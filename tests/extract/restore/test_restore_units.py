@@ -7,7 +7,8 @@ import pytest
 from planscan.extract.restore.candidates import candidates, simple_key
 from planscan.extract.restore.channel import Channel, channel, edit_cost
 from planscan.extract.restore.decode import Slot, Weights, decode
-from planscan.extract.text.syllables import apply_case, canonical, case_pattern, key_of, strip_marks
+from planscan.extract.text.fold import strip_marks
+from planscan.extract.text.syllables import apply_case, canonical, case_pattern, key_of
 from planscan.extract.restore.vocabulary import Vocabulary
 
 

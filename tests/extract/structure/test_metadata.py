@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from planscan.extract.structure.metadata import parse_metadata
-from planscan.extract.text.units import fold
+from planscan.extract.text.fold import fold
 from planscan.pipeline import read_text_file, text_to_document
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
