@@ -19,7 +19,6 @@ import argparse
 import json
 import sys
 import time
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from planscan.extract.structure.metadata import parse_metadata  # noqa: E402
+from planscan.extract.text.fold import strip_marks  # noqa: E402
 from planscan.extract.text.numbers import find_quantities  # noqa: E402
 from planscan.extract.text.periods import find_periods  # noqa: E402
 from planscan.extract.structure.sections import iter_sections, parse_sections  # noqa: E402
@@ -38,11 +38,6 @@ from planscan.pipeline import text_to_document  # noqa: E402
 
 FIELDS = ["issuer", "parent_issuer", "district", "province", "number", "code", "place", "date", "doc_type",
           "title", "plan_year", "report_period", "report_year"]
-
-
-def strip_accents(text: str) -> str:
-    out = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in out if not unicodedata.combining(c))
 
 
 def shape(root) -> list[tuple]:
@@ -85,7 +80,7 @@ def main() -> None:
         labelled = [json.loads(ln) for ln in (d / "indicators.jsonl").read_text(encoding="utf-8").splitlines() if ln]
         ref_doc = text_to_document(gold_text)
         ref_meta, ref_tree = parse_metadata(ref_doc), shape(parse_sections(ref_doc))
-        channels = {"gold.txt": gold_text, "gold, accents stripped": strip_accents(gold_text)}
+        channels = {"gold.txt": gold_text, "gold, accents stripped": strip_marks(gold_text)}
         if (d / "ocr-eng.txt").exists():
             ocr = (d / "ocr-eng.txt").read_text(encoding="utf-8")
             channels["ocr-eng.txt"] = ocr

@@ -9,12 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planscan.extract.structure.headings import classify, int_to_roman, roman_to_int, states_figure
+from planscan.extract.text.fold import strip_marks
 from planscan.schemas.records import Line
-
-
-def strip_accents(text: str) -> str:
-    out = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in out if not unicodedata.combining(c))
 
 
 @pytest.mark.parametrize("n", range(1, 40))
@@ -183,14 +179,14 @@ def _heading_lines(draw):
 def _reading(h):
     if h is None:
         return None
-    return (h.style, h.value, strip_accents(h.label).lower(), strip_accents(h.text).lower(), h.item, h.is_heading, h.rank)
+    return (h.style, h.value, strip_marks(h.label).lower(), strip_marks(h.text).lower(), h.item, h.is_heading, h.rank)
 
 
 @settings(max_examples=400, deadline=None)
 @given(_heading_lines())
 def test_accent_stripped_line_classifies_the_same(case):
     line, prev = case
-    assert _reading(classify(line, prev)) == _reading(classify(strip_accents(line), strip_accents(prev)))
+    assert _reading(classify(line, prev)) == _reading(classify(strip_marks(line), strip_marks(prev)))
 
 
 @settings(max_examples=200, deadline=None)

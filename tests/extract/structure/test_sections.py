@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,11 @@ from planscan.extract.structure.sections import (
     section_chain,
     section_path,
 )
+from planscan.extract.text.fold import strip_marks
 from planscan.pipeline import read_text_file, text_to_document
 from planscan.schemas.records import Document, Line, Page
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
-
-
-def strip_accents(text: str) -> str:
-    out = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in out if not unicodedata.combining(c))
 
 
 def shape(root, bullets=False):
@@ -69,7 +64,7 @@ def test_ocr_eng_tree_has_the_gold_shape(name):
 @pytest.mark.parametrize("name", ["tuangiao-2020", "tuangiao-2021"])
 def test_accent_stripped_tree_has_the_gold_shape(name):
     text = (SAMPLES / name / "gold.txt").read_text(encoding="utf-8")
-    assert shape(parse_sections(text_to_document(strip_accents(text))), True) == shape(
+    assert shape(parse_sections(text_to_document(strip_marks(text))), True) == shape(
         parse_sections(text_to_document(text)), True
     )
 

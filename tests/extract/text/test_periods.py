@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pytest
 
+from planscan.extract.text.fold import strip_marks
 from planscan.extract.text.periods import comparable, find_periods, last_year, parse_period, period_fields
 
 SAMPLES = Path(__file__).resolve().parents[3] / "samples"
-
-
-def strip_accents(text: str) -> str:
-    out = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in out if not unicodedata.combining(c))
 
 
 @pytest.mark.parametrize(
@@ -41,7 +36,7 @@ def test_parse_period(text, label, year, kind):
     assert p is not None
     assert (p.label, p.year, p.kind) == (label, year, kind)
     # the same without diacritics, as English-model OCR writes it
-    q = parse_period(strip_accents(text))
+    q = parse_period(strip_marks(text))
     assert q is not None and (q.label, q.year) == (label, year)
 
 
@@ -159,7 +154,7 @@ def test_months_covered(text, cover):
     ],
 )
 def test_period_type_and_month_bounds(text, label, ptype, bounds):
-    for form in (text, strip_accents(text), text.upper()):
+    for form in (text, strip_marks(text), text.upper()):
         p = parse_period(form)
         assert p is not None, form
         assert (p.label, p.type, p.bounds) == (label, ptype, bounds), form
