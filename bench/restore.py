@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from planscan.extract.restore.restorer import restore_text  # noqa: E402
+from planscan.extract.restore import Restorer, restore_text  # noqa: E402
 from planscan.extract.text.fold import strip_marks  # noqa: E402
 
 
@@ -191,19 +191,14 @@ def main() -> None:
         cv.add_column(col, justify="right" if col != "input" else "left")
     import estimate_confusion as est  # type: ignore
 
-    from planscan.extract.restore.channel import use_table
-
     with tempfile.TemporaryDirectory() as d:
         for name, src, dst, lines in (("2020 ocr-eng, line-aligned", y21, y20, True),
                                       ("2021 ocr-eng, whole text", y20, y21, False)):
             tsv = Path(d) / f"{src.name}.tsv"
             edits, totals = est.count_pairs([(src / "ocr-eng.txt", src / "gold.txt")])
             est.write_table(edits, totals, tsv)
-            use_table(tsv)
-            try:
-                out = restore_text(read(dst / "ocr-eng.txt"), "auto")
-            finally:
-                use_table(None)
+            # a Restorer of its own per table: the default one of restore_text is not touched
+            out = Restorer(channel_table=tsv).restore_text(read(dst / "ocr-eng.txt"), "auto")
             cv.add_row(name, src.name, f"{score(m, out, read(dst / 'gold.txt'), lines):.2%}", ">= 95%")
     Console(width=150).print(cv)
 

@@ -9,15 +9,16 @@ is then scored with the weighted edit cost of printing it as the token.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from planscan.extract.restore.channel import Channel, channel, edit_cost
+from planscan.extract.restore.channel import Channel, edit_cost
+from planscan.extract.restore.vocabulary import Vocabulary
 from planscan.extract.text.syllables import canonical, key_of
-from planscan.extract.restore.vocabulary import Vocabulary, load
 
 # Syllables scored per key (a key has up to ~20 tone and mark variants; the rare ones never win).
 MAX_PER_KEY = 8
@@ -62,10 +63,133 @@ def simple_key(token: str) -> str:
     return key_of("".join(_SINGLE.get(c, c) for c in base))
 
 
-@lru_cache(maxsize=4)
-def _reverse(kind: str) -> dict[str, list[tuple[str, float]]]:
-    """printed segment -> [(plain key letter or '', cost)], cheapest reading per letter."""
-    ch = channel(kind)
+class CandidateGenerator:
+    """Candidates for lower-case printed tokens under one channel, over one vocabulary; each
+    generator keeps its own bounded cache, so generators of different channels never mix."""
+
+    def __init__(self, vocab: Vocabulary, channel: Channel, cache_size: int = 200_000) -> None:
+        self.vocab = vocab
+        self.channel = channel
+        self._reverse: dict[str, list[tuple[str, float]]] | None = None
+        self.candidates = lru_cache(maxsize=cache_size)(self.candidates)  # type: ignore[method-assign]
+
+    def candidates(self, token: str) -> tuple[Candidate, ...]:
+        """Candidates for a lower-case token, cheapest-looking first; cached per generator."""
+        return tuple(self.generate(token))
+
+    def reverse(self) -> dict[str, list[tuple[str, float]]]:
+        """printed segment -> [(plain key letter or '', cost)], cheapest reading per letter."""
+        if self._reverse is None:
+            self._reverse = _reverse_map(self.channel)
+        return self._reverse
+
+    def walk_keys(self, token: str, budget: float = WALK_BUDGET) -> dict[str, float]:
+        """Keys the printed token can be read as, with the cheapest reading's cost.
+
+        Free edits (a letter the model has no entry for) multiply the search, so they are tried only
+        when the confusion model alone finds no cheap reading.
+        """
+        found = self._walk(token, budget, 0)
+        if not self.channel.marks_only and (not found or min(found.values()) > GOOD_ENOUGH):
+            for k, c in self._walk(token, budget, 1 if len(token) <= 5 else 2).items():
+                if c < found.get(k, 1e9):
+                    found[k] = c
+        return found
+
+    def _walk(self, token: str, budget: float, free0: int) -> dict[str, float]:
+        rev = self.reverse()
+        prefixes = self.vocab.key_prefixes
+        by_key = self.vocab.by_key
+        n = len(token)
+        found: dict[str, float] = {}
+        # stack of (position in token, key so far, cost, free edits left, dropped letters left)
+        stack: list[tuple[int, str, float, int, int]] = [(0, "", 0.0, free0, 1)]
+        seen: dict[tuple[int, str, int, int], float] = {}
+        dropped = rev.get("", ())
+        while stack:
+            i, key, cost, free, drops = stack.pop()
+            sig = (i, key, free, drops)
+            if seen.get(sig, 1e9) <= cost:
+                continue
+            seen[sig] = cost
+            if drops:
+                # a written letter the OCR printed as nothing ("duc" for "được")
+                for k, c in dropped:
+                    nc = cost + c
+                    if nc > budget:
+                        break
+                    k2 = key + k
+                    if k2 in prefixes:
+                        stack.append((i, k2, nc, free, drops - 1))
+            if i == n:
+                if key in by_key and cost < found.get(key, 1e9):
+                    found[key] = cost
+                if free:
+                    for c in _LETTERS:
+                        k2 = key + c
+                        if k2 in prefixes and cost + FREE_EDIT <= budget:
+                            stack.append((i, k2, cost + FREE_EDIT, free - 1, drops))
+                continue
+            for span in (1, 2):
+                if i + span > n:
+                    break
+                seg = token[i:i + span]
+                for k, c in rev.get(seg, ()):
+                    nc = cost + c
+                    if nc > budget:
+                        break
+                    k2 = key + k
+                    if k2 in prefixes:
+                        stack.append((i + span, k2, nc, free, drops))
+            if free:
+                nc = cost + FREE_EDIT
+                if nc <= budget:
+                    stack.append((i + 1, key, nc, free - 1, drops))  # a stray printed character
+                    for c in _LETTERS:
+                        k2 = key + c
+                        if k2 in prefixes:
+                            stack.append((i + 1, k2, nc, free - 1, drops))  # a misread letter
+        return found
+
+    def generate(self, token: str) -> list[Candidate]:
+        vocab, ch = self.vocab, self.channel
+        garbles = not ch.marks_only
+        keys = self.walk_keys(token)
+        # rapidfuzz's nearest keys cover what the confusion model cannot explain; when the model
+        # already reads the token cheaply they add nothing but time
+        if garbles and (not keys or min(keys.values()) > FUZZY_ABOVE):
+            q = simple_key(token)
+            if len(q) >= 2:
+                cutoff = 1 if len(q) <= 5 else 2
+                for k, d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff,
+                                                limit=12):
+                    # the plain reading itself is a key: as good as the walk's best; a near key is an
+                    # edit the model did not explain
+                    keys[k] = min(keys.get(k, 1e9), FREE_EDIT * d + (0.0 if d == 0 else 1.0))
+        if not keys:
+            return []
+        # the walk's cost is close to the best syllable's under a key, so far-off keys are not scored
+        floor = min(keys.values())
+        ranked = sorted((c, k) for k, c in keys.items() if c <= floor + KEY_SPREAD)[:MAX_KEYS]
+        # OCR often puts a tone on the wrong vowel ("tuýen" for "tuyến"): the token with its tone moved
+        # to where Vietnamese spelling puts it is a second reading, at a small price.
+        moved = canonical(token) if garbles else token
+        if moved == token:
+            moved = None
+        scored: list[Candidate] = []
+        for _c, k in ranked:
+            for syl in vocab.by_key[k][:MAX_PER_KEY]:
+                cost = edit_cost(syl, token, ch)
+                if moved is not None:
+                    cost = min(cost, edit_cost(syl, moved, ch) + TONE_MOVE)
+                scored.append(Candidate(syl, cost))
+        # rank by channel cost plus a weak frequency prior, so a common reading is not cut for a rare one
+        scored.sort(key=lambda c: c.cost - PRIOR * vocab.logp[c.syllable])
+        best = min(c.cost for c in scored)
+        return [c for c in scored if c.cost <= min(best + SPREAD, MAX_COST)][:MAX_CANDIDATES]
+
+
+def _reverse_map(ch: Channel) -> dict[str, list[tuple[str, float]]]:
     best: dict[tuple[str, str], float] = {}
     for (gold, printed), cost in ch.table.items():
         if not gold:
@@ -92,8 +216,6 @@ def _reverse(kind: str) -> dict[str, list[tuple[str, float]]]:
 
 
 def _marked_forms(vowel: str) -> list[str]:
-    import unicodedata
-
     forms = []
     for base in {vowel, key_of(vowel)}:
         for tone in "\u0300\u0301\u0303\u0309\u0323":
@@ -101,118 +223,4 @@ def _marked_forms(vowel: str) -> list[str]:
     return forms
 
 
-def walk_keys(token: str, vocab: Vocabulary, kind: str, budget: float = WALK_BUDGET) -> dict[str, float]:
-    """Keys the printed token can be read as, with the cheapest reading's cost.
-
-    Free edits (a letter the model has no entry for) multiply the search, so they are tried only
-    when the confusion model alone finds no cheap reading.
-    """
-    found = _walk(token, vocab, kind, budget, 0)
-    if kind != "strip" and (not found or min(found.values()) > GOOD_ENOUGH):
-        for k, c in _walk(token, vocab, kind, budget, 1 if len(token) <= 5 else 2).items():
-            if c < found.get(k, 1e9):
-                found[k] = c
-    return found
-
-
-def _walk(token: str, vocab: Vocabulary, kind: str, budget: float, free0: int) -> dict[str, float]:
-    rev = _reverse(kind)
-    prefixes = vocab.key_prefixes
-    by_key = vocab.by_key
-    n = len(token)
-    found: dict[str, float] = {}
-    # stack of (position in token, key so far, cost, free edits left, dropped letters left)
-    stack: list[tuple[int, str, float, int, int]] = [(0, "", 0.0, free0, 1)]
-    seen: dict[tuple[int, str, int, int], float] = {}
-    dropped = rev.get("", ())
-    while stack:
-        i, key, cost, free, drops = stack.pop()
-        sig = (i, key, free, drops)
-        if seen.get(sig, 1e9) <= cost:
-            continue
-        seen[sig] = cost
-        if drops:
-            # a written letter the OCR printed as nothing ("duc" for "được")
-            for k, c in dropped:
-                nc = cost + c
-                if nc > budget:
-                    break
-                k2 = key + k
-                if k2 in prefixes:
-                    stack.append((i, k2, nc, free, drops - 1))
-        if i == n:
-            if key in by_key and cost < found.get(key, 1e9):
-                found[key] = cost
-            if free:
-                for c in _LETTERS:
-                    k2 = key + c
-                    if k2 in prefixes and cost + FREE_EDIT <= budget:
-                        stack.append((i, k2, cost + FREE_EDIT, free - 1, drops))
-            continue
-        for span in (1, 2):
-            if i + span > n:
-                break
-            seg = token[i:i + span]
-            for k, c in rev.get(seg, ()):
-                nc = cost + c
-                if nc > budget:
-                    break
-                k2 = key + k
-                if k2 in prefixes:
-                    stack.append((i + span, k2, nc, free, drops))
-        if free:
-            nc = cost + FREE_EDIT
-            if nc <= budget:
-                stack.append((i + 1, key, nc, free - 1, drops))  # a stray printed character
-                for c in _LETTERS:
-                    k2 = key + c
-                    if k2 in prefixes:
-                        stack.append((i + 1, k2, nc, free - 1, drops))  # a misread letter
-    return found
-
-
-def generate(token: str, vocab: Vocabulary, ch: Channel, kind: str = "ocr") -> list[Candidate]:
-    keys = walk_keys(token, vocab, kind)
-    # rapidfuzz's nearest keys cover what the confusion model cannot explain; when the model
-    # already reads the token cheaply they add nothing but time
-    if kind != "strip" and (not keys or min(keys.values()) > FUZZY_ABOVE):
-        q = simple_key(token)
-        if len(q) >= 2:
-            cutoff = 1 if len(q) <= 5 else 2
-            for k, d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff,
-                                            limit=12):
-                # the plain reading itself is a key: as good as the walk's best; a near key is an
-                # edit the model did not explain
-                keys[k] = min(keys.get(k, 1e9), FREE_EDIT * d + (0.0 if d == 0 else 1.0))
-    if not keys:
-        return []
-    # the walk's cost is close to the best syllable's under a key, so far-off keys are not scored
-    floor = min(keys.values())
-    ranked = sorted((c, k) for k, c in keys.items() if c <= floor + KEY_SPREAD)[:MAX_KEYS]
-    # OCR often puts a tone on the wrong vowel ("tuýen" for "tuyến"): the token with its tone moved
-    # to where Vietnamese spelling puts it is a second reading, at a small price.
-    moved = canonical(token) if kind != "strip" else token
-    if moved == token:
-        moved = None
-    scored: list[Candidate] = []
-    for _c, k in ranked:
-        for syl in vocab.by_key[k][:MAX_PER_KEY]:
-            cost = edit_cost(syl, token, ch)
-            if moved is not None:
-                cost = min(cost, edit_cost(syl, moved, ch) + TONE_MOVE)
-            scored.append(Candidate(syl, cost))
-    if not scored:
-        return []
-    # rank by channel cost plus a weak frequency prior, so a common reading is not cut for a rare one
-    scored.sort(key=lambda c: c.cost - PRIOR * vocab.logp[c.syllable])
-    best = min(c.cost for c in scored)
-    return [c for c in scored if c.cost <= min(best + SPREAD, MAX_COST)][:MAX_CANDIDATES]
-
-
-@lru_cache(maxsize=200_000)
-def candidates(token: str, kind: str = "ocr") -> tuple[Candidate, ...]:
-    """Candidates for a lower-case token under channel ``kind`` ('ocr' or 'strip'); cached."""
-    return tuple(generate(token, load(), channel(kind), kind))
-
-
-__all__ = ["Candidate", "candidates", "generate", "simple_key", "walk_keys"]
+__all__ = ["Candidate", "CandidateGenerator", "simple_key"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -37,12 +36,34 @@ PRIOR_PAIRS = [
 ]
 
 
+# The table estimated for Tesseract's English model, shipped with the package.
+SHIPPED_TABLE = Path(str(resources.files("planscan.extract.restore") / "data" / "confusion.tsv"))
+
+
 @dataclass
 class Channel:
     table: dict[tuple[str, str], float] = field(default_factory=dict)
     lose_marks: float = LOSE_MARKS
     keep: float = KEEP
+    # The text kept every letter and lost only marks (typed without diacritics): candidates are
+    # the key's own syllables, with no misread letters, stray characters or moved tones.
+    marks_only: bool = False
     _memo: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> Channel:
+        """The OCR channel of the confusion table at ``path`` (as bench/estimate_confusion.py writes it)."""
+        return cls(table=read_table(Path(path)))
+
+    @classmethod
+    def shipped(cls) -> Channel:
+        """The OCR channel of the shipped table: Tesseract's English model reading Vietnamese."""
+        return cls.from_file(SHIPPED_TABLE)
+
+    @classmethod
+    def accentless(cls) -> Channel:
+        """Text typed without diacritics: losing them is free, every letter is as written."""
+        return cls(table={}, lose_marks=0.0, keep=0.0, marks_only=True)
 
     def sub(self, gold: str, printed: str) -> float:
         """Cost of the written letter ``gold`` printed as ``printed`` (0-2 characters); memoised."""
@@ -71,46 +92,22 @@ class Channel:
         return SUBSTITUTE * len(printed)
 
 
-_TABLE_OVERRIDE: list[Path] = []
-
-
-def _table_path() -> Path:
-    if _TABLE_OVERRIDE:
-        return _TABLE_OVERRIDE[-1]
-    return Path(str(resources.files("planscan.extract.restore") / "data" / "confusion.tsv"))
-
-
-def use_table(path: Path | None) -> None:
-    """Use the confusion table at ``path`` (one estimated for another OCR engine) from now on;
-    None goes back to the shipped table. Clears every cache that depends on the channel."""
-    _TABLE_OVERRIDE.clear()
-    if path is not None:
-        _TABLE_OVERRIDE.append(Path(path))
-    channel.cache_clear()
-    from planscan.extract.restore import candidates, restorer as restore
-
-    candidates._reverse.cache_clear()
-    candidates.candidates.cache_clear()
-    restore._options.cache_clear()
-
-
-def read_table(path: Path | None = None) -> dict[tuple[str, str], float]:
+def read_table(path: Path) -> dict[tuple[str, str], float]:
+    """The prior shape confusions, overridden by the costs of the table at ``path``."""
     table: dict[tuple[str, str], float] = {}
     for g, o in PRIOR_PAIRS:
         table[(g, o)] = 2.0
-    p = path or _table_path()
-    if p.exists():
-        for line in p.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            if len(parts) < 3:
-                continue
-            g, o, cost = parts[0], parts[1], parts[2]
-            try:
-                table[(_unescape(g), _unescape(o))] = float(cost)
-            except ValueError:
-                continue
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        g, o, cost = parts[0], parts[1], parts[2]
+        try:
+            table[(_unescape(g), _unescape(o))] = float(cost)
+        except ValueError:
+            continue
     return table
 
 
@@ -120,14 +117,6 @@ def _unescape(s: str) -> str:
 
 def escape(s: str) -> str:
     return "<none>" if s == "" else s.replace("\t", "\\t").replace(" ", "\\s")
-
-
-@lru_cache(maxsize=2)
-def channel(kind: str = "ocr") -> Channel:
-    """'ocr': learned English-OCR channel; 'strip': text typed without diacritics (losing them is free)."""
-    if kind == "strip":
-        return Channel(table={}, lose_marks=0.0, keep=0.0)
-    return Channel(table=read_table())
 
 
 def edit_cost(gold: str, printed: str, ch: Channel) -> float:

@@ -6,15 +6,21 @@ it follows the previous syllable inside a known word or phrase, and a further bo
 previous two and this one make a known three-syllable chain. A slot may also hold ``None``:
 "keep the token as printed", for names and codes the vocabulary does not know. Figures are slots
 too (``<num>``), so "năm 2019" and "117 trạm" give context to the words around them.
+
+A language model (``LanguageModel``, as ``lm.LanguageModel`` is one) may be given besides: its
+log-probability of each syllable after the two before it is added, weighted by ``Weights.lm``.
+Without one the decoder weighs the word lists alone.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Protocol, Sequence
 
 from planscan.extract.restore.vocabulary import Vocabulary
+
+Option = tuple[Optional[str], float]
 
 
 @dataclass(frozen=True)
@@ -27,27 +33,37 @@ class Weights:
     domain: float = 2.0
     # log frequency charged for keeping an unknown token as printed
     keep_logp: float = -16.0
+    # weight of a language model's score, when the decoder is given one
+    lm: float = 1.0
 
 
 DEFAULT = Weights()
+
+
+class LanguageModel(Protocol):
+    """Context statistics the decoder weighs besides the vocabulary's word-list pairs."""
+
+    def logp(self, w: str, prev1: Optional[str] = None, prev2: Optional[str] = None) -> float:
+        """Log-probability of syllable ``w`` after ``prev2 prev1``; None where the context is cut
+        (the start of a paragraph, punctuation, a token kept as printed)."""
+        ...
 
 
 @dataclass
 class Slot:
     """One token's options: (canonical syllable or None for keep-as-printed, channel cost)."""
 
-    options: Sequence[tuple[Optional[str], float]]
+    options: Sequence[Option]
     joined: bool = True  # False when punctuation or a non-word separates it from the previous slot
 
 
-def decode(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -> list[tuple[int, float]]:
-    """For each slot, the index of the chosen option and a confidence in [0, 1]."""
-    path = best_path(slots, vocab, w)
-    return [(k, confidence(slots, path, i, vocab, w)) for i, k in enumerate(path)]
+def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None,
+              lm: LanguageModel | None = None) -> list[int]:
+    """For each slot, the index of the chosen option on the best-scoring path.
 
-
-def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None) -> list[int]:
-    """For each slot, the index of the chosen option on the best-scoring path."""
+    The trigram bonus (and a language model's two-syllable history) looks back along the
+    predecessor's own best path: exact for the path returned, but the search stays first order.
+    """
     if not slots:
         return []
     w = w or DEFAULT
@@ -57,16 +73,22 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
     trigrams = vocab.trigrams
     floor = w.keep_logp
 
-    def local(opt: tuple[Optional[str], float]) -> float:
+    def local(opt: Option) -> float:
         s, cost = opt
         if s is None:
             return -w.channel * cost + w.unigram * floor
         return -w.channel * cost + w.unigram * logp.get(s, floor) + w.domain * domain.get(s, 0.0)
 
+    def opening(opt: Option) -> float:
+        # a syllable whose context is cut: only a language model has something to say about it
+        if lm is None or opt[0] is None:
+            return local(opt)
+        return local(opt) + w.lm * lm.logp(opt[0])
+
     # scores[i][k]: best score of a path ending in option k of slot i; back[i][k]: its predecessor
     scores: list[list[float]] = []
     back: list[list[int]] = []
-    first = [local(o) for o in slots[0].options]
+    first = [opening(o) for o in slots[0].options]
     scores.append(first)
     back.append([-1] * len(first))
     wb, wt = w.bigram, w.trigram
@@ -80,8 +102,11 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
         brow: list[int] = []
         if not slot.joined:
             for o in slot.options:
-                row.append(top + local(o))
+                row.append(top + opening(o))
                 brow.append(top_k)
+        elif lm is not None:
+            pp_opts = slots[i - 2].options if (i >= 2 and slots[i - 1].joined) else None
+            _lm_row(slot, prev_opts, prev_scores, back[-1], pp_opts, vocab, w, lm, local, row, brow)
         else:
             # Bonuses are never negative, so the best predecessor is the overall best unless a
             # predecessor that forms a listed pair with this option beats it: only those are checked.
@@ -118,16 +143,52 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
     return path
 
 
-def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights | None = None) -> float:
+def _lm_row(slot: Slot, prev_opts: Sequence[Option], prev_scores: list[float], pback: list[int],
+            pp_opts: Optional[Sequence[Option]], vocab: Vocabulary, w: Weights, lm: LanguageModel,
+            local: Callable[[Option], float], row: list[float], brow: list[int]) -> None:
+    """A joined slot's scores when a language model scores every pair: each predecessor is weighed."""
+    for o in slot.options:
+        s = o[0]
+        best, arg = -math.inf, 0
+        for k, p in enumerate(prev_opts):
+            sc = prev_scores[k]
+            if s is not None:
+                prev = p[0]
+                pp = pp_opts[pback[k]][0] if pp_opts is not None and prev is not None else None
+                sc += _pair_bonus(pp, prev, s, vocab, w) + w.lm * lm.logp(s, prev, pp)
+            if sc > best:
+                best, arg = sc, k
+        row.append(best + local(o))
+        brow.append(arg)
+
+
+def _pair_bonus(pp: Optional[str], prev: Optional[str], s: str, vocab: Vocabulary, w: Weights) -> float:
+    """The word-list gain of ``s`` after ``prev``, plus the trigram bonus when ``pp prev s`` is listed."""
+    if prev is None:
+        return 0.0
+    b = vocab.bigrams.get(prev, {}).get(s)
+    if b is None:
+        return 0.0
+    t = vocab.trigrams.get(pp + " " + prev) if pp is not None and w.trigram else None
+    return w.bigram * b + (w.trigram if t is not None and s in t else 0.0)
+
+
+def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights | None = None,
+               lm: LanguageModel | None = None) -> float:
     """How much better the chosen option is than the runner-up with the neighbours held fixed."""
     w = w or DEFAULT
     opts = slots[i].options
     if len(opts) == 1:
         return 1.0
-    prev = slots[i - 1].options[path[i - 1]][0] if i > 0 and slots[i].joined else None
-    nxt = slots[i + 1].options[path[i + 1]][0] if i + 1 < len(slots) and slots[i + 1].joined else None
 
-    def score(o: tuple[Optional[str], float]) -> float:
+    def chosen_at(j: int) -> Optional[str]:
+        return slots[j].options[path[j]][0]
+
+    prev = chosen_at(i - 1) if i > 0 and slots[i].joined else None
+    prev2 = chosen_at(i - 2) if prev is not None and i > 1 and slots[i - 1].joined else None
+    nxt = chosen_at(i + 1) if i + 1 < len(slots) and slots[i + 1].joined else None
+
+    def score(o: Option) -> float:
         s, cost = o
         lp = vocab.logp.get(s, w.keep_logp) if s is not None else w.keep_logp
         sc = -w.channel * cost + w.unigram * lp
@@ -137,6 +198,10 @@ def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary
                 sc += w.bigram * vocab.bigrams.get(prev, {}).get(s, 0.0)
             if nxt is not None:
                 sc += w.bigram * vocab.bigrams.get(s, {}).get(nxt, 0.0)
+            if lm is not None:
+                sc += w.lm * lm.logp(s, prev, prev2)
+                if nxt is not None:
+                    sc += w.lm * lm.logp(nxt, s, prev)
         return sc
 
     values = [score(o) for o in opts]

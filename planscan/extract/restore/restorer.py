@@ -1,7 +1,10 @@
 """Diacritic restoration: make English-OCR and accent-stripped Vietnamese text correct again.
 
-Public API: ``restore_text``, ``restore_document``, and ``explain_text`` / ``restore_line`` which
-also report each change with its original form and a confidence (``planscan restore --explain``).
+A ``Restorer`` owns everything restoration needs: the vocabulary, the channels (the OCR channel,
+``Restorer(channel_table=path)`` for one estimated for another engine, and the accent-less one),
+the candidate and option caches, and the decoder's weights. Two Restorers never share state, so
+two channels work side by side in one process. The module-level ``restore_text``,
+``restore_document`` and ``explain_text`` use one default Restorer, built on first use.
 
 Modes: ``full`` (the text lost its diacritics: every word-like token is re-decided), ``auto`` (the
 text has diacritics; tokens that are not valid syllables are corrected, a valid one only when the
@@ -17,14 +20,16 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from planscan.extract.restore.candidates import candidates, simple_key
-from planscan.extract.restore.decode import Slot, best_path, confidence
-from planscan.extract.text.syllables import (apply_case, canonical, case_pattern, has_marks, key_of, split_tone)
+from planscan.extract.restore.candidates import Candidate, CandidateGenerator, simple_key
+from planscan.extract.restore.channel import Channel
+from planscan.extract.restore.decode import LanguageModel, Option, Slot, Weights, best_path, confidence
+from planscan.extract.restore.vocabulary import NUM, Vocabulary, load
 from planscan.extract.text.fold import fold
-from planscan.extract.restore.vocabulary import NUM, load
+from planscan.extract.text.syllables import apply_case, canonical, case_pattern, has_marks, key_of, split_tone
 
 if TYPE_CHECKING:  # the record types cost a tenth of `planscan restore`'s start-up; text needs none
     from planscan.schemas.records import Document, Line, Word
@@ -42,9 +47,7 @@ KEEP_COST_TITLE = 4.5
 # Auto mode: below this share of marked syllables the text is taken as accent-less.
 ACCENTED_SHARE = 0.25
 # Auto mode: the channel cost of replacing a valid syllable by another with the same letters.
-AUTO_SWAP: Optional[float] = 9.0
-
-
+AUTO_SWAP = 9.0
 # Auto mode: a change of tone alone costs less; an OCR with Vietnamese misreads the small marks
 # above a vowel far more often than the vowel's letter or quality marks, hook and acute most of all.
 AUTO_TONE_SWAP = 6.0
@@ -53,14 +56,16 @@ AUTO_HOOK_ACUTE = 4.0
 # become "tuyên truyền dẫn" because "tuyên truyền" is a common phrase).
 AUTO_MIN_CONFIDENCE = 0.9
 _HOOK_ACUTE = frozenset("\u0309\u0301")
+# Entries of each Restorer's option cache (about 1 kB each); the candidate caches are as large.
+CACHE_SIZE = 200_000
 
 
 def _swap_cost(printed: str, other: str) -> float:
     """Channel cost, in auto mode, of a valid syllable printed for another one with the same letters."""
     b1, t1 = split_tone(printed)
     b2, t2 = split_tone(other)
-    if b1 != b2 or AUTO_SWAP is None:
-        return AUTO_SWAP if AUTO_SWAP is not None else 9.0
+    if b1 != b2:
+        return AUTO_SWAP
     if {t1, t2} == _HOOK_ACUTE:
         return AUTO_HOOK_ACUTE
     return AUTO_TONE_SWAP
@@ -76,7 +81,7 @@ class Change:
 
 
 _VOWEL_LIKE = frozenset("aeiouy60&@43")
-_NUM_OPTIONS = ((NUM, 0.0),)
+_NUM_OPTIONS: tuple[Option, ...] = ((NUM, 0.0),)
 _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3}|XI?V|XVI{0,3})$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 
@@ -108,14 +113,7 @@ def _restorable(core: str) -> bool:
 _UNITS = frozenset("km kg kw kwh mw mwh gw mb gb tb kb mbps gbps kbps cm mm dm nm ml mg gd vnd vnđ đ".split())
 
 
-def _is_abbreviation(core: str, lower: str) -> bool:
-    """ALL-CAPS tokens that no syllable spells (UBND, VNPT, BTS) are codes, kept as they are."""
-    if case_pattern(core) != "upper":
-        return False
-    return simple_key(lower) not in load().by_key
-
-
-@lru_cache(maxsize=1)
+@cache
 def _abbreviations() -> dict[str, str]:
     """Accent-less spelling -> written form of the abbreviations listed with "Đ" ("HDND" -> "HĐND")."""
     from importlib import resources
@@ -127,57 +125,6 @@ def _abbreviations() -> dict[str, str]:
         if word:
             out[word.replace("Đ", "D")] = word
     return out
-
-
-@lru_cache(maxsize=200_000)
-def _options(core: str, mode: str, kind: str) -> Optional[tuple[tuple[Optional[str], float], ...]]:
-    """Lattice options for a word-like token; None when it is kept as printed without question.
-
-    A single option means the token stays but still gives context to its neighbours.
-    """
-    vocab = load()
-    lower = unicodedata.normalize("NFC", core).lower()
-    if mode == "auto":
-        c = canonical(lower)
-        if c in vocab.logp:
-            if AUTO_SWAP is None:
-                return ((c, 0.0),)
-            # A valid syllable changes only when the context strongly wants another tone or mark
-            # on the same letters: OCR with Vietnamese gets those wrong, not the letters.
-            alts = [(a, _swap_cost(c, a)) for a in vocab.by_key.get(key_of(c), ())[:6] if a != c]
-            return ((c, 0.0), *alts)
-    if _is_abbreviation(core, lower):
-        return None
-    cands = candidates(lower, kind)
-    keep = KEEP_COST_TITLE if case_pattern(core) != "lower" else KEEP_COST
-    opts: list[tuple[Optional[str], float]] = [(c.syllable, c.cost) for c in cands]
-    opts.append((None, keep))
-    return tuple(opts)
-
-
-def detect_kind(text: str) -> tuple[str, str]:
-    """(mode, channel) for ``auto`` on this text: ('auto'|'full', 'ocr'|'strip')."""
-    vocab = load()
-    marked = total = 0
-    non_ascii = letters = 0
-    for m in _CORE.finditer(text):
-        w = m.group()
-        for c in w:
-            if c.isalpha():
-                letters += 1
-                if ord(c) > 127:
-                    non_ascii += 1
-        if total >= 5000:
-            continue
-        lower = w.lower()
-        if not w.isalpha():
-            continue
-        total += 1
-        if has_marks(lower) and canonical(lower) in vocab.logp:
-            marked += 1
-    mode = "full" if total and marked / total < ACCENTED_SHARE else "auto"
-    kind = "strip" if letters and non_ascii / letters < 0.002 else "ocr"
-    return mode, kind
 
 
 # Context runs across spaces, and across a spaced dash inside a set phrase ("Độc lập - Tự do - Hạnh
@@ -214,91 +161,6 @@ SPLIT_FREE_LEN = 7
 SPLIT_MIN_LEN = 5
 
 
-@lru_cache(maxsize=50_000)
-def _split_at(core: str, mode: str, kind: str) -> Optional[int]:
-    """Where a token is two syllables printed without the space between them, or None."""
-    # capitalised tokens are more often names ("Samsung") than two words run together
-    if not (core.isalpha() and core.islower() and len(core) >= SPLIT_MIN_LEN):
-        return None
-    single = min((c for s, c in _options(core, mode, kind) or () if s is not None), default=math.inf)
-    if single <= (SPLIT_ABOVE if kind == "strip" else SPLIT_ABOVE_OCR):
-        return None
-    best, at = single, None
-    for cut in range(2, len(core) - 1):
-        left, right = core[:cut], core[cut:]
-        if not (right.islower() and _restorable(left) and _restorable(right)):
-            continue
-        lc = min((c for s, c in _options(left, mode, kind) or () if s is not None), default=math.inf)
-        if lc > SPLIT_PART:
-            continue
-        rc = min((c for s, c in _options(right, mode, kind) or () if s is not None), default=math.inf)
-        if rc > SPLIT_PART:
-            continue
-        if lc + rc + SPLIT_COST < best and (len(core) >= SPLIT_FREE_LEN or _listed_pair(left, right, mode, kind)):
-            best, at = lc + rc + SPLIT_COST, cut
-    return at
-
-
-def _listed_pair(left: str, right: str, mode: str, kind: str) -> bool:
-    """Whether some reading of the two halves is a pair of the word lists ("cùng kỳ"): a short
-    foreign word ("video", "logo") splits into two syllables by chance, a real word pair rarely."""
-    bigrams = load().bigrams
-    ls = [s for s, _c in (_options(left, mode, kind) or ())[:4] if s is not None]
-    rs = [s for s, _c in (_options(right, mode, kind) or ())[:4] if s is not None]
-    return any(r in bigrams.get(a, ()) for a in ls for r in rs)
-
-
-def _line_slots(line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optional[tuple[int, int, str]]], bool, bool]:
-    """The line's lattice slots, where each restorable one sits, and whether the line starts and
-    ends on a word (so context may run on from the line before and into the line after)."""
-    slots: list[Slot] = []
-    where: list[Optional[tuple[int, int, str]]] = []
-    last_end: Optional[int] = None
-    first_start: Optional[int] = None
-    for start, end, core in _pieces(line):
-        if _NUMBER.match(core):
-            opts: Optional[tuple] = _NUM_OPTIONS
-            place = None
-        elif mode == "full" and core in _abbreviations():
-            # "HDND" in accent-less text is "HĐND"; keeping it as printed stays a weighed option
-            opts = ((_abbreviations()[core].lower(), 0.0), (None, 2.0))
-            place = (start, end, core)
-        elif _restorable(core):
-            opts = _options(core, mode, kind)
-            place = (start, end, core)
-            cut = _split_at(core, mode, kind) if opts is not None else None
-            if cut is not None:
-                # two syllables the OCR printed without a space ("cungky"): two slots, the first
-                # written with the space it lost
-                left, right = core[:cut], core[cut:]
-                lopts = _options(left, mode, kind)
-                if first_start is None:
-                    first_start = start
-                gap = line[last_end:start] if last_end is not None else None
-                slots.append(Slot(options=lopts, joined=gap is not None and _JOINS.match(gap) is not None))
-                where.append((start, start + cut, left, True))
-                opts, place = _options(right, mode, kind), (start + cut, end, right)
-                last_end = start + cut
-        else:
-            opts = None
-        if opts is None:
-            last_end = None
-            if first_start is None:
-                first_start = -1
-            continue
-        if first_start is None:
-            first_start = start
-        gap = line[last_end:start] if last_end is not None else None
-        # context runs across plain spaces and the dot or comma inside a figure, not across punctuation
-        joined = gap is not None and _JOINS.match(gap) is not None
-        slots.append(Slot(options=opts, joined=joined))
-        where.append(place if len(opts) > 1 else None)
-        last_end = end
-    opens = first_start is not None and first_start >= 0 and line[:first_start].strip() == ""
-    closes_open = last_end is not None and line[last_end:].strip() == ""
-    return slots, where, opens, closes_open
-
-
 def _case_of(core: str, syl: str, line: str, start: int) -> str:
     """The case to write ``syl`` in. A capital I read as "l" inside a sentence is English OCR's
     reading of a lower-case l ("Iinh vực" for "lĩnh vực"), not a capital."""
@@ -308,73 +170,6 @@ def _case_of(core: str, syl: str, line: str, start: int) -> str:
         if before and before[-1] not in ".:;!?-–•*+)":
             return "lower"
     return pattern
-
-
-def restore_block(lines: list[str], mode: str, kind: str) -> list[tuple[str, list[Change]]]:
-    """Restore consecutive lines of one paragraph with context running across the line breaks
-    ("viễn" at the end of a line and "thông" at the start of the next); lines stay separate."""
-    vocab = load()
-    all_slots: list[Slot] = []
-    per_line = []
-    prev_open = False
-    for line in lines:
-        if mode == "off" or not line.strip():
-            per_line.append((len(all_slots), [], []))
-            prev_open = False
-            continue
-        slots, where, opens, closes = _line_slots(line, mode, kind)
-        if slots and prev_open and opens:
-            slots[0] = Slot(options=slots[0].options, joined=True)
-        per_line.append((len(all_slots), slots, where))
-        all_slots.extend(slots)
-        prev_open = closes if slots else False
-    if not any(p for _o, _s, where in per_line for p in where):
-        return [(line, []) for line in lines]
-    path = best_path(all_slots, vocab)
-    results = []
-    for line, (offset, slots, where) in zip(lines, per_line):
-        out: list[str] = []
-        changes: list[Change] = []
-        pos = 0
-        for j, place in enumerate(where):
-            if place is None:
-                continue
-            start, end, core = place[:3]
-            i = offset + j
-            syl = all_slots[i].options[path[i]][0]
-            if len(place) > 3:  # the first half of a split token: always written, with its space
-                word = core if syl is None else apply_case(vocab.display.get(syl, syl),
-                                                           _case_of(core, syl, line, start))
-                out.append(line[pos:start])
-                out.append(word + " ")
-                pos = end
-                changes.append(Change(start, end, core, word + " ", round(confidence(all_slots, path, i, vocab), 3)))
-                continue
-            if syl is None or syl == canonical(core.lower()):
-                continue  # kept, or the same syllable (perhaps with the tone placed the other way)
-            word = apply_case(vocab.display.get(syl, syl), _case_of(core, syl, line, start))
-            if word == core or word.lower() == core.lower():
-                continue
-            conf = confidence(all_slots, path, i, vocab)
-            if mode == "auto" and conf < AUTO_MIN_CONFIDENCE and canonical(core.lower()) in vocab.logp:
-                continue  # a valid word is replaced only when the context is sure
-            out.append(line[pos:start])
-            out.append(word)
-            pos = end
-            changes.append(Change(start, end, core, word, round(conf, 3)))
-        if changes:
-            out.append(line[pos:])
-            results.append(("".join(out), changes))
-        else:
-            results.append((line, []))
-    return results
-
-
-def restore_line(line: str, mode: str = "full", kind: str = "ocr") -> tuple[str, list[Change]]:
-    """Restore one line (mode 'full' or 'auto', already resolved); returns the text and its changes."""
-    if mode == "off" or not line:
-        return line, []
-    return restore_block([line], mode, kind)[0]
 
 
 def _blocks(lines: list[str]) -> Iterable[tuple[int, int]]:
@@ -391,100 +186,354 @@ def _blocks(lines: list[str]) -> Iterable[tuple[int, int]]:
         yield start, len(lines)
 
 
-def _resolve(text: str, mode: str) -> tuple[str, str]:
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if mode == "off":
-        return "off", "ocr"
-    detected, kind = detect_kind(text)
-    return (detected if mode == "auto" else "full"), kind
-
-
-def restore_lines(lines: Iterable[str], mode: str = "auto") -> tuple[list[str], list[list[Change]], str]:
-    """Restore many lines that belong together; returns them, their changes and the mode used."""
-    # Decomposed text (NFD, as some PDF text layers have it) would split letters from their
-    # marks; every line is taken in its composed form.
-    raw = list(lines)
-    lines = [unicodedata.normalize("NFC", ln) for ln in raw]
-    used, kind = _resolve("\n".join(lines), mode)
-    if used == "off":
-        return raw, [[] for _ in raw], used
-    out, changes = [], []
-    for a, b in _blocks(lines):
-        for text, ch in restore_block(lines[a:b], used, kind):
-            out.append(text)
-            changes.append(ch)
-    return out, changes, used
-
-
 # Everything str.splitlines() breaks on, kept verbatim, so no line is ever merged or split.
 _BREAKS = re.compile(r"(\r\n|\n|\r|\f|\v|\x1c|\x1d|\x1e|\x85|\u2028|\u2029)")
 
-
-def explain_text(text: str, mode: str = "auto") -> tuple[str, list[tuple[int, Change]], str]:
-    """Restored text, its changes as (1-based line number, Change), and the mode actually used."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if mode == "off" or not text:
-        return text, [], "off" if mode == "off" else mode
-    parts = _BREAKS.split(text)
-    lines = parts[0::2]
-    seps = parts[1::2]
-    restored, changes, used = restore_lines(lines, mode)
-    out = [restored[0]]
-    for sep, ln in zip(seps, restored[1:]):
-        out.append(sep)
-        out.append(ln)
-    # line numbers as an editor counts them: a "\r\n" is one break
-    numbered = [(i + 1, ch) for i, chs in enumerate(changes) for ch in chs]
-    return "".join(out), numbered, used
+# where a restorable token sits: (start, end, core), or (start, end, core, True) for the first half of a split one
+Place = tuple[int, int, str] | tuple[int, int, str, bool]
 
 
-def restore_text(text: str, mode: str = "auto") -> str:
-    """Restored text; the same number of lines, line breaks and form feeds where they were."""
-    return explain_text(text, mode)[0]
+class Restorer:
+    """Diacritic restoration with its own vocabulary, channels, caches and decoder weights.
 
+    ``channel`` (or ``channel_table``, the path of a confusion table) is the OCR channel; text typed
+    without diacritics always gets the accent-less channel. ``lm`` is a language model the decoder
+    weighs besides the word lists (None: the word lists alone).
+    """
 
-def restore_document(doc: Document, mode: str = "auto") -> Document:
-    """A new Document with line and word text restored and ``original`` set where it changed."""
-    all_lines = [ln.text for p in doc.pages for ln in p.lines]
-    used, kind = _resolve("\n".join(all_lines), mode)
-    new = doc.model_copy(deep=True)
-    new.restored = used
-    if used == "off":
+    def __init__(self, *, channel: Channel | None = None, channel_table: Path | str | None = None,
+                 vocab: Vocabulary | None = None, weights: Weights | None = None,
+                 lm: LanguageModel | None = None, cache_size: int = CACHE_SIZE) -> None:
+        if channel is not None and channel_table is not None:
+            raise ValueError("give a channel or a channel table, not both")
+        if channel is None:
+            channel = Channel.from_file(channel_table) if channel_table is not None else Channel.shipped()
+        self.vocab = vocab if vocab is not None else load()
+        self.weights = weights or Weights()
+        self.lm = lm
+        # 'ocr': the OCR engine's channel; 'strip': text typed without diacritics
+        self.channels = {"ocr": channel, "strip": Channel.accentless()}
+        self._candidates = {kind: CandidateGenerator(self.vocab, ch, cache_size) for kind, ch in self.channels.items()}
+        # per-instance caches: bound methods wrapped here, so they die with the Restorer
+        self._options = lru_cache(maxsize=cache_size)(self._options)  # type: ignore[method-assign]
+        self._split_at = lru_cache(maxsize=cache_size // 4)(self._split_at)  # type: ignore[method-assign]
+
+    # --- public API -----------------------------------------------------------------------------
+
+    def restore_text(self, text: str, mode: str = "auto") -> str:
+        """Restored text; the same number of lines, line breaks and form feeds where they were."""
+        return self.explain_text(text, mode)[0]
+
+    def explain_text(self, text: str, mode: str = "auto") -> tuple[str, list[tuple[int, Change]], str]:
+        """Restored text, its changes as (1-based line number, Change), and the mode actually used."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if mode == "off" or not text:
+            return text, [], "off" if mode == "off" else mode
+        parts = _BREAKS.split(text)
+        lines = parts[0::2]
+        seps = parts[1::2]
+        restored, changes, used = self.restore_lines(lines, mode)
+        out = [restored[0]]
+        for sep, ln in zip(seps, restored[1:]):
+            out.append(sep)
+            out.append(ln)
+        # line numbers as an editor counts them: a "\r\n" is one break
+        numbered = [(i + 1, ch) for i, chs in enumerate(changes) for ch in chs]
+        return "".join(out), numbered, used
+
+    def restore_lines(self, lines: Iterable[str], mode: str = "auto") -> tuple[list[str], list[list[Change]], str]:
+        """Restore many lines that belong together; returns them, their changes and the mode used."""
+        # Decomposed text (NFD, as some PDF text layers have it) would split letters from their
+        # marks; every line is taken in its composed form.
+        raw = list(lines)
+        lines = [unicodedata.normalize("NFC", ln) for ln in raw]
+        used, kind = self._resolve("\n".join(lines), mode)
+        if used == "off":
+            return raw, [[] for _ in raw], used
+        out, changes = [], []
+        for a, b in _blocks(lines):
+            for text, ch in self.restore_block(lines[a:b], used, kind):
+                out.append(text)
+                changes.append(ch)
+        return out, changes, used
+
+    def restore_line(self, line: str, mode: str = "full", kind: str = "ocr") -> tuple[str, list[Change]]:
+        """Restore one line (mode 'full' or 'auto', already resolved); returns the text and its changes."""
+        if mode == "off" or not line:
+            return line, []
+        return self.restore_block([line], mode, kind)[0]
+
+    def restore_document(self, doc: Document, mode: str = "auto") -> Document:
+        """A new Document with line and word text restored and ``original`` set where it changed."""
+        all_lines = [ln.text for p in doc.pages for ln in p.lines]
+        used, kind = self._resolve("\n".join(all_lines), mode)
+        new = doc.model_copy(deep=True)
+        new.restored = used
+        if used == "off":
+            return new
+        for page in new.pages:
+            for ln in page.lines:
+                if not unicodedata.is_normalized("NFC", ln.text):
+                    ln.original = ln.original or ln.text
+                    ln.text = unicodedata.normalize("NFC", ln.text)
+            texts = [ln.text for ln in page.lines]
+            for a, b in _blocks(texts):
+                for ln, (text, changes) in zip(page.lines[a:b], self.restore_block(texts[a:b], used, kind)):
+                    self._restore_line_record(ln, text, changes, used, kind)
         return new
-    for page in new.pages:
-        for ln in page.lines:
-            if not unicodedata.is_normalized("NFC", ln.text):
-                ln.original = ln.original or ln.text
-                ln.text = unicodedata.normalize("NFC", ln.text)
-        texts = [ln.text for ln in page.lines]
-        for a, b in _blocks(texts):
-            for ln, (text, changes) in zip(page.lines[a:b], restore_block(texts[a:b], used, kind)):
-                _restore_line_record(ln, text, changes, used, kind)
-    return new
 
+    def detect_kind(self, text: str) -> tuple[str, str]:
+        """(mode, channel) for ``auto`` on this text: ('auto'|'full', 'ocr'|'strip')."""
+        logp = self.vocab.logp
+        marked = total = 0
+        non_ascii = letters = 0
+        for m in _CORE.finditer(text):
+            w = m.group()
+            for c in w:
+                if c.isalpha():
+                    letters += 1
+                    if ord(c) > 127:
+                        non_ascii += 1
+            if total >= 5000:
+                continue
+            lower = w.lower()
+            if not w.isalpha():
+                continue
+            total += 1
+            if has_marks(lower) and canonical(lower) in logp:
+                marked += 1
+        mode = "full" if total and marked / total < ACCENTED_SHARE else "auto"
+        kind = "strip" if letters and non_ascii / letters < 0.002 else "ocr"
+        return mode, kind
 
-def _restore_line_record(ln: Line, text: str, changes: list[Change], mode: str, kind: str) -> None:
-    if not changes:
-        return
-    ln.original = ln.original or ln.text
-    ln.text = text
-    if not ln.words:
-        return
-    if " ".join(w.text for w in ln.words) == ln.original:
-        # Restoration only replaces tokens in place, so the words are the restored line's pieces.
-        pieces = text.split(" ")
-        if len(pieces) == len(ln.words):
-            for w, piece in zip(ln.words, pieces):
-                _set_word(w, piece)
+    def candidates(self, token: str, kind: str = "ocr") -> tuple[Candidate, ...]:
+        """Candidate syllables of a lower-case printed token under channel ``kind``; cached."""
+        return self._candidates[kind].candidates(token)
+
+    # --- lattice --------------------------------------------------------------------------------
+
+    def _resolve(self, text: str, mode: str) -> tuple[str, str]:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if mode == "off":
+            return "off", "ocr"
+        detected, kind = self.detect_kind(text)
+        return (detected if mode == "auto" else "full"), kind
+
+    def _is_abbreviation(self, core: str, lower: str) -> bool:
+        """ALL-CAPS tokens that no syllable spells (UBND, VNPT, BTS) are codes, kept as they are."""
+        if case_pattern(core) != "upper":
+            return False
+        return simple_key(lower) not in self.vocab.by_key
+
+    def _options(self, core: str, mode: str, kind: str) -> Optional[tuple[Option, ...]]:
+        """Lattice options for a word-like token; None when it is kept as printed without question.
+
+        A single option means the token stays but still gives context to its neighbours. Cached
+        per Restorer (see __init__).
+        """
+        vocab = self.vocab
+        lower = unicodedata.normalize("NFC", core).lower()
+        if mode == "auto":
+            c = canonical(lower)
+            if c in vocab.logp:
+                # A valid syllable changes only when the context strongly wants another tone or mark
+                # on the same letters: OCR with Vietnamese gets those wrong, not the letters.
+                alts = [(a, _swap_cost(c, a)) for a in vocab.by_key.get(key_of(c), ())[:6] if a != c]
+                return ((c, 0.0), *alts)
+        if self._is_abbreviation(core, lower):
+            return None
+        cands = self.candidates(lower, kind)
+        keep = KEEP_COST_TITLE if case_pattern(core) != "lower" else KEEP_COST
+        opts: list[Option] = [(c.syllable, c.cost) for c in cands]
+        opts.append((None, keep))
+        return tuple(opts)
+
+    def _split_at(self, core: str, mode: str, kind: str) -> Optional[int]:
+        """Where a token is two syllables printed without the space between them, or None; cached."""
+        # capitalised tokens are more often names ("Samsung") than two words run together
+        if not (core.isalpha() and core.islower() and len(core) >= SPLIT_MIN_LEN):
+            return None
+        single = min((c for s, c in self._options(core, mode, kind) or () if s is not None), default=math.inf)
+        if single <= (SPLIT_ABOVE if self.channels[kind].marks_only else SPLIT_ABOVE_OCR):
+            return None
+        best, at = single, None
+        for cut in range(2, len(core) - 1):
+            left, right = core[:cut], core[cut:]
+            if not (right.islower() and _restorable(left) and _restorable(right)):
+                continue
+            lc = min((c for s, c in self._options(left, mode, kind) or () if s is not None), default=math.inf)
+            if lc > SPLIT_PART:
+                continue
+            rc = min((c for s, c in self._options(right, mode, kind) or () if s is not None), default=math.inf)
+            if rc > SPLIT_PART:
+                continue
+            if lc + rc + SPLIT_COST < best and (len(core) >= SPLIT_FREE_LEN
+                                                or self._listed_pair(left, right, mode, kind)):
+                best, at = lc + rc + SPLIT_COST, cut
+        return at
+
+    def _listed_pair(self, left: str, right: str, mode: str, kind: str) -> bool:
+        """Whether some reading of the two halves is a pair of the word lists ("cùng kỳ"): a short
+        foreign word ("video", "logo") splits into two syllables by chance, a real word pair rarely."""
+        bigrams = self.vocab.bigrams
+        ls = [s for s, _c in (self._options(left, mode, kind) or ())[:4] if s is not None]
+        rs = [s for s, _c in (self._options(right, mode, kind) or ())[:4] if s is not None]
+        return any(r in bigrams.get(a, ()) for a in ls for r in rs)
+
+    def _line_slots(self, line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optional[Place]], bool, bool]:
+        """The line's lattice slots, where each restorable one sits, and whether the line starts and
+        ends on a word (so context may run on from the line before and into the line after)."""
+        slots: list[Slot] = []
+        where: list[Optional[Place]] = []
+        last_end: Optional[int] = None
+        first_start: Optional[int] = None
+        for start, end, core in _pieces(line):
+            opts: Optional[tuple[Option, ...]]
+            if _NUMBER.match(core):
+                opts = _NUM_OPTIONS
+                place = None
+            elif mode == "full" and core in _abbreviations():
+                # "HDND" in accent-less text is "HĐND"; keeping it as printed stays a weighed option
+                opts = ((_abbreviations()[core].lower(), 0.0), (None, 2.0))
+                place = (start, end, core)
+            elif _restorable(core):
+                opts = self._options(core, mode, kind)
+                place = (start, end, core)
+                cut = self._split_at(core, mode, kind) if opts is not None else None
+                if cut is not None:
+                    # two syllables the OCR printed without a space ("cungky"): two slots, the first
+                    # written with the space it lost
+                    left, right = core[:cut], core[cut:]
+                    lopts = self._options(left, mode, kind)
+                    if first_start is None:
+                        first_start = start
+                    gap = line[last_end:start] if last_end is not None else None
+                    slots.append(Slot(options=lopts, joined=gap is not None and _JOINS.match(gap) is not None))
+                    where.append((start, start + cut, left, True))
+                    opts, place = self._options(right, mode, kind), (start + cut, end, right)
+                    last_end = start + cut
+            else:
+                opts = None
+            if opts is None:
+                last_end = None
+                if first_start is None:
+                    first_start = -1
+                continue
+            if first_start is None:
+                first_start = start
+            gap = line[last_end:start] if last_end is not None else None
+            # context runs across plain spaces and the dot or comma inside a figure, not across punctuation
+            joined = gap is not None and _JOINS.match(gap) is not None
+            slots.append(Slot(options=opts, joined=joined))
+            where.append(place if len(opts) > 1 else None)
+            last_end = end
+        opens = first_start is not None and first_start >= 0 and line[:first_start].strip() == ""
+        closes_open = last_end is not None and line[last_end:].strip() == ""
+        return slots, where, opens, closes_open
+
+    def restore_block(self, lines: list[str], mode: str, kind: str) -> list[tuple[str, list[Change]]]:
+        """Restore consecutive lines of one paragraph with context running across the line breaks
+        ("viễn" at the end of a line and "thông" at the start of the next); lines stay separate."""
+        vocab, w, lm = self.vocab, self.weights, self.lm
+        all_slots: list[Slot] = []
+        per_line = []
+        prev_open = False
+        for line in lines:
+            if mode == "off" or not line.strip():
+                per_line.append((len(all_slots), [], []))
+                prev_open = False
+                continue
+            slots, where, opens, closes = self._line_slots(line, mode, kind)
+            if slots and prev_open and opens:
+                slots[0] = Slot(options=slots[0].options, joined=True)
+            per_line.append((len(all_slots), slots, where))
+            all_slots.extend(slots)
+            prev_open = closes if slots else False
+        if not any(p for _o, _s, where in per_line for p in where):
+            return [(line, []) for line in lines]
+        path = best_path(all_slots, vocab, w, lm)
+        results = []
+        for line, (offset, slots, where) in zip(lines, per_line):
+            out: list[str] = []
+            changes: list[Change] = []
+            pos = 0
+            for j, place in enumerate(where):
+                if place is None:
+                    continue
+                start, end, core = place[:3]
+                i = offset + j
+                syl = all_slots[i].options[path[i]][0]
+                if len(place) > 3:  # the first half of a split token: always written, with its space
+                    word = core if syl is None else apply_case(vocab.display.get(syl, syl),
+                                                               _case_of(core, syl, line, start))
+                    out.append(line[pos:start])
+                    out.append(word + " ")
+                    pos = end
+                    conf = confidence(all_slots, path, i, vocab, w, lm)
+                    changes.append(Change(start, end, core, word + " ", round(conf, 3)))
+                    continue
+                if syl is None or syl == canonical(core.lower()):
+                    continue  # kept, or the same syllable (perhaps with the tone placed the other way)
+                word = apply_case(vocab.display.get(syl, syl), _case_of(core, syl, line, start))
+                if word == core or word.lower() == core.lower():
+                    continue
+                conf = confidence(all_slots, path, i, vocab, w, lm)
+                if mode == "auto" and conf < AUTO_MIN_CONFIDENCE and canonical(core.lower()) in vocab.logp:
+                    continue  # a valid word is replaced only when the context is sure
+                out.append(line[pos:start])
+                out.append(word)
+                pos = end
+                changes.append(Change(start, end, core, word, round(conf, 3)))
+            if changes:
+                out.append(line[pos:])
+                results.append(("".join(out), changes))
+            else:
+                results.append((line, []))
+        return results
+
+    def _restore_line_record(self, ln: Line, text: str, changes: list[Change], mode: str, kind: str) -> None:
+        if not changes:
             return
-    for w in ln.words:
-        piece, _ = restore_line(w.text, mode, kind)
-        _set_word(w, piece)
+        ln.original = ln.original or ln.text
+        ln.text = text
+        if not ln.words:
+            return
+        if " ".join(w.text for w in ln.words) == ln.original:
+            # Restoration only replaces tokens in place, so the words are the restored line's pieces.
+            pieces = text.split(" ")
+            if len(pieces) == len(ln.words):
+                for w, piece in zip(ln.words, pieces):
+                    _set_word(w, piece)
+                return
+        for w in ln.words:
+            piece, _ = self.restore_line(w.text, mode, kind)
+            _set_word(w, piece)
 
 
 def _set_word(w: Word, piece: str) -> None:
     if piece != w.text:
         w.original = w.original or w.text
         w.text = piece
+
+
+@cache
+def default_restorer() -> Restorer:
+    """The Restorer of the module-level functions: shipped channel and vocabulary, built on first use."""
+    return Restorer()
+
+
+def restore_text(text: str, mode: str = "auto") -> str:
+    """Restored text (see ``Restorer.restore_text``), with the default Restorer."""
+    return default_restorer().restore_text(text, mode)
+
+
+def explain_text(text: str, mode: str = "auto") -> tuple[str, list[tuple[int, Change]], str]:
+    """Restored text, its changes and the mode used (see ``Restorer.explain_text``), with the default Restorer."""
+    return default_restorer().explain_text(text, mode)
+
+
+def restore_document(doc: Document, mode: str = "auto") -> Document:
+    """A restored copy of ``doc`` (see ``Restorer.restore_document``), with the default Restorer."""
+    return default_restorer().restore_document(doc, mode)

@@ -74,17 +74,11 @@ def _data_path(name: str) -> Path:
 
 def _sources_digest() -> str:
     # the installed version from its metadata: importing wordfreq itself costs 60 ms of start-up
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import version
 
-    try:
-        wf = version("wordfreq")
-    except PackageNotFoundError:
-        wf = "?"
-    h = hashlib.sha256(f"format={FORMAT};wordfreq={wf}".encode())
+    h = hashlib.sha256(f"format={FORMAT};wordfreq={version('wordfreq')}".encode())
     for name in ("Viet74K.txt", "admin_terms.txt"):
-        p = _data_path(name)
-        if p.exists():
-            h.update(p.read_bytes())
+        h.update(_data_path(name).read_bytes())
     # the code that builds it too, so an upgrade never loads a vocabulary built the old way
     h.update(Path(__file__).read_bytes())
     h.update(Path(syllables.__file__).read_bytes())
@@ -92,11 +86,8 @@ def _sources_digest() -> str:
 
 
 def _read_lexicon(name: str) -> list[str]:
-    p = _data_path(name)
-    if not p.exists():
-        return []
     out = []
-    for line in p.read_text(encoding="utf-8").splitlines():
+    for line in _data_path(name).read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             out.append(line)
