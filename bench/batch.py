@@ -2,8 +2,9 @@
 
 Builds a temp tree of 8 scans (2-page PDFs cut from ../shared/corpus/*/scan-*.pdf), then runs
 ``planscan batch`` cold with --jobs 1 and --jobs 2 (separate output folders, OCR page cache off),
-then re-runs the finished --jobs 2 batch. While a batch runs, the process tree is sampled, and
-each worker's memory is the RSS of the worker plus its descendants (page worker, tesseract).
+then re-runs the finished --jobs 2 batch. While a batch runs, the process tree is sampled: each
+worker's memory is the RSS of the worker plus its descendants (tesseract), and the CPU seconds
+are those of every process in the tree.
 
     .venv/bin/python bench/batch.py [--files 8] [--pages-per-file 2] [--keep DIR]
 
@@ -17,7 +18,6 @@ import argparse
 import csv
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -62,13 +62,19 @@ def build_tree(dest: Path, files: int, pages_per_file: int) -> int:
 
 
 class TreeSampler:
-    """Peak RSS of each direct child of the batch's worker pool, including its descendants."""
+    """Peak RSS of each worker of the batch, including its descendants (tesseract), and the CPU
+    seconds of the whole tree.
+
+    Workers are forked from the pool's fork server, a child of the batch, so they are the server's
+    children; they are not waited for by the batch, so their CPU is sampled here rather than read
+    from the batch's rusage."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peak_worker_mb = 0.0
         self.peak_total_mb = 0.0
+        self._cpu: dict[int, float] = {}  # pid -> latest user + system seconds seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -78,15 +84,37 @@ class TreeSampler:
         except psutil.Error:
             return 0.0
 
+    def _note_cpu(self, p: psutil.Process) -> None:
+        try:
+            t = p.cpu_times()
+        except psutil.Error:
+            return
+        self._cpu[p.pid] = max(self._cpu.get(p.pid, 0.0), t.user + t.system)
+
+    def cpu_seconds(self) -> float:
+        """Own CPU of every process seen (a short tesseract loses at most its last interval)."""
+        return sum(self._cpu.values())
+
+    def _workers(self) -> list[psutil.Process]:
+        workers = []
+        for k in self.root.children(recursive=False):
+            try:
+                server = "multiprocessing.forkserver" in " ".join(k.cmdline())
+            except psutil.Error:
+                continue
+            workers.extend(k.children(recursive=False) if server else [k])
+        return workers
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                kids = self.root.children(recursive=False)
                 total = self._rss(self.root)
-                for k in kids:
-                    tree = self._rss(k) + sum(self._rss(d) for d in _descendants(k))
-                    total += tree
-                    # The spawn pool has a resource tracker child that never does work; it is tiny.
+                for p in [self.root, *_descendants(self.root)]:
+                    self._note_cpu(p)
+                    if p is not self.root:
+                        total += self._rss(p)
+                for w in self._workers():
+                    tree = self._rss(w) + sum(self._rss(d) for d in _descendants(w))
                     self.peak_worker_mb = max(self.peak_worker_mb, tree)
                 self.peak_total_mb = max(self.peak_total_mb, total)
             except psutil.Error:
@@ -114,7 +142,6 @@ def run(indir: Path, outdir: Path, jobs: int, cache: Path, nice: int = 0) -> dic
     cmd = [*PLANSCAN, "batch", str(indir), "-o", str(outdir), "--jobs", str(jobs), "--no-cache", "-q"]
     if nice:
         cmd = ["nice", "-n", str(nice), *cmd]
-    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     # Its own session, so its own scheduler autogroup: the kernel shares the CPU fairly between
     # sessions, so on a shared machine a batch's share would not grow with --jobs. --nice raises
@@ -128,9 +155,7 @@ def run(indir: Path, outdir: Path, jobs: int, cache: Path, nice: int = 0) -> dic
     with TreeSampler(proc.pid) as sampler:
         rc = proc.wait()
     wall = time.perf_counter() - t0
-    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # CPU seconds of the whole tree (workers and tesseract are waited for, so they are counted).
-    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    cpu = sampler.cpu_seconds()
     with open(outdir / "summary.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     ends = [json.loads(line) for line in (outdir / "progress.jsonl").read_text().splitlines()]
