@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from planscan.extract.indicators.keys import normalise_label
+from planscan.extract.indicators.normalise import normalise_label
 from planscan.extract.text.periods import comparable
 from planscan.extract.text.units import compatible, unit_class
 from planscan.schemas.records import DocumentMeta, IndicatorRecord

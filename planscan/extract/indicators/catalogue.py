@@ -17,7 +17,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from planscan.extract.indicators.keys import normalise_label
+from planscan.extract.indicators.normalise import normalise_label
 from planscan.extract.text.units import family as unit_family
 
 FUZZY_CUTOFF = 90.0

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planscan.extract.indicators.catalogue import entries, lookup
-from planscan.extract.indicators.keys import indicator_key, normalise_label
+from planscan.extract.indicators.keys import indicator_key
+from planscan.extract.indicators.normalise import normalise_label
 from planscan.extract.text.fold import fold
 
 
