@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SYS_PKGS := tesseract-ocr tesseract-ocr-vie poppler-utils
+# Only the benches and the OCR-channel build need these: fonts with every Vietnamese letter to
+# render text in (Liberation 1.x lacks them, hence liberation2).
+BUILD_PKGS := fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf fonts-noto-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all sysdeps venv demo test bench schemas clean
+.PHONY: all sysdeps builddeps venv demo test bench channel schemas clean
 
 all: test
 
@@ -38,7 +41,19 @@ demo: sysdeps venv
 test: sysdeps venv
 	$(BIN)/python -m pytest -q
 
-bench: sysdeps venv
+builddeps: sysdeps
+	@if ! fc-list | grep -q liberation2/LiberationSerif-Regular || ! fc-list | grep -q NotoSerif-Regular \
+	    || ! fc-list | grep -q FreeSerif || ! fc-list | grep -q DejaVuSerif; then \
+	  echo "installing $(BUILD_PKGS) with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BUILD_PKGS); \
+	fi
+
+# The OCR channel tables, learnt from ../shared/text-corpus rendered and read back by Tesseract.
+channel: builddeps venv
+	nice $(BIN)/python scripts/build_channel.py
+
+bench: builddeps venv
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python bench/ocr.py
 	$(BIN)/python bench/restore.py

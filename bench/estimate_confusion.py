@@ -18,6 +18,7 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Iterator
 
 from rapidfuzz.distance import Levenshtein
 
@@ -28,6 +29,9 @@ from planscan.extract.text.syllables import TONES, key_of, split_tone  # noqa: E
 VOWELS = set("aeiouy")
 
 _TOKEN = re.compile(r"(?:[^\W_]|[¢&§@$|!'‘’(])+")
+# Digits and symbols an engine prints for letters, read as those letters only to tell an OCR error
+# ("6" for "ở", "¢6" for "có") from a misalignment; what they cost is what the counts say.
+_LOOKALIKE = str.maketrans("60&@1|!¢5$§", "oooalllcsss")
 # Smoothing: pseudo-counts given to the next, coarser level of the back-off.
 BETA = 5.0
 # Share of the class level (shape confusions pooled over all marked vowels) in the key level's prior.
@@ -76,32 +80,42 @@ def letter_outputs(gold: str, ocr: str) -> list[tuple[str, str]] | None:
     return list(zip(gold, outs))
 
 
+def token_pairs(ocr_text: str, gold_text: str) -> Iterator[tuple[str, str]]:
+    """(written token, printed token) pairs of one OCR/correct text pair, lower-cased.
+
+    Texts with the same number of lines are taken as line-aligned; others are aligned as whole texts.
+    """
+    ocr_lines = ocr_text.replace("\f", "").split("\n")
+    gold_lines = gold_text.replace("\f", "").split("\n")
+    if len(ocr_lines) != len(gold_lines):
+        # not line-aligned: align the whole texts' tokens as one sequence
+        ocr_lines, gold_lines = [" ".join(ocr_lines)], [" ".join(gold_lines)]
+    for o_line, g_line in zip(ocr_lines, gold_lines):
+        ot, gt = tokens(o_line), tokens(g_line)
+        for tag, i1, i2, j1, j2 in Levenshtein.opcodes(gt, ot):
+            if tag not in ("equal", "replace") or i2 - i1 != j2 - j1:
+                continue
+            for g, o in zip(gt[i1:i2], ot[j1:j2]):
+                if any(c.isdigit() for c in g) or len(g) > 8:
+                    continue
+                # a pair that shares too little is a misalignment, not an OCR error
+                if Levenshtein.normalized_distance(key_of(g), key_of(o).translate(_LOOKALIKE)) > 0.6:
+                    continue
+                yield g, o
+
+
 def count_pairs(pairs: list[tuple[Path, Path]]) -> tuple[Counter, Counter]:
     edits: Counter = Counter()
     totals: Counter = Counter()
     for ocr_path, gold_path in pairs:
-        ocr_lines = ocr_path.read_text(encoding="utf-8").replace("\f", "").split("\n")
-        gold_lines = gold_path.read_text(encoding="utf-8").replace("\f", "").split("\n")
-        if len(ocr_lines) != len(gold_lines):
-            # not line-aligned: align the whole texts' tokens as one sequence
-            ocr_lines, gold_lines = [" ".join(ocr_lines)], [" ".join(gold_lines)]
-        for o_line, g_line in zip(ocr_lines, gold_lines):
-            ot, gt = tokens(o_line), tokens(g_line)
-            for tag, i1, i2, j1, j2 in Levenshtein.opcodes(gt, ot):
-                if tag not in ("equal", "replace") or i2 - i1 != j2 - j1:
-                    continue
-                for g, o in zip(gt[i1:i2], ot[j1:j2]):
-                    if any(c.isdigit() for c in g) or len(g) > 8:
-                        continue
-                    # a pair that shares too little is a misalignment, not an OCR error
-                    if Levenshtein.normalized_distance(key_of(g), key_of(o)) > 0.6:
-                        continue
-                    got = letter_outputs(g, o)
-                    if got is None:
-                        continue
-                    for letter, out in got:
-                        edits[(letter, out)] += 1
-                        totals[letter] += 1
+        ocr_text = ocr_path.read_text(encoding="utf-8")
+        for g, o in token_pairs(ocr_text, gold_path.read_text(encoding="utf-8")):
+            got = letter_outputs(g, o)
+            if got is None:
+                continue
+            for letter, out in got:
+                edits[(letter, out)] += 1
+                totals[letter] += 1
     return edits, totals
 
 
@@ -136,7 +150,8 @@ ALPHABET = sorted({unicodedata.normalize("NFC", b + t) for b in "aăâeêioôơu
                   | set("bcdđghklmnpqrstvx"))
 
 
-def write_table(edits: Counter, totals: Counter, path: Path) -> int:
+def write_table(edits: Counter, totals: Counter, path: Path,
+                source: str = "bench/estimate_confusion.py from line-aligned OCR/correct text pairs") -> int:
     """Smoothed costs, backing off letter -> tone-less letter -> plain letter -> general prior.
 
     Rare letters ("ẵ") borrow the behaviour of their family, so an edit seen with "ắ" also
@@ -188,7 +203,7 @@ def write_table(edits: Counter, totals: Counter, path: Path) -> int:
         for out, p in sorted(probs.items(), key=lambda kv: -kv[1]):
             rows.append(f"{escape(letter)}\t{escape(out)}\t{-math.log(p / z):.3f}\t{edits[(letter, out)]}")
     header = ("# written letter\tprinted as\tcost (-ln P)\tcount\n"
-              "# estimated by bench/estimate_confusion.py from line-aligned OCR/correct text pairs\n")
+              f"# estimated by {source}\n")
     path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     return len(rows)
 
