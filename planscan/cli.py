@@ -158,7 +158,7 @@ class _WarningsToStderr:
 
 
 @cli.command("extract")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv", "xlsx"]), default=None,
               help="Output format [default: from the -o suffix, else jsonl].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
@@ -167,7 +167,11 @@ class _WarningsToStderr:
               help="Diacritic restoration before reading figures: auto detects text that lost its diacritics.")
 @click.option("--dpi", type=click.IntRange(min=72, max=1200), default=300, show_default=True,
               help="Resolution scanned pages are rendered at for OCR.")
-def extract_cmd(inputs, fmt, output, restore_mode, dpi):
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="Write the figures stored in this database instead, reviewed, with their review status; "
+                   "INPUTS then name documents (ids, sources or files), none meaning all.")
+@click.option("--unreviewed", is_flag=True, help="With --db: the figures as extracted, without reviews.")
+def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed):
     """Read the figures of plans into indicator records (value, unit, period, kind, label, provenance).
 
     INPUT is a scanned PDF or image (OCR'd and restored first), a .txt file (pages split on form
@@ -181,6 +185,15 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi):
 
     if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
         raise click.UsageError("an Excel workbook is not for a terminal: add -o FILE.xlsx")
+    if db:
+        from planscan.io.store import Store
+        from planscan.pipeline import stored_records
+
+        with Store(Path(db), create=False) as store:
+            write_records(stored_records(store, list(inputs), reviewed=not unreviewed), output, fmt)
+        return None
+    if not inputs:
+        raise click.UsageError("Missing argument 'INPUTS...' (or give --db).")
     settings = OcrSettings(dpi=dpi, restore=restore_mode)
     records, codes = [], []
     with _WarningsToStderr():
@@ -271,7 +284,11 @@ def _without_bullets(section):
               help="Output format [default: from the -o suffix; else table on a terminal, json in a pipe].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout; xlsx needs it.")
-def diff_cmd(inputs, fmt, output):
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="Compare documents of this store instead: inputs are their ids, sources or files, "
+                   "with their reviewed values.")
+@click.option("--unreviewed", is_flag=True, help="With --db: the figures as extracted, without reviews.")
+def diff_cmd(inputs, fmt, output, db, unreviewed):
     """Compare plans year on year: OLD NEW [MORE...], oldest first.
 
     Inputs are PDFs, images, .txt, .ocr.json, or records from planscan extract (.json/.jsonl).
@@ -287,7 +304,14 @@ def diff_cmd(inputs, fmt, output):
     if fmt is None:
         by_suffix = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
         fmt = by_suffix.get(out.suffix.lower(), "table") if out else ("table" if sys.stdout.isatty() else "json")
-    result = diff_inputs([Path(p) for p in inputs])
+    if db:
+        from planscan.io.store import Store
+        from planscan.pipeline import diff_stored
+
+        with Store(Path(db), create=False) as store:
+            result = diff_stored(store, list(inputs), reviewed=not unreviewed)
+    else:
+        result = diff_inputs([Path(p) for p in inputs])
     for w in result.warnings:
         click.echo(f"planscan: warning: {w}", err=True)
     write(result, fmt, out)
@@ -358,14 +382,15 @@ def ingest_cmd(inputs, db, no_derive):
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the series into this .png/.svg/.pdf.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="How to print the series.")
-def series_cmd(key, db, district, plot, fmt):
+@click.option("--unreviewed", is_flag=True, help="The figures as extracted, without the corrections of planscan review.")
+def series_cmd(key, db, district, plot, fmt, unreviewed):
     """Print the time series of indicator KEY (a key such as ict.bts_stations, or a label)."""
     import dataclasses
     from planscan.io.series import load_series, plot_series, series_table
     from planscan.io.store import Store
 
     with Store(Path(db), create=False) as store:
-        used, points = load_series(store, key, district)
+        used, points = load_series(store, key, district, reviewed=not unreviewed)
     if not points:
         click.echo(f"planscan: no figures for {key!r} in {db}" + (f" for district {district!r}" if district else ""),
                    err=True)
@@ -435,6 +460,44 @@ def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_
     return report.exit_code
 
 
+# [review]
+
+
+@cli.command("review")
+@click.argument("outdir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite store to review (written by planscan ingest).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address is reachable from other machines.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=0, help="Port [default: a free one].")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default web browser.")
+@click.option("--reviewer", default=None, help="Name recorded with each review [default: the login name].")
+def review_cmd(outdir, db, host, port, open_browser, reviewer):
+    """Review figures against their page images in a local web page, and keep the reviews in the store.
+
+    Give a store (--db FILE) or a planscan batch output folder (OUTDIR: its outputs are ingested into
+    OUTDIR/review.db first). It prints a URL with an access token and serves until Ctrl-C.
+
+    Example: planscan review --db planscan.db
+    """
+    from planscan.io.store import Store
+    from planscan.review.server import serve
+
+    if (outdir is None) == (db is None):
+        raise click.UsageError("give either --db FILE or a batch output folder OUTDIR")
+    if outdir is not None:
+        from planscan.pipeline import expand_inputs, ingest_path
+
+        db = outdir / "review.db"
+        with Store(db) as store:
+            for path in expand_inputs([outdir]):
+                ingest_path(store, path)
+    elif not db.exists():
+        raise click.UsageError(f"{db}: no such store; create it with planscan ingest")
+    serve(db, host=host, port=port or None, open_browser=open_browser, reviewer=reviewer)
+    return None
+
+
 
 def _debug_requested(argv: list[str] | None) -> bool:
     args = sys.argv[1:] if argv is None else argv
@@ -467,7 +530,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(e.exit_code)
     except click.ClickException as e:
         e.show()
-        sys.exit(e.exit_code)
+        sys.exit(ExitCode.bad_args)
     except PlanscanError as e:
         click.echo(f"planscan: error: {e}", err=True)
         sys.exit(int(e.exit_code))

@@ -11,17 +11,20 @@ from typing import Iterable
 
 
 class ExitCode(IntEnum):
+    """Numbered like OCRmyPDF's where the meaning is the same (1-5, 8, 15, 130); planscan's own
+    causes take numbers OCRmyPDF leaves free (11-14)."""
+
     ok = 0
-    # 1 is left to uncaught Python errors, 2 is click's usage error.
-    bad_args = 2
-    partial = 3  # some inputs (or pages) failed, the rest were converted
-    input_file = 4  # not a PDF or image, empty, truncated, zero pages
-    encrypted_pdf = 5
-    missing_dependency = 6  # tesseract or its language data is not installed
-    output_error = 7  # the output cannot be written
-    encoding_error = 8  # a text input is not UTF-8
-    database_error = 9  # corrupt or foreign database file
-    nothing_ran = 10  # a batch in which no file could be processed
+    bad_args = 1  # a bad option or argument (click's usage errors too)
+    input_file = 2  # not a PDF or image, empty, truncated, zero pages
+    missing_dependency = 3  # tesseract, its language data or poppler is not installed
+    invalid_output = 4  # an output was written but fails its own check (e.g. PDF/A validation)
+    file_access = 5  # an output cannot be written: permissions, full or read-only disk
+    encrypted_pdf = 8
+    partial = 11  # some inputs (or pages) failed, the rest were converted
+    encoding_error = 12  # a text input is not UTF-8
+    database_error = 13  # corrupt or foreign database file
+    nothing_ran = 14  # a run over several inputs in which no file could be processed
     internal_error = 15
     interrupted = 130
 
@@ -54,7 +57,15 @@ class MissingDependencyError(PlanscanError):
 
 
 class OutputError(PlanscanError):
-    exit_code = ExitCode.output_error
+    """An output cannot be written (permissions, a full or read-only disk, a folder in the way)."""
+
+    exit_code = ExitCode.file_access
+
+
+class InvalidOutputError(PlanscanError):
+    """An output was written but does not pass its own validation."""
+
+    exit_code = ExitCode.invalid_output
 
 
 class EncodingError(PlanscanError):
@@ -84,8 +95,8 @@ class NothingRan(PlanscanError):
 def overall_exit_code(codes: Iterable[int]) -> ExitCode:
     """The exit code of a command run over several inputs, from each input's own code.
 
-    0 when every input succeeded; with a single input, its own code; otherwise 3 (partial) when
-    at least one input was converted (its code 0, or 3 for failed pages), else 10 (nothing ran).
+    0 when every input succeeded; with a single input, its own code; otherwise 11 (partial) when
+    at least one input was converted (its code 0, or 11 for failed pages), else 14 (nothing ran).
     """
     codes = [int(c) for c in codes]
     if all(c == ExitCode.ok for c in codes):

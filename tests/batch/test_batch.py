@@ -33,7 +33,7 @@ def copy_job(path, rel, outdir, settings, stem=None):
     atomic_write_text(out, text)
     if "partial" in rel:
         return FileResult(rel=rel, status="partial", pages=2, failed_pages=1, error="page 2: timed out after 1 s",
-                          exit_code=3, outputs=[out.relative_to(outdir).as_posix()])
+                          exit_code=int(ExitCode.partial), outputs=[out.relative_to(outdir).as_posix()])
     if "bad" in rel:
         return FileResult(rel=rel, status="failed", error=f"{path}: not a PDF", exit_code=int(ExitCode.input_file))
     return FileResult(rel=rel, status="done", pages=1, figures=len(text.split()), seconds=0.01,

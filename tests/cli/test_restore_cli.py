@@ -45,7 +45,7 @@ def test_non_utf8_file_is_a_one_line_error_with_exit_8(tmp_path, capsys):
     try:
         main(["restore", str(f)])
     except SystemExit as e:
-        assert e.code == ExitCode.encoding_error == 8
+        assert e.code == ExitCode.encoding_error == 12
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(f) in err and "UTF-8" in err
 
@@ -58,7 +58,7 @@ def test_non_utf8_stdin_is_an_encoding_error(capsys, monkeypatch):
     try:
         main(["restore", "-"])
     except SystemExit as e:
-        assert e.code == 8
+        assert e.code == ExitCode.encoding_error
     assert "<stdin>" in capsys.readouterr().err
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from planscan.cli import cli
 from planscan.schemas.records import Section
+from planscan.errors import ExitCode
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -40,7 +41,7 @@ def test_sections_missing_file_is_an_input_error(tmp_path):
 
     with pytest.raises(SystemExit) as e:
         main(["sections", str(tmp_path / "nope.txt")])
-    assert e.value.code == 4
+    assert e.value.code == ExitCode.input_file == 2
 
 
 def test_sections_of_text_without_headings(tmp_path):

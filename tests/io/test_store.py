@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from planscan.cli import cli
-from planscan.errors import DatabaseError
+from planscan.errors import DatabaseError, ExitCode
 from planscan.io.series import best_points, load_series
 from planscan.io.store import Store
 from planscan.pipeline import ingest_path
@@ -86,7 +86,7 @@ def test_cli_exit_code_for_corrupt_database(tmp_path):
     db.write_bytes(b"garbage" * 100)
     p = subprocess.run([sys.executable, "-m", "planscan.cli", "ingest", str(OLD), "--db", str(db)],
                        capture_output=True, text=True)
-    assert p.returncode == 9
+    assert p.returncode == ExitCode.database_error == 13
     assert p.stderr.strip().count("\n") == 0 and "bad.db" in p.stderr
     assert db.read_bytes() == b"garbage" * 100
 
