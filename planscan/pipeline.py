@@ -71,16 +71,47 @@ def read_document(path: Path, settings=None, progress=None) -> Document:
     return doc
 
 
-def extract_document(doc: Document):
-    """(metadata, section tree, indicator records) of a Document, each stage fed the ones before."""
+def extract_document(doc: Document, tables: list | None = None):
+    """(metadata, section tree, indicator records) of a Document, each stage fed the ones before.
+
+    The figures of its tables are records too (``tables``, else read from the document's source
+    file when that is a PDF or image); the prose path reads only the lines outside them."""
     from planscan.extract.indicators.records import extract_indicators
     from planscan.extract.structure.metadata import parse_metadata
-
     from planscan.extract.structure.sections import parse_sections
+    from planscan.extract.tables.figures import tables_records, without_tables
 
     meta = parse_metadata(doc)
     sections = parse_sections(doc)
-    return meta, sections, extract_indicators(doc, meta, sections)
+    if tables is None:
+        tables = document_tables(doc)
+    records = extract_indicators(without_tables(doc, tables), meta, sections)
+    year = meta.plan_year or meta.report_year
+    return meta, sections, records + tables_records(tables, doc.source or doc.sha256, year)
+
+
+def read_tables(path: Path, settings=None) -> list:
+    """Every table of a PDF or image (Table records), a table continued over pages joined."""
+    from planscan.extract.tables.build import build_tables
+    from planscan.ocr.settings import OcrSettings
+    from planscan.ocr.tables import read_page_tables
+
+    return build_tables(read_page_tables(Path(path), settings or OcrSettings()))
+
+
+def document_tables(doc: Document) -> list:
+    """The tables of the file a Document was read from, at the resolution its pages were OCR'd at;
+    none for text input or when that file is gone."""
+    from planscan.ocr.settings import OcrSettings
+
+    path = Path(doc.source) if doc.source else None
+    if path is None or not path.is_file() or input_kind(path) not in ("pdf", "image"):
+        return []
+    dpis = [p.dpi for p in doc.pages if p.source == "ocr" and p.dpi]
+    ocred = any(p.source == "ocr" for p in doc.pages)
+    settings = OcrSettings(dpi=dpis[0] if dpis else 300, force_ocr=ocred and path.suffix.lower() == ".pdf"
+                           and not any(p.source == "text-layer" for p in doc.pages))
+    return read_tables(path, settings)
 
 
 def convert(path: Path, outdir: Path, settings, pdf: bool = False, stem: str | None = None,
@@ -134,6 +165,61 @@ def diff_inputs(paths: list[Path]):
     return compare_documents(docs)
 
 
+def stored_document_id(store, ref: str) -> int:
+    """The id of a stored document named by its id, its source as ingested, or a file whose
+    content hash it was stored under."""
+    if ref.isdigit() and store.query("SELECT 1 FROM documents WHERE id=?", (int(ref),)):
+        return int(ref)
+    rows = store.query("SELECT id FROM documents WHERE source=? OR sha256=?", (ref, ref))
+    if not rows and Path(ref).is_file():
+        rows = store.query("SELECT id FROM documents WHERE sha256=? OR source=?", (file_sha256(Path(ref)), str(Path(ref).resolve())))
+    if not rows:
+        raise InputFileError(f"{ref}: no such document in {store.path}; give its id, source or file (see planscan review)")
+    return rows[0]["id"]
+
+
+def diff_stored(store, refs: list[str], reviewed: bool = True):
+    """Compare stored documents (named as ``stored_document_id`` takes them), with their reviewed
+    values unless ``reviewed`` is false; rejected figures are left out, corrected ones flagged."""
+    from planscan.extract.compare import ComparedDocument, compare_documents
+    from planscan.io.store import record_of
+
+    docs, corrected = [], set()
+    for ref in refs:
+        doc_id = stored_document_id(store, ref)
+        meta = _stored_meta(store, doc_id)
+        rows = [r for r in store.figures(doc_id, reviewed=reviewed) if r["review_status"] != "rejected"]
+        corrected |= {(r["key"], r["year"]) for r in rows if r["review_status"] in ("corrected", "added")}
+        docs.append(ComparedDocument(ref, [record_of(r) for r in rows], meta))
+    result = compare_documents(docs)
+    for row in result.rows:
+        if any(c is not None and (row.key, c.year) in corrected for c in row.cells):
+            row.flags.append("reviewed")
+    return result
+
+
+def stored_records(store, refs: list[str], reviewed: bool = True, include_rejected: bool = False) -> list[dict]:
+    """Rows for export of the stored figures of the documents ``refs`` names (all when empty):
+    each record's fields, reviewed unless ``reviewed`` is false, with its ``review_status``."""
+    from planscan.io.store import record_of
+
+    ids = [stored_document_id(store, r) for r in refs] or [None]
+    out = []
+    for doc_id in ids:
+        for r in store.figures(doc_id, reviewed=reviewed):
+            if include_rejected or r["review_status"] != "rejected":
+                out.append({**record_of(r).model_dump(mode="json"), "review_status": r["review_status"],
+                            "document_id": r["document_id"], "figure_id": r["id"]})
+    return out
+
+
+def _stored_meta(store, doc_id: int):
+    from planscan.schemas.records import DocumentMeta
+
+    row = dict(store.query("SELECT * FROM documents WHERE id=?", (doc_id,))[0])
+    return DocumentMeta.model_validate({k: row[k] for k in DocumentMeta.model_fields if row.get(k) is not None})
+
+
 def expand_inputs(paths: list[Path]) -> list[Path]:
     """Files as given; a folder stands for the batch outputs (``*.indicators.jsonl``) under it."""
     from planscan.io.records import BATCH_RECORDS_SUFFIX
@@ -153,8 +239,9 @@ def ingest_path(store, path: Path, derive: bool = True) -> list:
     path = Path(path)
     records, meta, doc, sections = load_input(path)
     if doc is not None:
+        image = str(path.resolve()) if input_kind(path) in ("pdf", "image") else None
         return [store.add_document(_with_derived(records, derive), meta, doc, sections, source=str(path),
-                                   sha256=doc.sha256 or file_sha256(path), input_kind="document")]
+                                   sha256=doc.sha256 or file_sha256(path), input_kind="document", image_file=image)]
     sidecar = sidecar_document(path)
     if sidecar is not None:
         return [_ingest_with_sidecar(store, path, sidecar, records, meta, derive)]
@@ -179,8 +266,12 @@ def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive
 
     doc = read_ocr_json(sidecar)
     meta = meta if meta is not None else parse_metadata(doc)
+    # the searchable PDF batch wrote beside it shows the pages even when the scan has moved
+    pdf = sidecar.with_name(sidecar.name[: -len(".ocr.json")] + ".pdf")
+    image = pdf.resolve() if pdf.is_file() else Path(doc.source) if doc.source and Path(doc.source).is_file() else None
     return store.add_document(_with_derived(records, derive), meta, doc, parse_sections(doc), source=doc.source or str(path),
-                              sha256=doc.sha256 or records_hash(records), input_kind="batch-output")
+                              sha256=doc.sha256 or records_hash(records), input_kind="batch-output",
+                              image_file=str(Path(image).resolve()) if image else None)
 
 
 def _with_derived(records: list, derive: bool) -> list:

@@ -149,6 +149,9 @@ class IndicatorRecord(_Record):
     page: int = Field(default=1, description="1-based page in the input file.")
     line: int = Field(default=0, description="1-based line within the page where the figure starts.")
     bbox: Optional[BBox] = None
+    table: Optional[int] = Field(default=None, description="1-based table of the document the figure is a cell of.")
+    row: Optional[int] = Field(default=None, description="1-based body row of that table.")
+    col: Optional[int] = Field(default=None, description="1-based leaf column of that table.")
     text: str = Field(description="The source phrase that holds the number.")
     confidence: float = 1.0
     document: str = Field(default="", description="Reference to the document: its path or sha256.")

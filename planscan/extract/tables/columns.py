@@ -1,0 +1,190 @@
+"""What each column of a table holds, read from its header path ("Năm 2019 / Kế hoạch").
+
+Roles: the row number (STT), the label, the unit (ĐVT), notes, and value columns. A value column
+gets a kind, a year, a period and, for a comparison, the year it compares with. The vocabulary is
+the general one of Vietnamese plan and budget forms; matching is on folded text (no diacritics),
+so OCR that lost marks still reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from planscan.extract.text.fold import fold
+from planscan.extract.text.units import unit_info
+from planscan.schemas.tables import Table
+
+_STT = re.compile(r"^(stt|tt|so tt|so thu tu|thu tu)$")
+_UNIT = re.compile(r"^(dvt|don vi tinh|don vi|dv tinh|dv)$")
+_NOTE = re.compile(r"^(ghi chu|ghi chu khac)$")
+_LABEL = re.compile(r"^(chi tieu|noi dung|ten chi tieu|danh muc|hang muc|linh vuc|ten|chi tieu chu yeu|noi dung chi tieu|"
+                    r"ten don vi|don vi hanh chinh|dia ban|xa, thi tran|ten xa|so hieu|muc|nhiem vu)\b")
+# Kind words, tried in this order ("ước thực hiện" holds "thực hiện"; "UTH" holds "TH").
+_KINDS: list[tuple[str, str]] = [
+    (r"\b(tang|giam)\b.*\b(giam|tang)\b|\bchenh lech\b|\btang them\b", "change"),
+    (r"\buoc\b|\buth\b|\but\b", "estimate"),
+    (r"\bthuc hien\b|\bquyet toan\b|\bth\b|\bqt\b|\bdat duoc\b|\bket qua\b", "actual"),
+    (r"\bke hoach\b|\bdu toan\b|\bchi tieu\b|\bkh\b|\bdt\b|\bmuc tieu\b|\bgiao\b|\bdu kien\b", "target"),
+]
+_PLAN_BASE = re.compile(r"\b(ke hoach|du toan|chi tieu|kh|dt|muc tieu)\b")
+_RATIO = re.compile(r"\bso sanh\b|%\s*so\b|\bso (voi )?(cung ky|ke hoach|kh|du toan|dt|nam truoc|cung thoi diem)\b|\bty le .*\bso\b")
+_SLASH = re.compile(r"([a-z ]*?)\s*((?:19|20)\d\d)?\s*/\s*([a-z ]*?)\s*((?:19|20)\d\d)?\s*$")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_MONTHS = re.compile(r"\b(\d{1,2}|sau|chin|ba)\s+thang(\s+(dau|cuoi)\s+nam)?")
+_QUARTER = re.compile(r"\bquy\s+(i{1,3}|iv|[1-4])\b")
+_WORD_MONTHS = {"sau": 6, "chin": 9, "ba": 3}
+_PAREN = re.compile(r"\(([^()]+)\)")
+
+
+@dataclass
+class Column:
+    index: int  # 1-based leaf column
+    path: list[str]  # header texts from top to bottom
+    role: str = "value"  # stt | label | unit | note | value
+    kind: Optional[str] = None
+    year: Optional[int] = None
+    period: Optional[str] = None
+    vs_year: Optional[int] = None
+    unit: Optional[str] = None  # a unit the header itself gives: "%", "(triệu đồng)"
+
+    @property
+    def title(self) -> str:
+        """The header flattened: "So sánh (%) / KH 2021/UTH 2020"."""
+        out: list[str] = []
+        for t in self.path:
+            if t and (not out or out[-1] != t):
+                out.append(t)
+        return " / ".join(out)
+
+
+def header_paths(table: Table) -> list[list[str]]:
+    """For each leaf column, the texts of the header cells above it (a column-number row left out)."""
+    from planscan.extract.tables.build import _is_column_numbers
+
+    paths: list[list[str]] = [[] for _ in range(table.n_cols)]
+    for r in range(1, table.n_header_rows + 1):
+        row = sorted((c for c in table.cells if c.row == r), key=lambda c: c.col)
+        if _is_column_numbers([c.text for c in row]) and r > 1:
+            continue
+        for c in row:
+            for k in range(c.col, min(c.col + c.colspan, table.n_cols + 1)):
+                if c.text.strip():
+                    paths[k - 1].append(c.text.strip())
+    return paths
+
+
+def _kind_of(text: str) -> Optional[str]:
+    for pattern, kind in _KINDS:
+        if re.search(pattern, text):
+            return kind
+    return None
+
+
+def _period(folded_path: list[str], year: Optional[int]) -> Optional[str]:
+    if year is None:
+        return None
+    for t in reversed(folded_path):
+        m = _MONTHS.search(t)
+        if m:
+            n = _WORD_MONTHS.get(m.group(1)) or int(m.group(1))
+            half = m.group(3) or "dau"
+            return f"{n} tháng {'đầu' if half == 'dau' else 'cuối'} năm {year}" if n < 12 else f"năm {year}"
+        q = _QUARTER.search(t)
+        if q:
+            return f"quý {q.group(1).upper()} năm {year}"
+    return f"năm {year}"
+
+
+def _last_year(texts: list[str]) -> Optional[int]:
+    for t in reversed(texts):
+        years = _YEAR.findall(t)
+        if years:
+            return int(years[-1])
+    return None
+
+
+def _header_unit(path: list[str]) -> Optional[str]:
+    for t in reversed(path):
+        for inner in _PAREN.findall(t):
+            inner = inner.strip()
+            if inner == "%":
+                return "%"
+            if unit_info(inner) is not None and not _YEAR.search(inner):
+                return inner.lower()
+    return None
+
+
+def _role(folded: list[str]) -> str:
+    leaf = re.sub(r"[().:]", " ", folded[-1] if folded else "")
+    leaf = " ".join(leaf.split())
+    joined = " ".join(folded)
+    if _STT.match(leaf):
+        return "stt"
+    if _UNIT.match(leaf):
+        return "unit"
+    if _NOTE.match(leaf):
+        return "note"
+    if _LABEL.match(leaf) and not _YEAR.search(joined) and _kind_of(joined) in (None, "target"):
+        # "Chỉ tiêu" is also a kind ("Chỉ tiêu 2021"): a label column carries no year.
+        return "label"
+    return "value"
+
+
+def read_columns(table: Table, document_year: Optional[int] = None) -> list[Column]:
+    """The meaning of every leaf column. Comparison columns borrow year and period from the
+    columns they compare when their own header names none ("% so dự toán", "So cùng kỳ")."""
+    cols = []
+    for i, path in enumerate(header_paths(table), start=1):
+        folded = [" ".join(fold(t).split()) for t in path]
+        col = Column(index=i, path=path, role=_role(folded))
+        if col.role == "value":
+            _value_meaning(col, folded, document_year)
+        cols.append(col)
+    _borrow(cols)
+    if not any(c.role == "label" for c in cols):
+        # No label header ("Chỉ tiêu", "Nội dung"): the first non-number column names the rows.
+        for c in cols:
+            if c.role == "value" and c.kind is None and c.year is None:
+                c.role = "label"
+                break
+    return cols
+
+
+def _value_meaning(col: Column, folded: list[str], document_year: Optional[int]) -> None:
+    joined = " ".join(folded)
+    col.unit = _header_unit(col.path)
+    leaf = folded[-1] if folded else ""
+    if _RATIO.search(joined) or (_SLASH.search(leaf) and _kind_of(leaf.split("/")[0]) and "/" in leaf):
+        col.unit = "%"
+        m = _SLASH.search(leaf) if "/" in leaf else None
+        if m and (m.group(2) or m.group(4)) and _kind_of(m.group(3) or ""):
+            col.year = int(m.group(2)) if m.group(2) else None
+            col.vs_year = int(m.group(4)) if m.group(4) else col.year
+            col.kind = "ratio_to_plan" if _PLAN_BASE.search(m.group(3)) else "ratio_to_prior"
+        else:
+            col.kind = "ratio_to_plan" if re.search(r"\bso\b.*" + _PLAN_BASE.pattern, joined) else "ratio_to_prior"
+            col.year = _last_year(folded)
+        col.period = _period(folded, col.year)
+        return
+    col.kind = next((k for k in (_kind_of(t) for t in reversed(folded)) if k), None)
+    col.year = _last_year(folded) or document_year
+    col.period = _period(folded, col.year)
+
+
+def _borrow(cols: list[Column]) -> None:
+    values = [c for c in cols if c.role == "value"]
+    for i, c in enumerate(values):
+        if c.kind not in ("ratio_to_plan", "ratio_to_prior"):
+            continue
+        before = [v for v in values[:i] if v.kind not in ("ratio_to_plan", "ratio_to_prior", "change") and v.year]
+        if c.year is None and before:
+            # A ratio states the latest of what it compares: the column just before it.
+            c.year, c.period = before[-1].year, before[-1].period
+        if c.vs_year is None and c.year is not None:
+            if c.kind == "ratio_to_plan":
+                c.vs_year = c.year
+            else:
+                earlier = [v.year for v in before if v.year < c.year]
+                c.vs_year = max(earlier) if earlier else c.year - 1
