@@ -39,20 +39,24 @@ class SeriesPoint:
     source: str
     document_id: int
     page: int | None
+    review_status: str = "unreviewed"
 
 
-def load_series(store: Store, key: str, district: str | None = None) -> tuple[str, list[SeriesPoint]]:
-    """(the key used, its points). ``key`` may also be a label; it is then keyed like a record."""
-    sql = (
-        "SELECT key, indicator, district, year, period, period_type, kind, value, unit, derived, source,"
-        " document_id, page FROM indicator_series WHERE key = ? AND kind IN ('actual','estimate','target')"
-        " ORDER BY district, period_type, year, document_id"
-    )
-    rows = store.query(sql, (key,))
+def load_series(store: Store, key: str, district: str | None = None, reviewed: bool = True) -> tuple[str, list[SeriesPoint]]:
+    """(the key used, its points). ``key`` may also be a label; it is then keyed like a record.
+
+    With ``reviewed`` (the default) figures carry their reviewed values and rejected ones are left out."""
+
+    def fetch(k: str) -> list[dict]:
+        rows = [r for r in store.figures(key=k, reviewed=reviewed)
+                if r["kind"] in _LEVEL_KINDS and r["review_status"] != "rejected"]
+        return sorted(rows, key=lambda r: (r["district"] or "", r["period_type"] or "", r["year"] or 0, r["document_id"]))
+
+    rows = fetch(key)
     if not rows:
         alt = indicator_key(key)
         if alt != key:
-            rows = store.query(sql, (alt,))
+            rows = fetch(alt)
             key = alt if rows else key
     if district:
         want = fold_words(district)
@@ -71,6 +75,7 @@ def load_series(store: Store, key: str, district: str | None = None) -> tuple[st
                 period_type=r["period_type"], kind=r["kind"], value=r["value"] * factor, unit=unit,
                 stated_value=r["value"], stated_unit=r["unit"], derived=bool(r["derived"]),
                 indicator=r["indicator"], source=r["source"], document_id=r["document_id"], page=r["page"],
+                review_status=r["review_status"],
             )
         )
     return key, points
@@ -104,13 +109,13 @@ def series_table(key: str, points: list[SeriesPoint]):
 
     t = Table(title=f"{key} ({points[0].unit})" if points else key, header_style="bold")
     for col, just in (("district", "left"), ("year", "right"), ("period", "left"), ("kind", "left"),
-                      ("value", "right"), ("source", "left")):
+                      ("value", "right"), ("source", "left"), ("review", "left")):
         t.add_column(col, justify=just, overflow="fold")
     for p in points:
         kind = p.kind + (" (derived)" if p.derived else "")
         value = f"{p.value:,.6g}".replace(",", " ")
         t.add_row(p.district, str(p.year or ""), p.period or "", kind, value,
-                  "/".join(Path(p.source).parts[-2:]) + (f" p.{p.page}" if p.page else ""))
+                  "/".join(Path(p.source).parts[-2:]) + (f" p.{p.page}" if p.page else ""), p.review_status)
     return t
 
 

@@ -7,6 +7,10 @@ Idempotent: a document whose content hash is already stored is skipped.
 
 A file that is not a planscan store (another SQLite database, a corrupt file, anything else)
 raises ``DatabaseError`` and is never written to.
+
+Reviews (``planscan review``) are rows of their own, one per field changed: the extracted figure is
+never overwritten. Reading with ``reviewed=True`` lays each field's latest review that was not
+undone over the extracted value; the same field reviewed twice is both recorded and the later wins.
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ from planscan.errors import DatabaseError
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
 
 APPLICATION_ID = 0x706C6E73  # "plns": marks the file as a planscan store for `file` and for us
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Fields a review may set: the figure's own (as in IndicatorRecord) and its status.
+REVIEW_FIELDS = ("value", "unit", "of", "value_base", "base_unit", "period", "period_type", "period_first_month",
+                 "period_last_month", "year", "kind", "key", "indicator", "status")
+REVIEW_STATUSES = ("accepted", "rejected")
 BUSY_TIMEOUT_MS = 60_000
 
 SCHEMA = """
@@ -51,7 +59,8 @@ CREATE TABLE IF NOT EXISTS documents (
     report_period TEXT,
     report_year   INTEGER,
     n_pages       INTEGER,
-    n_indicators  INTEGER NOT NULL DEFAULT 0
+    n_indicators  INTEGER NOT NULL DEFAULT 0,
+    image_file    TEXT
 );
 CREATE TABLE IF NOT EXISTS pages (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -62,6 +71,10 @@ CREATE TABLE IF NOT EXISTS pages (
     rotation    INTEGER,
     skew        REAL,
     text        TEXT NOT NULL,
+    width       INTEGER,
+    height      INTEGER,
+    dpi         INTEGER,
+    layout      TEXT,
     PRIMARY KEY (document_id, number)
 );
 CREATE TABLE IF NOT EXISTS sections (
@@ -100,8 +113,26 @@ CREATE TABLE IF NOT EXISTS indicators (
     line        INTEGER,
     bbox        TEXT,
     text        TEXT,
-    confidence  REAL
+    confidence  REAL,
+    origin      TEXT NOT NULL DEFAULT 'extract',
+    period_first_month INTEGER,
+    period_last_month  INTEGER
 );
+CREATE TABLE IF NOT EXISTS reviews (
+    id           INTEGER PRIMARY KEY,
+    action       INTEGER NOT NULL,
+    indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+    document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    field        TEXT NOT NULL,
+    old_value    TEXT,
+    new_value    TEXT,
+    reviewer     TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    undone_at    TEXT,
+    undone_by    TEXT
+);
+CREATE INDEX IF NOT EXISTS reviews_indicator ON reviews(indicator_id, field, id);
+CREATE INDEX IF NOT EXISTS reviews_document ON reviews(document_id, id);
 CREATE INDEX IF NOT EXISTS indicators_key ON indicators(key, year);
 CREATE INDEX IF NOT EXISTS indicators_document ON indicators(document_id);
 CREATE INDEX IF NOT EXISTS sections_document ON sections(document_id);
@@ -162,6 +193,7 @@ class Store:
         self.conn.execute("PRAGMA synchronous=NORMAL")  # durable enough in WAL mode, and much faster
         exists = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='planscan_info'").fetchone()
         if exists:
+            self._migrate()
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -174,6 +206,28 @@ class Store:
                 (str(SCHEMA_VERSION),),
             )
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _migrate(self) -> None:
+        """Bring a store of an older schema up to this one: new columns and tables only, nothing
+        rewritten, so its rows read as before."""
+        row = self.conn.execute("SELECT value FROM planscan_info WHERE name='schema_version'").fetchone()
+        if row and int(row[0]) >= SCHEMA_VERSION:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table, column, decl in _ADDED_COLUMNS:
+                have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+            for stmt in SCHEMA.split(";"):
+                if stmt.strip():
+                    self.conn.execute(stmt)
+            self.conn.execute("UPDATE planscan_info SET value=? WHERE name='schema_version'", (str(SCHEMA_VERSION),))
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self.conn.execute("COMMIT")
         except BaseException:
@@ -200,10 +254,13 @@ class Store:
         source: str = "",
         sha256: str = "",
         input_kind: str = "records",
+        image_file: str | None = None,
     ) -> IngestResult:
         """Store one document and everything extracted from it, in one transaction.
 
         ``sha256`` identifies the content; a document already stored under it is not stored again.
+        ``image_file`` is a PDF or image with the document's pages (a searchable PDF, the scan), for
+        the review page.
         """
         sha = sha256 or (doc.sha256 if doc else "") or (meta.sha256 if meta else "") or records_hash(records)
         source = source or (doc.source if doc else "") or (meta.source if meta else "")
@@ -220,36 +277,29 @@ class Store:
                 cur = c.execute(
                     "INSERT INTO documents(sha256, source, input_kind, ingested_at, issuer, parent_issuer, district,"
                     " province, number, code, place, date, doc_type, title, plan_year, report_period, report_year,"
-                    " n_pages, n_indicators) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " n_pages, n_indicators, image_file) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
                         sha, source, input_kind, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                         m.issuer, m.parent_issuer, m.district, m.province, m.number, m.code, m.place, m.date,
                         m.doc_type, m.title, m.plan_year, m.report_period, m.report_year,
-                        len(doc.pages) if doc else None, len(rows),
+                        len(doc.pages) if doc else None, len(rows), image_file,
                     ),
                 )
                 doc_id = cur.lastrowid
                 if doc is not None:
                     c.executemany(
-                        "INSERT INTO pages(document_id, number, source, status, error, rotation, skew, text)"
-                        " VALUES (?,?,?,?,?,?,?,?)",
-                        [(doc_id, p.number, p.source, p.status, p.error, p.rotation, p.skew, p.text) for p in doc.pages],
+                        "INSERT INTO pages(document_id, number, source, status, error, rotation, skew, text, width,"
+                        " height, dpi, layout) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        [(doc_id, p.number, p.source, p.status, p.error, p.rotation, p.skew, p.text, p.width or None,
+                          p.height or None, p.dpi or None, _layout_json(p)) for p in doc.pages],
                     )
                 if sections is not None:
                     self._add_sections(doc_id, sections)
                 c.executemany(
                     'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
-                    " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            doc_id, r.key, r.indicator, r.value, r.unit, r.of, r.value_base, r.base_unit, r.year,
-                            r.period, r.period_type, r.kind, r.vs_year, int(r.derived),
-                            json.dumps(r.section, ensure_ascii=False) if r.section else None, r.page, r.line,
-                            r.bbox.model_dump_json() if r.bbox else None, r.text, r.confidence,
-                        )
-                        for r in rows
-                    ],
+                    " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
+                    " period_first_month, period_last_month) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [_indicator_row(doc_id, r) for r in rows],
                 )
                 c.execute("COMMIT")
             except BaseException:
@@ -287,6 +337,229 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {t: self.query(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in ("documents", "pages", "sections", "indicators")}
+
+
+    # --- reviews ---------------------------------------------------------------------------------
+
+    def has_reviews(self) -> bool:
+        """Whether the store has the reviews table (a store of schema 1 opened read-only has none)."""
+        return bool(self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='reviews'").fetchone())
+
+    def figures(self, document_id: int | None = None, key: str | None = None, reviewed: bool = True,
+                indicator_id: int | None = None) -> list[dict]:
+        """Indicator rows with their document's district, province, source and date.
+
+        With ``reviewed`` each field's latest live review is laid over the extracted value, figures a
+        reviewer added are included, and ``review_status`` says unreviewed, accepted, corrected,
+        rejected or added; without it the rows are the extraction as stored (status unreviewed)."""
+        reviewed = reviewed and self.has_reviews()
+        where, params = [], []
+        if document_id is not None:
+            where.append("i.document_id = ?")
+            params.append(document_id)
+        if indicator_id is not None:
+            where.append("i.id = ?")
+            params.append(indicator_id)
+        if key is not None:
+            if reviewed:  # a review may have given a figure this key
+                where.append("(i.key = ? OR i.id IN (SELECT indicator_id FROM reviews WHERE field='key' AND new_value=?"
+                             " AND undone_at IS NULL))")
+                params += [key, json.dumps(key, ensure_ascii=False)]
+            else:
+                where.append("i.key = ?")
+                params.append(key)
+        if not reviewed and self._has_column("indicators", "origin"):
+            where.append("i.origin = 'extract'")
+        cond = " WHERE " + " AND ".join(where) if where else ""
+        rows = [dict(r) for r in self.query(
+            "SELECT i.*, d.district, d.province, d.source, d.sha256, d.date AS document_date"
+            f" FROM indicators i JOIN documents d ON d.id = i.document_id{cond} ORDER BY i.document_id, i.id",
+            tuple(params))]
+        for r in rows:
+            r["review_status"] = "unreviewed"
+        if not reviewed or not rows:
+            return rows
+        live = self._live_reviews(f"SELECT i.id FROM indicators i{cond}", tuple(params))
+        out = []
+        for r in rows:
+            fields = live.get(r["id"], {})
+            if r.get("origin", "extract") != "extract" and not fields.get("added"):
+                continue  # added by a review that was undone
+            status = _status(r, fields)
+            r.update({f: v for f, v in fields.items() if f in REVIEW_FIELDS and f != "status"})
+            r["review_status"] = status
+            if key is None or r["key"] == key:
+                out.append(r)
+        return out
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(r[1] == column for r in self.conn.execute(f"PRAGMA table_info({table})"))
+
+    def _live_reviews(self, ids_sql: str, params: tuple) -> dict[int, dict]:
+        """indicator id -> {field: latest value not undone} for the indicators ``ids_sql`` selects."""
+        out: dict[int, dict] = {}
+        for r in self.query(
+            f"SELECT indicator_id, field, new_value FROM reviews WHERE undone_at IS NULL AND indicator_id IN ({ids_sql})"
+            " ORDER BY id", params,
+        ):
+            out.setdefault(r["indicator_id"], {})[r["field"]] = json.loads(r["new_value"])
+        return out
+
+    def review_summary(self) -> dict[int, dict[str, int]]:
+        """document id -> counts of its figures reviewed (any live review), corrected and rejected."""
+        if not self.has_reviews():
+            return {}
+        latest: dict[int, tuple[int, dict]] = {}
+        for r in self.query("SELECT document_id, indicator_id, field, new_value FROM reviews WHERE undone_at IS NULL"
+                            " ORDER BY id"):
+            latest.setdefault(r["indicator_id"], (r["document_id"], {}))[1][r["field"]] = json.loads(r["new_value"])
+        out: dict[int, dict[str, int]] = {}
+        for doc_id, fields in latest.values():
+            c = out.setdefault(doc_id, {"reviewed": 0, "corrected": 0, "rejected": 0})
+            c["reviewed"] += 1
+            c["rejected"] += fields.get("status") == "rejected"
+            c["corrected"] += any(f not in ("status", "added") for f in fields) and fields.get("status") != "rejected"
+        return out
+
+    def add_reviews(self, document_id: int, changes: list[tuple[int, str, object]], reviewer: str) -> int:
+        """Record ``(indicator id, field, new value)`` changes as one action (undone together) and
+        return its id. Each row keeps the value it replaced as it was when written, in the same
+        transaction, so two reviewers of one field are both recorded and the later one wins."""
+        for _, field, _ in changes:
+            if field not in REVIEW_FIELDS and field != "added":
+                raise ValueError(f"{field!r} is not a field a review may set")
+        now = _now()
+        c = self.conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                action = c.execute("SELECT coalesce(max(action), 0) + 1 FROM reviews").fetchone()[0]
+                for ind_id, field, value in changes:
+                    belongs = c.execute("SELECT 1 FROM indicators WHERE id=? AND document_id=?",
+                                        (ind_id, document_id)).fetchone()
+                    if not belongs:
+                        raise DatabaseError(f"{self.path}: figure {ind_id} is not in document {document_id}")
+                    old = c.execute("SELECT new_value FROM reviews WHERE indicator_id=? AND field=? AND undone_at IS NULL"
+                                    " ORDER BY id DESC LIMIT 1", (ind_id, field)).fetchone()
+                    if old is None and field in REVIEW_FIELDS and field != "status":
+                        raw = c.execute(f'SELECT "{field}" FROM indicators WHERE id=?', (ind_id,)).fetchone()
+                        old = (json.dumps(raw[0], ensure_ascii=False),)
+                    c.execute("INSERT INTO reviews(action, indicator_id, document_id, field, old_value, new_value, reviewer,"
+                              " created_at) VALUES (?,?,?,?,?,?,?,?)",
+                              (action, ind_id, document_id, field, old[0] if old else None,
+                               json.dumps(value, ensure_ascii=False), reviewer, now))
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(f"{self.path}: writing the review failed ({e}); it was rolled back, retry") from e
+        return action
+
+    def add_figure(self, document_id: int, record: IndicatorRecord, reviewer: str) -> tuple[int, int]:
+        """Store a figure the extractor missed (origin 'review'; only reviewed reads show it) and
+        return (its id, the action id that undoes it)."""
+        c = self.conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                cur = c.execute(
+                    'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
+                    " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
+                    " period_first_month, period_last_month, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*_indicator_row(document_id, record), "review"),
+                )
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(f"{self.path}: adding the figure failed ({e}); it was rolled back, retry") from e
+        return cur.lastrowid, self.add_reviews(document_id, [(cur.lastrowid, "added", True)], reviewer)
+
+    def undo(self, document_id: int, reviewer: str, action: int | None = None) -> int | None:
+        """Undo ``action`` (default: the reviewer's latest live action in the document); the rows
+        stay, marked undone. Returns the action undone, or None when there was none."""
+        now = _now()
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            if action is None:
+                row = c.execute("SELECT max(action) FROM reviews WHERE document_id=? AND reviewer=? AND undone_at IS NULL",
+                                (document_id, reviewer)).fetchone()
+                action = row[0] if row else None
+            n = 0
+            if action is not None:
+                n = c.execute("UPDATE reviews SET undone_at=?, undone_by=? WHERE action=? AND document_id=?"
+                              " AND undone_at IS NULL", (now, reviewer, action, document_id)).rowcount
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        return action if n else None
+
+    def review_history(self, document_id: int) -> list[sqlite3.Row]:
+        if not self.has_reviews():
+            return []
+        return self.query("SELECT * FROM reviews WHERE document_id=? ORDER BY id", (document_id,))
+
+
+_ADDED_COLUMNS = (  # columns of schema 2 a schema-1 store lacks
+    ("documents", "image_file", "TEXT"),
+    ("pages", "width", "INTEGER"), ("pages", "height", "INTEGER"), ("pages", "dpi", "INTEGER"),
+    ("pages", "layout", "TEXT"),
+    ("indicators", "origin", "TEXT NOT NULL DEFAULT 'extract'"),
+    ("indicators", "period_first_month", "INTEGER"), ("indicators", "period_last_month", "INTEGER"),
+)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _status(row: dict, fields: dict) -> str:
+    if fields.get("status") == "rejected":
+        return "rejected"
+    if fields.get("added"):
+        return "added"
+    if any(f != "status" and row.get(f) != v for f, v in fields.items()):
+        return "corrected"
+    return "accepted" if fields else "unreviewed"
+
+
+def _indicator_row(doc_id: int, r: IndicatorRecord) -> tuple:
+    return (
+        doc_id, r.key, r.indicator, r.value, r.unit, r.of, r.value_base, r.base_unit, r.year,
+        r.period, r.period_type, r.kind, r.vs_year, int(r.derived),
+        json.dumps(r.section, ensure_ascii=False) if r.section else None, r.page, r.line,
+        r.bbox.model_dump_json() if r.bbox else None, r.text, r.confidence, r.period_first_month, r.period_last_month,
+    )
+
+
+def _layout_json(page) -> str | None:
+    """A page's lines with their boxes and pre-restoration forms, compactly, for the review page."""
+    if not any(line.bbox for line in page.lines):
+        return None
+
+    def box(b):
+        return [b.x0, b.y0, b.x1, b.y1] if b else None
+
+    return json.dumps([
+        {"text": ln.text, "original": ln.original, "bbox": box(ln.bbox),
+         "words": [[w.text, box(w.bbox), w.original] for w in ln.words]}
+        for ln in page.lines
+    ], ensure_ascii=False, separators=(",", ":"))
+
+
+def record_of(row: dict) -> IndicatorRecord:
+    """The IndicatorRecord of a row of ``Store.figures`` (its reviewed values, when it was read so)."""
+    data = {f: row.get(f) for f in IndicatorRecord.model_fields if f in row and row.get(f) is not None}
+    data["derived"] = bool(row.get("derived"))
+    data["section"] = json.loads(row["section"]) if row.get("section") else []
+    data["bbox"] = json.loads(row["bbox"]) if row.get("bbox") else None
+    data["document"] = row.get("sha256") or ""
+    data.setdefault("text", "")
+    return IndicatorRecord.model_validate(data)
 
 
 def records_hash(records: list[IndicatorRecord]) -> str:
