@@ -1,6 +1,12 @@
-"""The indicator catalogue: canonical keys for indicators common to district plans.
+"""The indicator catalogue: canonical keys from the official indicator systems.
 
-``data/catalogue.json`` lists, per sector, a key, a Vietnamese label, aliases and a unit family.
+``data/catalogue.json`` (built by ``scripts/build_catalogue.py``; entries follow
+``data/catalogue.schema.json``) keys each indicator of the national statistical indicator list by
+its code (``vn.1307``), each indicator of a sector system by ``<sector>.<code>``, and a few
+general-usage indicators those lists lack by a sector key (``ict.bts_stations``). Users add or
+replace entries with a file of the same shape named by ``$PLANSCAN_CATALOGUE``: its entries are
+merged over the shipped ones, key by key.
+
 A label is matched accent-insensitively: exactly on a normalised alias first, then with
 RapidFuzz's plain ``ratio`` (which tolerates OCR damage but not extra words, so "phát thanh" does
 not swallow "phát thanh địa phương"). No match is ``None``, never an exception.
@@ -9,21 +15,29 @@ not swallow "phát thanh địa phương"). No match is ``None``, never an excep
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from planscan.errors import InputFileError
 from planscan.extract.indicators.normalise import normalise_label
 from planscan.extract.text.units import family as unit_family
 
+ENV_EXTRA = "PLANSCAN_CATALOGUE"
 FUZZY_CUTOFF = 90.0
 
-# Families that a figure's unit may have for an entry of each family ("count" entries also take
-# rates like "km/điểm" only when the catalogue says rate, so this is a strict mapping).
+Family = Literal["count", "percent", "money", "money_rate", "rate", "length", "area", "mass", "time"]
+
+# Families that a figure's unit may have for an entry of each family (a strict mapping: "count"
+# entries do not take rates like "km/điểm").
 _ACCEPTS = {
     "count": {"count"},
     "percent": {"percent"},
@@ -37,77 +51,103 @@ _ACCEPTS = {
 }
 
 
+class EntrySource(BaseModel):
+    """Where an entry comes from: an official list (document id, line of the name, name of the indicator system) or general
+    usage (the corpus its phrases were checked in), or a user's file."""
+
+    model_config = ConfigDict(extra="allow")
+    document: str | None = None
+    line: int | None = Field(default=None, ge=1)
+    system: str | None = None
+    general_usage: bool = False
+    checked_in: list[str] = []
+
+
+class EntryModel(BaseModel):
+    """One catalogue entry, as stored in catalogue.json (the JSON Schema is generated from this)."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", description="vn.CODE, SECTOR.CODE or SECTOR.name")
+    sector: str = Field(min_length=1)
+    family: Family | None = Field(description="unit family the indicator is measured in; null when the name states none")
+    label: str = Field(min_length=1, description="the official name, or the general-usage name")
+    aliases: list[str] = []
+    source: EntrySource
+
+
+class CatalogueFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    indicators: list[EntryModel]
+
+
 @dataclass(frozen=True)
 class CatalogueEntry:
     key: str
     sector: str
-    family: str
+    family: str | None
     label: str
     aliases: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def entries() -> tuple[CatalogueEntry, ...]:
-    raw = json.loads(resources.files("planscan.extract.indicators").joinpath("data/catalogue.json").read_text("utf-8"))
-    return tuple(
-        CatalogueEntry(e["key"], e["sector"], e["family"], e["label"], tuple(e.get("aliases", [])))
-        for e in raw["indicators"]
-    )
-
-
-@lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, int], list[str], list[int]]:
-    exact: dict[str, int] = {}
-    choices: list[str] = []
-    owners: list[int] = []
-    for i, e in enumerate(entries()):
-        unit = "%" if e.family == "percent" else None
-        for alias in (e.label, *e.aliases):
-            n = normalise_label(alias, unit)
-            exact.setdefault(n, i)
-            choices.append(n)
-            owners.append(i)
-    return exact, choices, owners
-
-
-def by_key(key: str) -> CatalogueEntry | None:
-    for e in entries():
-        if e.key == key:
-            return e
-    return None
-
-
-def _unit_fits(entry: CatalogueEntry, unit: str | None) -> bool:
-    if unit is None or not unit.strip():
-        return True
-    return unit_family(unit) in _ACCEPTS.get(entry.family, {entry.family})
 
 
 _PAREN = re.compile(r"\s*\([^)]*\)")
 
 
-def lookup(label: str, unit: str | None = None) -> CatalogueEntry | None:
-    """The catalogue entry for ``label`` (with a compatible ``unit``), or None."""
-    exact, choices, owners = _index()
-    all_entries = entries()
-    forms = [normalise_label(label, unit)]
-    no_paren = normalise_label(_PAREN.sub("", label), unit)
-    if no_paren != forms[0]:
-        forms.append(no_paren)
-    for form in forms:
-        i = exact.get(form)
-        if i is not None and _unit_fits(all_entries[i], unit):
-            return all_entries[i]
-    for form in forms:
-        if len(form) < 6:  # short labels are too ambiguous for fuzzy matching
-            continue
-        for choice, _score, j in process.extract(
-            form, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
-        ):
-            entry = all_entries[owners[j]]
-            if _same_words(form, choice) and _unit_fits(entry, unit):
-                return entry
-    return None
+class Catalogue:
+    """Entries and their alias index; ``lookup`` finds the entry a label names."""
+
+    def __init__(self, entries: list[CatalogueEntry]) -> None:
+        self.entries = tuple(entries)
+        self._by_key = {e.key: e for e in self.entries}
+        self._exact: dict[str, CatalogueEntry] = {}
+        self._choices: list[str] = []
+        self._owners: list[CatalogueEntry] = []
+        for e in self.entries:
+            unit = "%" if e.family == "percent" else None
+            for alias in (e.label, *e.aliases):
+                n = normalise_label(alias, unit)
+                self._exact.setdefault(n, e)  # an earlier list (the national one) wins a shared name
+                self._choices.append(n)
+                self._owners.append(e)
+
+    def by_key(self, key: str) -> CatalogueEntry | None:
+        return self._by_key.get(key)
+
+    def lookup(self, label: str, unit: str | None = None) -> CatalogueEntry | None:
+        """The entry ``label`` names (with a compatible ``unit``), or None."""
+        forms = [normalise_label(label, unit)]
+        no_paren = normalise_label(_PAREN.sub("", label), unit)
+        if no_paren != forms[0]:
+            forms.append(no_paren)
+        for form in forms:
+            e = self._exact.get(form)
+            if e is not None and _unit_fits(e, unit):
+                return e
+        for form in forms:
+            if len(form) < 6:  # short labels are too ambiguous for fuzzy matching
+                continue
+            for choice, _score, j in process.extract(
+                form, self._choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+            ):
+                e = self._owners[j]
+                if _same_words(form, choice) and _unit_fits(e, unit):
+                    return e
+        return None
+
+    def completions(self, head: str) -> dict[str, list[str]]:
+        """Keys whose normalised aliases extend the normalised ``head`` ("thue bao" ->
+        "thue bao internet"), each with the words that follow it."""
+        out: dict[str, list[str]] = {}
+        prefix = head + " "
+        for choice, e in zip(self._choices, self._owners):
+            if choice.startswith(prefix):
+                out.setdefault(e.key, []).append(choice[len(prefix) :])
+        return out
+
+
+def _unit_fits(entry: CatalogueEntry, unit: str | None) -> bool:
+    if unit is None or not unit.strip() or entry.family is None:
+        return True
+    return unit_family(unit) in _ACCEPTS.get(entry.family, {entry.family})
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -127,6 +167,71 @@ def _same_words(a: str, b: str) -> bool:
     return True
 
 
+def read_entries(text: str, source: str) -> list[CatalogueEntry]:
+    """Entries of a catalogue file's text; a malformed file is an InputFileError naming it."""
+    try:
+        data = CatalogueFile.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputFileError(f"{source}: not a catalogue file ({where}: {first['msg']}); see data/catalogue.schema.json") from None
+    return [CatalogueEntry(e.key, e.sector, e.family, e.label, tuple(e.aliases)) for e in data.indicators]
+
+
+def shipped_text() -> str:
+    return resources.files("planscan.extract.indicators").joinpath("data/catalogue.json").read_text("utf-8")
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(extra: str | None = None) -> Catalogue:
+    """The shipped catalogue, with the entries of the file ``extra`` (if any) merged over it."""
+    merged = {e.key: e for e in read_entries(shipped_text(), "catalogue.json")}
+    if extra:
+        path = Path(extra)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputFileError(f"{path}: cannot read the extra catalogue ({exc.strerror}); fix {ENV_EXTRA}") from None
+        user = read_entries(text, str(path))
+        # a user's entry comes first, so its aliases win over shipped entries sharing a name
+        merged = {e.key: e for e in user} | {k: v for k, v in merged.items() if k not in {e.key for e in user}}
+    return Catalogue(list(merged.values()))
+
+
+def extra_path() -> str | None:
+    """The user's extra catalogue file, from ``$PLANSCAN_CATALOGUE``."""
+    return os.environ.get(ENV_EXTRA) or None
+
+
+def default_catalogue() -> Catalogue:
+    return load_catalogue(extra_path())
+
+
+def entries() -> tuple[CatalogueEntry, ...]:
+    return default_catalogue().entries
+
+
+def by_key(key: str) -> CatalogueEntry | None:
+    return default_catalogue().by_key(key)
+
+
+def lookup(label: str, unit: str | None = None) -> CatalogueEntry | None:
+    """The catalogue entry for ``label`` (with a compatible ``unit``), or None."""
+    return default_catalogue().lookup(label, unit)
+
+
 def sector_of(key: str) -> str | None:
     e = by_key(key)
     return e.sector if e else None
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a catalogue file (shipped as data/catalogue.schema.json)."""
+    schema = CatalogueFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "planscan indicator catalogue"
+    return schema
+
+
+if __name__ == "__main__":  # python -m planscan.extract.indicators.catalogue > data/catalogue.schema.json
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=1))

@@ -120,7 +120,7 @@ def test_rows_carry_values_changes_and_flags():
     assert bts.change == 8 and bts.change_pct == pytest.approx(6.8376, abs=1e-3)
     assert bts.consistency == "consistent"
     assert bts.cells[0].period_type == bts.cells[1].period_type == "H1"
-    revenue = next(r for r in result.rows if r.key == "ict.postal_revenue" and r.row_class == "level" and all(r.cells))
+    revenue = next(r for r in result.rows if r.key == "vn.1301" and r.row_class == "level" and all(r.cells))
     assert "estimate" in revenue.flags
     lonely = [r for r in result.rows if "only-in-one-document" in r.flags]
     assert all(sum(c is not None for c in r.cells) == 1 for r in lonely)
@@ -326,7 +326,7 @@ def test_a_bare_ratio_links_only_to_a_figure_of_its_own_sentence():
     recs.insert(1, _rec("Doanh thu bưu chính", 4150, "triệu đồng", 2020, "6 tháng đầu năm 2020", kind="estimate",
                         page=1, line=10))
     (d,) = derive_values(recs)
-    assert d.key == "ict.postal_revenue" and d.value == pytest.approx(4150 / 1.1464)
+    assert d.key == "vn.1301" and d.value == pytest.approx(4150 / 1.1464)
 
 
 def test_comparison_reads_the_period_type_the_records_carry():
