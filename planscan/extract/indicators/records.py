@@ -173,7 +173,7 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     )
     return IndicatorRecord(
         indicator=fig.label,
-        key=indicator_key(fig.base_label or fig.label, unit, kind),
+        key=indicator_key(fig.base_label or fig.label, unit, kind, para.text[fig.sentence[0] : q.start]),
         value=fig.value,
         unit=unit,
         of=q.of,
