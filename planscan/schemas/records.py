@@ -123,13 +123,25 @@ class IndicatorRecord(_Record):
     indicator: str = Field(description="Label of what is measured.")
     key: str = Field(description="Normalised canonical key, stable across documents and years.")
     value: float
+    max: Optional[float] = Field(
+        default=None, description="Upper end of a range ('40 - 50 m2/người'); value is then its lower end."
+    )
+    qualifier: Optional[str] = Field(
+        default=None,
+        description="An approximation or bound written with the number, which changes neither value nor kind: "
+        "'khoảng', 'gần', 'hơn', 'trên', 'dưới', 'trở lên'.",
+    )
     unit: str = Field(description="Unit as written, lower case: 'trạm', 'triệu đồng', '%'.")
     of: Optional[float] = Field(default=None, description="Denominator for fractions like '16/18 xã'.")
     value_base: Optional[float] = Field(
         default=None, description="Value in the base unit of its family (money in đồng)."
     )
     base_unit: Optional[str] = None
-    year: Optional[int] = None
+    year: Optional[int] = Field(
+        default=None, description="The one year the figure is for; null for a span of years or when none is stated."
+    )
+    start_year: Optional[int] = Field(default=None, description="First year of a span ('giai đoạn 2021-2025': 2021).")
+    end_year: Optional[int] = Field(default=None, description="Last year of a span ('giai đoạn 2021-2025': 2025).")
     period: Optional[str] = None
     period_type: Optional[str] = Field(
         default=None,
@@ -143,6 +155,22 @@ class IndicatorRecord(_Record):
         default=None, ge=1, le=12, description="Last month of the year the figure covers; for a point in time, its month."
     )
     kind: Kind = "actual"
+    kind_reason: str = Field(
+        default="",
+        description="Why the figure has its kind: the cue of its sentence ('cue 'phấn đấu'') or the part it "
+        "inherited it from ('heading ...', 'operative clause ...', 'document: Chỉ thị').",
+    )
+    period_reason: str = Field(
+        default="",
+        description="Why the figure has its period: its sentence, a heading, or the document's report period or plan year.",
+    )
+    ref: str = Field(default="", description="Reference of the figure within its document: '<page>.<line>.<n>'.")
+    part_of: Optional[str] = Field(
+        default=None, description="ref of the total this figure is a part of ('trong đó ...', list items under a total)."
+    )
+    same_as: Optional[str] = Field(
+        default=None, description="ref of an earlier record stating the same figure again (a repeated total)."
+    )
     vs_year: Optional[int] = None
     derived: bool = Field(default=False, description="Computed from a stated change, not stated itself.")
     section: list[str] = Field(default_factory=list, description="Headings from the root to the figure.")

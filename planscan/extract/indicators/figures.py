@@ -43,6 +43,7 @@ class Figure:
     inline_year: int | None = None
     target_cue: bool = False
     estimate_cue: bool = False
+    kind_cue: str = ""  # the words of the sentence that gave the kind, for the record's kind_reason
     unit_inferred: bool = False
     text_start: int = 0
     text_end: int = 0
@@ -119,6 +120,15 @@ def _damaged_direction(before: str) -> str | None:
     if min(up, down) > 2 or up == down:
         return None
     return "tang" if up < down else "giam"
+
+
+def _span_text(text: str, start: int, end: int) -> str:
+    return " ".join(text[max(0, start) : end].split())
+
+
+def _cue_text(text: str, cues: list[Cue]) -> str:
+    """The words of the last cue before the figure, as written."""
+    return _span_text(text, cues[-1].start, cues[-1].end) if cues else ""
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -212,17 +222,21 @@ def analyse(
             # "(lông 13 trạm so với cùng kỳ năm 2018)": a count against the same period is a change,
             # whatever OCR made of "tăng"
             fig.kind = "change"
+            fig.kind_cue = text[q.end : q.end + (vs_year or vs_prior).end()].strip()
             if damaged == "giam":
                 fig.value = -abs(q.value)
         elif change and not from_to:
             fig.kind = "change"
             fig.change_without_vs = not (vs_year or vs_prior or _VS_ANY.match(after))
+            fig.kind_cue = _span_text(text, q.start - (len(before) - change.start(1)), q.start)
             if change.group(1) == "giam":
                 fig.value = -abs(q.value)
         elif (vs_prior or vs_year) and (q.unit_family == "percent" or unit == "%"):
             fig.kind = "ratio_to_prior"
+            fig.kind_cue = _span_text(text, q.end, q.end + (vs_prior or vs_year).end())
         elif vs_plan and (q.unit_family == "percent" or unit == "%"):
             fig.kind = "ratio_to_plan"
+            fig.kind_cue = _span_text(text, q.end, q.end + vs_plan.end())
         plan_figure = bool(_PLAN_FIGURE_BEFORE.search(before))
         if fig.kind in ("change", "ratio_to_prior"):
             if vs_year:
@@ -241,8 +255,12 @@ def analyse(
         if fig.kind == "actual":
             if fig.estimate_cue:
                 fig.kind = "estimate"
+                fig.kind_cue = _cue_text(text, [c for c in sentence_cues if c.label == "ESTIMATE"])
             elif fig.target_cue:
                 fig.kind = "target"
+                fig.kind_cue = _cue_text(text, [c for c in sentence_cues if c.label in ("TARGET", "PLAN_GIVEN")]) or (
+                    "kế hoạch (in brackets)"
+                )
 
         # --- period stated in the sentence --------------------------------------------------
         if inline:
@@ -253,7 +271,13 @@ def analyse(
         ]
         preceding = [p for p in own if p.end <= q.start]
         following = [p for p in own if p.start >= q.end and p.start < clause_end]
-        if preceding:
+        if preceding and following and "," in text[preceding[-1].end : q.start] and not (
+            fig.kind in ("change", "ratio_to_prior")
+        ):
+            # "... giai đoạn 2026-2030, Nghị quyết ..., nhất là 44 nhiệm vụ ... trong quý II năm 2026":
+            # a period of the figure's own clause is nearer in meaning than one of an earlier clause
+            fig.period = following[0]
+        elif preceding:
             fig.period = preceding[-1]
         elif following:
             fig.period = following[0]

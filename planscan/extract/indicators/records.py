@@ -6,7 +6,12 @@ path, and provenance (page, line, word boxes) of each figure.
 
 Year of a figure, nearest first: a year written right after it ("208 thôn (cùng kỳ năm 2019)"), a
 period in its sentence, the nearest section heading that names a period, then the document's report
-period or plan year. Figures in the plan part of a plan (a section about the plan year) are targets.
+period or plan year. A span ("giai đoạn 2021-2025") gives start and end years and no single year.
+
+Kind: what the sentence says (a change, a ratio, an estimate or target cue), else what the part it
+stands in is (``structure.parts``): the nearest heading that says, else the document (a resolution
+adopting a programme, a budget, a directive). Figures in the plan part of a plan (a section about
+the plan year) are targets. Each record says why (``kind_reason``, ``period_reason``).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.structure.metadata import parse_metadata
 from planscan.extract.indicators.nlp import shared_nlp
 from planscan.extract.structure.paragraphs import Paragraph, paragraphs
+from planscan.extract.structure.parts import Part, document_part, heading_part
 from planscan.extract.text.periods import Period, find_periods, period_fields
 from planscan.extract.structure.sections import parse_sections, section_chain
 from planscan.extract.text.fold import fold
@@ -33,21 +39,40 @@ _YEAR_POINT = re.compile(r"^(?:đầu|cuối|giữa|cả|hết)\s+năm\s+(\d{4})
 _WHOLE_YEAR = re.compile(r"^(?:cả|hết)\s+năm\s+(\d{4})$")
 _PLAN_HEADING = re.compile(r"\b(?:muc tieu|dinh huong|phuong huong|nhiem vu|chi tieu|ke hoach)\b")
 _REPORT_HEADING = re.compile(r"\b(?:tinh hinh|ket qua|danh gia|du bao|uoc thuc hien|thuc hien)\b")
+# Parts whose figures are objectives whatever verb states them.
+_TARGET_PARTS = frozenset({"plan", "budget", "approved", "directive"})
 
 
-def _heading_period(chain: list[Section]) -> tuple[Period | None, bool]:
-    """The period named by the nearest heading, and whether that heading is about plans (targets)."""
-    plan = False
+class _HeadingInfo:
+    """What the nearest headings of a figure say: the period one names (and which heading), whether
+    one is about plans, and the part the nearest classifiable heading opens."""
+
+    __slots__ = ("period", "period_heading", "plan", "part")
+
+    def __init__(self) -> None:
+        self.period: Period | None = None
+        self.period_heading = ""
+        self.plan = False
+        self.part: Part | None = None
+
+
+def _heading_period(chain: list[Section]) -> _HeadingInfo:
+    info = _HeadingInfo()
     for node in reversed(chain):
         if node.style == "bullet":
             continue
         folded = fold(node.heading)
+        if info.part is None and info.period is None:
+            info.part = heading_part(node.heading)
         periods = [p for p in find_periods(node.heading) if p.year is not None and not p.reference]
         if _PLAN_HEADING.search(folded) and not _REPORT_HEADING.search(folded):
-            plan = True
+            info.plan = True
         if periods:
-            return periods[-1], plan
-    return None, plan
+            info.period, info.period_heading = periods[-1], node.heading
+            if info.part is None:
+                info.part = heading_part(node.heading)
+            return info
+    return info
 
 
 def _replace_year(label: str, old: int | None, new: int) -> str:
@@ -64,7 +89,9 @@ class _Context:
         self.report_year = meta.report_year if meta else None
         self.plan_year = meta.plan_year if meta else None
         self.report_period = meta.report_period if meta else None
-        self.heading_cache: dict[tuple[int, ...], tuple[Period | None, bool]] = {}
+        self.part = document_part(doc, meta)
+        self.doc_year = int(meta.date[:4]) if meta and meta.date and meta.date[:4].isdigit() else None
+        self.heading_cache: dict[tuple[int, ...], _HeadingInfo] = {}
         if self.report_year is None and self.report_period:
             p = find_periods(self.report_period)
             self.report_year = p[0].year if p else None
@@ -75,7 +102,9 @@ class _Headings:
 
     def __init__(self) -> None:
         self.period: Period | None = None
+        self.heading = ""
         self.plan = False
+        self.part: Part | None = None
 
     def update(self, para: Paragraph) -> None:
         if not para.is_heading:
@@ -83,8 +112,9 @@ class _Headings:
         folded = fold(para.text)
         periods = [p for p in find_periods(para.text) if p.year is not None and not p.reference]
         plan = bool(_PLAN_HEADING.search(folded)) and not _REPORT_HEADING.search(folded)
+        self.part = heading_part(para.text) or self.part
         if periods:
-            self.period = periods[-1]
+            self.period, self.heading = periods[-1], para.text
             self.plan = plan
         elif plan:
             self.plan = True
@@ -115,37 +145,76 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     key = tuple(id(n) for n in chain)
     if key not in ctx.heading_cache:
         ctx.heading_cache[key] = _heading_period(chain)
-    heading_period, plan_section = ctx.heading_cache[key]
+    info = ctx.heading_cache[key]
+    heading_period, plan_section, heading_name = info.period, info.plan, info.period_heading
     if heading_period is None and headings.period is not None:
-        heading_period, plan_section = headings.period, headings.plan or plan_section
+        heading_period, plan_section, heading_name = headings.period, headings.plan or plan_section, headings.heading
+    part = info.part or (headings.part if ctx.sections is None or not chain else None)
+    part_reason = part.reason if part else ""
+    if part is None and ctx.part is not None and ctx.part.kind != "plan":
+        # a plan document's own report part decides by its years below, not by the document type
+        part, part_reason = ctx.part, ctx.part.reason
 
     period: str | None = None
     year: int | None = None
+    span: Period | None = None
     source = "document"
+    period_reason = ""
     if fig.period is not None:
         period, year, source = fig.period.label, fig.period.year, "sentence"
+        span = fig.period
+        period_reason = f"sentence '{fig.period.label}'"
     elif fig.current_cue and plan_section and ctx.report_year is not None:
         # "hiện nay ..." in the plan part states where things stand, at the report period
         period, year, source = ctx.report_period or f"năm {ctx.report_year}", ctx.report_year, "document"
         plan_section = False
+        period_reason = "cue 'hiện nay': the document's report period"
     elif heading_period is not None:
         period, year, source = heading_period.label, heading_period.year, "section"
+        span = heading_period
+        period_reason = f"heading '{' '.join(heading_name.split())[:60]}'"
     elif ctx.report_year is not None and not (fig.target_cue and ctx.plan_year):
         period, year = ctx.report_period or f"năm {ctx.report_year}", ctx.report_year
+        period_reason = "document's report period"
     elif ctx.plan_year is not None:
         period, year = f"năm {ctx.plan_year}", ctx.plan_year
+        period_reason = "document's plan year"
     if fig.inline_year is not None:
         period = _replace_year(period or "", year, fig.inline_year)
         year = fig.inline_year
+        span = None
+        period_reason = f"year in brackets after the figure ({fig.inline_year})"
+    start_year = end_year = None
+    if span is not None and span.kind == "range" and span.end_year is not None:
+        # a figure for a span is for no single year: "giai đoạn 2021-2025"
+        start_year, end_year, year = span.year, span.end_year, None
 
     kind = fig.kind
+    kind_reason = f"cue '{fig.kind_cue}'" if fig.kind_cue else ""
+    target_part = part is not None and part.kind in _TARGET_PARTS
+    if target_part and not fig.current_cue:
+        plan_section = True
     if kind == "change" and fig.change_without_vs and (fig.target_cue or plan_section):
         kind = "actual"  # "giảm tỷ lệ hộ nghèo 4% trở lên" in a plan: a target, decided below
-    if kind == "actual" and year is not None:
+        kind_reason = ""
+    if kind == "actual" and year is not None and not kind_reason:
         later_than_report = ctx.report_year is not None and year > ctx.report_year
         not_past = ctx.report_year is None or year >= ctx.report_year
         if (plan_section and not_past) or (later_than_report and year == ctx.plan_year and not fig.current_cue):
             kind = "target"
+            kind_reason = part_reason if target_part else (
+                f"heading about plans, year {year}" if plan_section else f"year {year} is the plan year"
+            )
+    if kind == "actual" and not kind_reason and part is not None and not fig.current_cue:
+        past = ctx.doc_year is not None and source == "sentence" and (end_year or year or ctx.doc_year) < ctx.doc_year
+        if part.kind == "forecast":
+            kind, kind_reason = "estimate", part.reason
+        elif target_part and not past:
+            kind, kind_reason = "target", part.reason
+        elif part.kind == "report":
+            kind_reason = part.reason
+    if kind == "actual" and not kind_reason:
+        kind_reason = "cue 'hiện nay'" if fig.current_cue else "no cue: a stated figure"
     if period and kind == "target":
         # a plan figure is for the plan year, whether written "đến cuối năm 2021" or "năm 2021"
         period = _YEAR_POINT.sub(r"năm \1", period)
@@ -184,7 +253,11 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
         period_type=ptype,
         period_first_month=bounds[0] if bounds else None,
         period_last_month=bounds[1] if bounds else None,
+        start_year=start_year,
+        end_year=end_year,
         kind=kind,
+        kind_reason=kind_reason,
+        period_reason=period_reason or "none stated",
         vs_year=vs_year,
         section=path,
         page=seg.page,
