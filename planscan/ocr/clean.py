@@ -237,7 +237,7 @@ def fix_orientation(state: CleanState) -> None:
 # --- deskew --------------------------------------------------------------------------------------
 
 
-def _rotate(image: np.ndarray, angle: float, border: int = 255, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+def _rotate(image: np.ndarray, angle: float, border: int | tuple = 255, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
     h, w = image.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
     return cv2.warpAffine(image, m, (w, h), flags=interpolation, borderMode=cv2.BORDER_CONSTANT, borderValue=border)
@@ -250,6 +250,15 @@ def estimate_skew(gray: np.ndarray, dpi: int, limit: float = 10.0) -> float:
     for step_ in (0.25, 0.05):
         best, _ = best_angle(mask, np.arange(best - 4 * step_, best + 4 * step_ + 1e-9, step_))
     return float(round(best, 2))
+
+
+def straighten(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
+    """The page as orientation and deskew left it (``Page.rotation``, ``Page.skew``), keeping its colour."""
+    image = rotate_right_angle(image, rotation)
+    if abs(skew) < 0.01:
+        return image
+    white = (255, 255, 255) if image.ndim == 3 else 255
+    return _rotate(image, skew, border=white, interpolation=cv2.INTER_CUBIC)
 
 
 @step("deskew")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,3 +30,14 @@ class OcrSettings(BaseModel):
         """Only what changes OCR output; jobs, cache and temp folders do not."""
         return {"dpi": self.dpi, "lang": self.lang, "clean": self.clean, "disabled_steps": list(self.disabled_steps),
                 "psm": self.psm}
+
+
+class PdfSettings(BaseModel):
+    """How the searchable PDF is written (OCRmyPDF's names): they change the PDF, not the text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    output_type: Literal["pdfa", "pdf"] = "pdfa"  # PDF/A-2b, validated, or a plain PDF
+    rotate_pages: bool = True  # turn sideways and upside-down pages upright (/Rotate, lossless)
+    deskew: bool = True  # draw the scan turned by its skew so lines run level (the image bytes unchanged)
+    clean_final: bool = False  # replace the image by the cleaned one Tesseract read

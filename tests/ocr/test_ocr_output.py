@@ -69,7 +69,7 @@ def test_searchable_pdf_from_image_has_the_words_where_the_scan_has_them(tmp_pat
     cv2.rectangle(img, (200, 300), (500, 340), 0, -1)  # stands in for a word
     src = tmp_path / "scan.png"
     cv2.imwrite(str(src), img)
-    words = [[("Tổng", BBox(x0=200, y0=300, x1=500, y1=340)), ("số", BBox(x0=600, y0=300, x1=700, y1=340))]]
+    words = [[("Tổng", BBox(x0=200, y0=300, x1=500, y1=340)), ("số", BBox(x0=520, y0=300, x1=600, y1=340))]]
     doc = Document(source=str(src), pages=[_page(1, words)])
     written = write_outputs(doc, tmp_path / "out", "scan", pdf=True, source=src)
     pdf = tmp_path / "out" / "scan.pdf"
