@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from planscan._util.pool import in_worker, report
 from planscan._version import __version__
 from planscan.batch.result import FileResult, Status
+from planscan.batch.walk import output_dir
 from planscan.errors import ExitCode, PlanscanError
 from planscan.ocr.settings import OcrSettings
 from planscan.pipeline import extract_document, input_kind, read_document
@@ -80,8 +81,8 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
     outdir = Path(outdir)
     rel_path = Path(rel)
     stem = stem or rel_path.stem
-    target_dir = outdir / rel_path.parent
     try:
+        target_dir = output_dir(outdir, rel)
         kind = input_kind(path)
         # Pages of one file run one after another in the worker: parallelism is across files.
         doc = read_document(path, settings.ocr.model_copy(update={"jobs": 1}), _page_reporter(rel))

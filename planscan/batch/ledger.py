@@ -17,7 +17,7 @@ from pathlib import Path
 
 from planscan._util.owned_sqlite import open_owned
 from planscan.batch.result import FileResult
-from planscan.errors import DatabaseError
+from planscan.errors import DatabaseError, OutputError, PlanscanError
 
 LEDGER_NAME = "planscan-ledger.sqlite"
 # "PSBL" (planscan batch ledger) as a 32-bit int, so a foreign SQLite file is recognised as such.
@@ -53,6 +53,18 @@ CREATE TABLE IF NOT EXISTS hashes (
 """
 
 
+# SQLite's own codes for "the disk cannot take it": a file-access failure (exit 5), not a bad ledger.
+_NO_ROOM = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR,
+            sqlite3.SQLITE_PERM}
+
+
+def _ledger_error(path: Path, e: sqlite3.Error, damaged: str) -> PlanscanError:
+    if (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF in _NO_ROOM:
+        return OutputError(f"{path}: the batch ledger cannot be written ({e}); free disk space or make the"
+                           " output folder writable, then run again (finished outputs are kept)")
+    return DatabaseError(f"{path}: {damaged} ({e}); move it away to start the batch afresh")
+
+
 def _guarded(method):
     """A full disk or a ledger damaged mid-run becomes one line that names the file."""
 
@@ -61,10 +73,7 @@ def _guarded(method):
         try:
             return method(self, *args, **kwargs)
         except sqlite3.Error as e:
-            raise DatabaseError(
-                f"{self.path}: the batch ledger cannot be used ({e}); free disk space or move the file away,"
-                " then run again (finished outputs are kept)"
-            ) from e
+            raise _ledger_error(self.path, e, "the batch ledger cannot be used") from e
 
     return wrapper
 
@@ -81,9 +90,7 @@ class Ledger:
             self._init(new)
         except sqlite3.DatabaseError as e:
             self.db.close()
-            raise DatabaseError(
-                f"{self.path}: not a planscan batch ledger or corrupt ({e}); move it away to start the batch afresh"
-            ) from e
+            raise _ledger_error(self.path, e, "not a planscan batch ledger or corrupt") from e
 
     def _init(self, new: bool) -> None:
         if new:

@@ -7,6 +7,7 @@ when the batch is killed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from planscan._util.atomic import output_error
 from planscan.batch.result import FileResult
 
 PROGRESS_NAME = "progress.jsonl"
@@ -38,7 +40,10 @@ class BatchProgress:
         self._finished: set[str] = set()
 
     def __enter__(self) -> "BatchProgress":
-        self._fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            self._fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        except OSError as e:
+            raise output_error(self.log_path, e) from e
         return self
 
     def __exit__(self, *exc) -> None:
@@ -51,8 +56,17 @@ class BatchProgress:
 
     def event(self, kind: str, **fields) -> None:
         record = {"event": kind, "time": round(time.time(), 3), "run": self.run_id, **fields}
-        if self._fd is not None:
-            os.write(self._fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        if self._fd is None:
+            return
+        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            written = os.write(self._fd, data)
+            if written < len(data):
+                # A nearly full disk takes part of the line: cut it off again, so the log stays whole lines.
+                os.ftruncate(self._fd, os.lseek(self._fd, 0, os.SEEK_END) - written)
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except OSError as e:
+            raise output_error(self.log_path, e) from e
 
     # --- rates --------------------------------------------------------------------------
     def pages_seen(self) -> int:

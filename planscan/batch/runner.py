@@ -17,13 +17,14 @@ from typing import Callable
 
 from rich.console import Console
 
+from planscan._util.atomic import output_error
 from planscan.batch.executors import DaskExecutor, Executor, FileJob, Task, file_result, local_executor
 from planscan.batch.job import BatchSettings, process_file
 from planscan.batch.ledger import Ledger, file_identity
 from planscan.batch.progress import BatchProgress
 from planscan.batch.result import FileResult
 from planscan.batch.summary import counts, print_summary, write_summary_csv
-from planscan.batch.walk import InputFile, check_dirs, walk_inputs
+from planscan.batch.walk import InputFile, check_dirs, output_dir, walk_inputs
 from planscan.errors import ExitCode, NothingRan, OutputError, overall_exit_code
 from planscan.ocr.inputs import file_sha256
 
@@ -44,11 +45,17 @@ class BatchReport:
     exit_code: ExitCode
     ignored: int = 0
     counts: dict = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # walk: (entry, why it is no input)
     peak_rss_mb: float | None = None  # largest peak reported by any worker this run
 
 
 def _lock(outdir: Path):
-    fh = open(outdir / LOCK_NAME, "a")
+    """Held (flock) for the whole run. The kernel drops it when the holder dies, however it dies, so
+    the lock of a killed run is simply taken by the next one: no stale lock to clean up."""
+    try:
+        fh = open(outdir / LOCK_NAME, "a")
+    except OSError as e:
+        raise output_error(outdir / LOCK_NAME, e) from e
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as e:
@@ -137,6 +144,7 @@ def run_batch(
             return _run(
                 walked.files,
                 walked.ignored,
+                walked.skipped,
                 outdir,
                 settings,
                 ledger,
@@ -182,6 +190,7 @@ def _hash_inputs(files: list[InputFile], ledger: Ledger) -> tuple[dict[str, str]
 def _run(
     files: list[InputFile],
     ignored: int,
+    skipped: list[tuple[str, str]],
     outdir: Path,
     settings: BatchSettings,
     ledger: Ledger,
@@ -206,6 +215,11 @@ def _run(
         if f.rel in unreadable:
             rows[f.rel] = FileResult(rel=f.rel, status="failed", error=unreadable[f.rel],
                                      exit_code=int(ExitCode.input_file))
+            continue
+        try:
+            output_dir(outdir, f.rel)
+        except OutputError as e:  # a link in OUTDIR: those files fail, the rest goes on
+            rows[f.rel] = FileResult(rel=f.rel, status="failed", error=str(e), exit_code=int(e.exit_code))
             continue
         sha = hashes[f.rel]
         prev = ledger.get(f.rel, sha, key)
@@ -235,6 +249,8 @@ def _run(
             jobs=jobs,
             settings=key,
         )
+        for entry, why in skipped:
+            progress.event("skip", path=entry, reason=why)
         if todo:
             runner = _executor(executor, jobs, scheduler, dask_client,
                                progress.page_update if progress.show_bar else None)
@@ -248,6 +264,10 @@ def _run(
                     for task, outcome in outcomes:
                         result = file_result(task, outcome)
                         ledger.record(task.file.rel, task.sha256, key, result)
+                        if result.exit_code == ExitCode.file_access:
+                            # A full or read-only disk fails every file after this one too: stop
+                            # and say so once. The file is not kept as failed; the next run redoes it.
+                            raise OutputError(result.error or f"{outdir}: an output cannot be written")
                         rows[task.file.rel] = result
                         by_rel.pop(task.file.rel, None)
                         if result.peak_rss_mb is not None:
@@ -263,9 +283,10 @@ def _run(
         write_summary_csv(all_rows, outdir)
         progress.end(status="finished", exit_code=int(code), **dict(c), peak_rss_mb=peak)
     if not quiet:
-        print_summary(all_rows, console, seconds, ignored)
+        print_summary(all_rows, console, seconds, ignored, skipped)
     return BatchReport(
-        rows=all_rows, seconds=seconds, exit_code=code, ignored=ignored, counts=dict(c), peak_rss_mb=peak
+        rows=all_rows, seconds=seconds, exit_code=code, ignored=ignored, counts=dict(c), peak_rss_mb=peak,
+        skipped=skipped,
     )
 
 

@@ -31,7 +31,8 @@ def counts(rows: list[FileResult]) -> Counter:
     return c
 
 
-def print_summary(rows: list[FileResult], console: Console, seconds: float, ignored: int = 0) -> None:
+def print_summary(rows: list[FileResult], console: Console, seconds: float, ignored: int = 0,
+                  skipped: list[tuple[str, str]] = ()) -> None:
     c = counts(rows)
     table = Table(title="planscan batch", show_edge=False)
     table.add_column("status")
@@ -53,5 +54,10 @@ def print_summary(rows: list[FileResult], console: Console, seconds: float, igno
         console.print(reasons)
         if len(bad) > 50:
             console.print(f"... and {len(bad) - 50} more; see summary.csv")
+    for entry, why in list(skipped)[:20]:
+        # repr: a name with a newline or a control character is shown exactly, on one line
+        console.print(f"skipped {entry!r}: {why}", markup=False, highlight=False)
+    if len(skipped) > 20:
+        console.print(f"... and {len(skipped) - 20} more skipped; see progress.jsonl")
     extra = f"; {ignored} files of other types ignored" if ignored else ""
     console.print(f"{len(rows)} files in {seconds:.1f} s{extra}")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from planscan.errors import InputFileError
+from planscan.errors import InputFileError, OutputError
 from planscan.ocr.inputs import input_kind
 
 BATCH_KINDS = {"pdf", "image", "text"}
@@ -30,6 +31,9 @@ class InputFile:
 class WalkResult:
     files: list[InputFile]
     ignored: int  # files of other types (and .ocr.json, which are outputs, not inputs)
+    # (path relative to INDIR, why): entries named like inputs that are not regular files (a FIFO
+    # would block the reader for ever), dangling links, folder links (not followed), links into OUTDIR
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _is_inside(child: Path, parent: Path) -> bool:
@@ -40,12 +44,27 @@ def _is_inside(child: Path, parent: Path) -> bool:
         return False
 
 
+def _not_a_file(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file; skipped"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file; skipped"
+    if stat.S_ISDIR(mode):
+        return "is a folder named like a file; its own files are converted, the folder is not one input"
+    return "is a device or other special file, not a file; skipped"
+
+
 def walk_inputs(indir: Path, outdir: Path | None = None) -> WalkResult:
     """Hidden files and folders are skipped, and so is OUTDIR when it lies inside INDIR, so a batch
-    never reads its own outputs. Folder symlinks are not followed (no loops); file symlinks are."""
+    never reads its own outputs. Folder symlinks are not followed, so no link loop can trap the
+    walk; file symlinks are (their outputs are named by the link, under OUTDIR like any other).
+    Nothing found is opened here: an entry is classified by ``stat`` alone."""
     indir = indir.resolve()
     out_resolved = outdir.resolve() if outdir is not None else None
     found: list[tuple[str, Path, str]] = []
+    skipped: list[tuple[str, str]] = []
     ignored = 0
     for root, dirs, names in os.walk(indir):
         root_path = Path(root)
@@ -53,8 +72,16 @@ def walk_inputs(indir: Path, outdir: Path | None = None) -> WalkResult:
         for d in sorted(dirs):
             if d.startswith("."):
                 continue
-            if out_resolved is not None and (root_path / d).resolve() == out_resolved:
+            path = root_path / d
+            if out_resolved is not None and path.resolve() == out_resolved:
                 continue
+            if path.is_symlink():
+                skipped.append((path.relative_to(indir).as_posix(),
+                                f"is a link to a folder ({os.readlink(path)}); not followed, give its target"
+                                " to a batch of its own"))
+                continue
+            if _has_input_suffix(d):
+                skipped.append((path.relative_to(indir).as_posix(), _not_a_file(stat.S_IFDIR) or ""))
             keep.append(d)
         dirs[:] = keep
         for name in sorted(names):
@@ -66,13 +93,32 @@ def walk_inputs(indir: Path, outdir: Path | None = None) -> WalkResult:
             except InputFileError:
                 ignored += 1
                 continue
-            if kind not in BATCH_KINDS or not path.is_file():
+            if kind not in BATCH_KINDS:
                 ignored += 1
                 continue
             rel = path.relative_to(indir).as_posix()
+            try:
+                mode = os.stat(path).st_mode  # follows a link: what would be read
+            except OSError as e:
+                skipped.append((rel, f"cannot be looked at ({e.strerror}); a link to nothing?"))
+                continue
+            why = _not_a_file(mode)
+            if why is None and out_resolved is not None and path.is_symlink() and _is_inside(path.resolve(),
+                                                                                          out_resolved):
+                why = "is a link into the output folder; skipped, a batch never reads its own outputs"
+            if why is not None:
+                skipped.append((rel, why))
+                continue
             found.append((rel, path, kind))
     found.sort(key=lambda t: t[0])
-    return WalkResult(files=_assign_stems(found), ignored=ignored)
+    return WalkResult(files=_assign_stems(found), ignored=ignored, skipped=sorted(skipped))
+
+
+def _has_input_suffix(name: str) -> bool:
+    try:
+        return input_kind(Path(name)) in BATCH_KINDS
+    except InputFileError:
+        return False
 
 
 def _assign_stems(found: list[tuple[str, Path, str]]) -> list[InputFile]:
@@ -111,3 +157,15 @@ def check_dirs(indir: Path, outdir: Path) -> None:
         raise InputFileError(
             f"{indir}: lies inside the output folder {outdir}; choose an output folder outside the input folder"
         )
+
+
+def output_dir(outdir: Path, rel: str) -> Path:
+    """The folder under OUTDIR that mirrors ``rel``'s folder. Raises ``OutputError`` when a link
+    in OUTDIR (a sub-folder replaced by a symlink) would take the outputs anywhere else."""
+    target = Path(outdir) / PurePosixPath(rel).parent
+    root = Path(outdir).resolve()
+    if not _is_inside(target.resolve(), root):
+        raise OutputError(
+            f"{target}: leads out of the output folder {outdir} (a symbolic link); remove the link and run again"
+        )
+    return target

@@ -1,11 +1,14 @@
 """The one module that runs poppler's command-line tools (pdfinfo, pdftotext, pdfimages).
 
 pdf2image (in rasterize.py) runs pdftoppm itself; everything else poppler does for us is here, and
-every failure becomes a planscan exception naming the file.
+every failure becomes a planscan exception naming the file. Each run has a time limit and an
+argument list (never a shell), and names the file with ``path_arg`` so a name starting with "-"
+is not read as an option.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -20,6 +23,7 @@ APT_HINT = "sudo apt-get install poppler-utils"
 # A page with fewer visible characters than this is treated as having no text layer (a stray
 # page number or a scanner's footer is not a text layer worth keeping).
 MIN_TEXT_CHARS = 20
+TIMEOUT = 120.0  # seconds for one run of a poppler tool (a page render included)
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,18 @@ class PdfInfo:
     encrypted: bool  # true also for owner-password-only PDFs, which we can read
 
 
-def _run(args: list[str], path: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+def path_arg(path: str | os.PathLike) -> str:
+    """``path`` as a command-line argument that no program reads as an option: "-rf.pdf" becomes
+    "./-rf.pdf" (poppler's tools do not all take "--")."""
+    arg = os.fspath(path)
+    return f"./{arg}" if arg.startswith("-") else arg
+
+
+def _run(args: list[str], path: Path, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
     if shutil.which(args[0]) is None:
         raise MissingDependencyError(f"{path}: poppler's {args[0]} is not installed; install it with: {APT_HINT}")
     try:
-        return subprocess.run(args, capture_output=True, timeout=timeout, check=False)
+        return subprocess.run(args, capture_output=True, stdin=subprocess.DEVNULL, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as e:
         raise InputFileError(f"{path}: {args[0]} did not finish in {timeout:g} s; the PDF may be damaged") from e
     except OSError as e:
@@ -45,7 +56,7 @@ def _is_password_error(stderr: str) -> bool:
 
 def pdf_info(path: Path) -> PdfInfo:
     """Page count, sizes and encryption; raises for a damaged, encrypted or empty PDF."""
-    proc = _run(["pdfinfo", str(path)], path)
+    proc = _run(["pdfinfo", path_arg(path)], path)
     err = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         if _is_password_error(err):
@@ -67,7 +78,7 @@ def pdf_info(path: Path) -> PdfInfo:
 
 def page_images(path: Path) -> dict[int, tuple[int, bool]]:
     """(resolution, is grey) of the largest embedded image on each page (pdfimages -list), for scans."""
-    proc = _run(["pdfimages", "-list", str(path)], path)
+    proc = _run(["pdfimages", "-list", path_arg(path)], path)
     if proc.returncode != 0:
         return {}
     best: dict[int, tuple[int, int, bool]] = {}  # page -> (pixels, dpi, grey)
@@ -94,7 +105,7 @@ def text_layer(path: Path, info: PdfInfo | None = None) -> list[Page | None]:
 
     Boxes are in pixels at 72 dpi (PDF points), origin top-left, as pdftotext reports them.
     """
-    proc = _run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"], path)
+    proc = _run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", path_arg(path), "-"], path)
     if proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace")
         if _is_password_error(err):

@@ -84,12 +84,18 @@ def load_image_page(path: Path, number: int) -> tuple[np.ndarray, int]:
 
 def load_pdf_page(path: Path, number: int, dpi: int, grayscale: bool = False) -> np.ndarray:
     from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+    from pdf2image.exceptions import (PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError,
+                                      PDFSyntaxError)
+
+    from planscan.ocr.poppler import TIMEOUT, path_arg
 
     try:
         images = convert_from_path(
-            str(path), dpi=dpi, first_page=number, last_page=number, grayscale=grayscale, thread_count=1
+            path_arg(path), dpi=dpi, first_page=number, last_page=number, grayscale=grayscale, thread_count=1,
+            timeout=TIMEOUT,
         )
+    except PDFPopplerTimeoutError as e:
+        raise InputFileError(f"{path}: page {number} did not render in {TIMEOUT:g} s; the PDF may be damaged") from e
     except PDFInfoNotInstalledError as e:
         raise MissingDependencyError(f"{path}: poppler is not installed; install it with: sudo apt-get install poppler-utils") from e
     except (PDFPageCountError, PDFSyntaxError) as e:

@@ -1,13 +1,16 @@
 """The one module that runs Tesseract (through pytesseract).
 
 Every Tesseract failure becomes a planscan exception here, so the rest of the package never sees
-pytesseract's own error types.
+pytesseract's own error types. Every run has a time limit (pytesseract's own queries have none, so
+the version and language list are asked for here) and an argument list, never a shell; the image
+Tesseract reads is a file of ours in a temp folder, so no input name reaches its command line.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import string
 import shutil
 import subprocess
 import tempfile
@@ -21,20 +24,34 @@ from planscan.errors import MissingDependencyError, PageFailedError, PageTimeout
 from planscan.schemas.records import BBox, Line, Word
 
 APT_HINT = "sudo apt-get install tesseract-ocr tesseract-ocr-vie"
+# Without --page-timeout a page still has a limit: a Tesseract that never returns must not hold a
+# worker for the rest of an overnight run. Generous: a normal page takes seconds.
+DEFAULT_PAGE_TIMEOUT = 900.0
+QUERY_TIMEOUT = 60.0  # --version, --list-langs
 
 
 def _missing(what: str, hint: str = APT_HINT) -> MissingDependencyError:
     return MissingDependencyError(f"{what}; install it with: {hint}")
 
 
+def _query(cmd: str, option: str) -> str:
+    """Tesseract's answer to ``option`` (stdout and stderr: versions differ in which they use)."""
+    try:
+        proc = subprocess.run([cmd, option], capture_output=True, stdin=subprocess.DEVNULL,
+                              timeout=QUERY_TIMEOUT, check=False)
+    except FileNotFoundError as e:
+        raise _missing("tesseract is not installed or not on PATH") from e
+    except (OSError, subprocess.SubprocessError) as e:
+        raise _missing(f"tesseract does not run ({e})") from e
+    if proc.returncode not in (0, 1):
+        raise _missing(f"tesseract does not run ({option} exit {proc.returncode})")
+    return (proc.stdout + proc.stderr).decode("utf-8", "replace")
+
+
 @functools.lru_cache(maxsize=None)
 def _languages(cmd: str) -> frozenset[str]:
-    try:
-        return frozenset(pytesseract.get_languages(config=""))
-    except pytesseract.TesseractNotFoundError as e:
-        raise _missing("tesseract is not installed or not on PATH") from e
-    except (pytesseract.TesseractError, OSError, subprocess.SubprocessError) as e:
-        raise _missing(f"tesseract does not run ({e})") from e
+    lines = (line.strip() for line in _query(cmd, "--list-langs").splitlines())
+    return frozenset(line for line in lines if pytesseract.pytesseract.LANG_PATTERN.match(line))
 
 
 def check_tesseract(lang: str = "vie") -> str:
@@ -56,16 +73,19 @@ def version(cmd: str | None = None) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _version(cmd: str) -> str:
+    from packaging.version import InvalidVersion, Version
+
+    raw = _query(cmd, "--version")
+    # Read as pytesseract reads it ("tesseract 5.3.0" -> "5.3.0"), so page-cache keys stay the same.
+    word = raw.lstrip(string.printable[10:]).partition(" ")[0].partition("-")[0]
     try:
-        return str(pytesseract.get_tesseract_version())
-    except pytesseract.TesseractNotFoundError as e:
-        raise _missing("tesseract is not installed or not on PATH") from e
-    except (pytesseract.TesseractError, OSError, subprocess.SubprocessError) as e:
-        raise _missing(f"tesseract does not run ({e})") from e
+        return str(Version(word))
+    except InvalidVersion as e:
+        raise _missing(f"tesseract reports no version it can be used at ({raw.splitlines()[:1]})") from e
 
 
 def _timeout(seconds: float | None) -> float:
-    return 0 if not seconds else max(float(seconds), 0.5)
+    return DEFAULT_PAGE_TIMEOUT if not seconds else max(float(seconds), 0.5)
 
 
 def _image_file(image: np.ndarray, tmpdir: str) -> str:
@@ -77,8 +97,9 @@ def _image_file(image: np.ndarray, tmpdir: str) -> str:
 
 
 def _run(fn, what: str, timeout: float | None, *args, **kwargs):
+    timeout = _timeout(timeout)
     try:
-        return fn(*args, timeout=_timeout(timeout), **kwargs)
+        return fn(*args, timeout=timeout, **kwargs)
     except pytesseract.TesseractNotFoundError as e:
         raise _missing("tesseract is not installed or not on PATH") from e
     except RuntimeError as e:  # pytesseract signals a timeout with a bare RuntimeError

@@ -114,8 +114,8 @@ def test_ledger_round_trip_and_foreign_database(tmp_path):
     assert led.db.execute("SELECT attempts FROM files WHERE rel='a.pdf'").fetchone()[0] == 2
     assert led.get("a.pdf", "h1", "other-settings") is None
     assert led.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    led.db.execute("PRAGMA query_only=1")  # stands in for a full disk
-    with pytest.raises(DatabaseError, match="cannot be used"):
+    led.db.execute("PRAGMA query_only=1")  # stands in for a read-only disk: a file-access failure (exit 5)
+    with pytest.raises(OutputError, match=f"{LEDGER_NAME}: the batch ledger cannot be written"):
         led.mark_running([("b.pdf", "h2", "s1")])
     led.close()
 
