@@ -248,13 +248,13 @@ def ingest_path(store, path: Path, derive: bool = True) -> list:
     groups: dict[str, list] = {}
     for r in records:
         groups.setdefault(r.document or str(path), []).append(r)
-    out = []
+    documents = []
     for ref, recs in groups.items():
         is_sha = len(ref) == 64 and all(ch in "0123456789abcdef" for ch in ref)
         sha = ref if is_sha else records_hash(recs)
-        out.append(store.add_document(_with_derived(recs, derive), meta if len(groups) == 1 else None,
-                                      source=ref if not is_sha else str(path), sha256=sha, input_kind="records"))
-    return out
+        documents.append(dict(records=_with_derived(recs, derive), meta=meta if len(groups) == 1 else None,
+                              source=ref if not is_sha else str(path), sha256=sha, input_kind="records"))
+    return store.add_documents(documents)
 
 
 def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive: bool):

@@ -4,6 +4,7 @@ IndicatorRecord-shaped objects (hand-labelled files carry a few extra fields and
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,6 +16,24 @@ from planscan.schemas.records import DocumentMeta, IndicatorRecord
 
 _FIELDS = set(IndicatorRecord.model_fields)
 _META_FIELDS = set(DocumentMeta.model_fields)
+_key_cached = lru_cache(maxsize=65536)(indicator_key)
+_period_fields_cached = lru_cache(maxsize=65536)(period_fields)
+
+
+def _key(indicator: str, unit, kind):
+    # a long records file repeats its labels: each is keyed once (a malformed, unhashable unit is
+    # left for the schema to reject)
+    try:
+        return _key_cached(indicator, unit, kind)
+    except TypeError:
+        return indicator_key(indicator, unit, kind)
+
+
+def _period_fields(period, year, **kw):
+    try:
+        return _period_fields_cached(period, year, **kw)
+    except TypeError:
+        return period_fields(period, year, **kw)
 
 
 def record_from_dict(obj: dict, document: str = "", meta: DocumentMeta | None = None) -> IndicatorRecord:
@@ -26,7 +45,7 @@ def record_from_dict(obj: dict, document: str = "", meta: DocumentMeta | None = 
     data = {k: v for k, v in obj.items() if k in _FIELDS}
     data.setdefault("text", "")
     if not data.get("key"):
-        data["key"] = indicator_key(str(data.get("indicator", "")), data.get("unit"), data.get("kind"))
+        data["key"] = _key(str(data.get("indicator", "")), data.get("unit"), data.get("kind"))
     if not data.get("document"):
         data["document"] = document
     period = data.get("period") if isinstance(data.get("period"), str) else None
@@ -35,7 +54,7 @@ def record_from_dict(obj: dict, document: str = "", meta: DocumentMeta | None = 
         if parsed is not None:
             data["year"] = parsed.end_year or parsed.year  # the last year it names, as a plan period ends
     if "period_type" not in data:
-        ptype, bounds = period_fields(
+        ptype, bounds = _period_fields(
             period,
             data.get("year"),
             target=data.get("kind") == "target",

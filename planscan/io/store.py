@@ -262,51 +262,65 @@ class Store:
         ``image_file`` is a PDF or image with the document's pages (a searchable PDF, the scan), for
         the review page.
         """
-        sha = sha256 or (doc.sha256 if doc else "") or (meta.sha256 if meta else "") or records_hash(records)
-        source = source or (doc.source if doc else "") or (meta.source if meta else "")
-        rows = list(records)
+        return self.add_documents([dict(records=records, meta=meta, doc=doc, sections=sections, source=source,
+                                        sha256=sha256, input_kind=input_kind, image_file=image_file)])[0]
+
+    def add_documents(self, documents: list[dict]) -> list[IngestResult]:
+        """Store several documents, each given as ``add_document``'s keyword arguments, in one
+        transaction: a records file of many documents is stored whole or not at all, with one
+        commit (a commit per document made a long file cost a disk sync per document)."""
         c = self.conn
         try:
             c.execute("BEGIN IMMEDIATE")
             try:
-                hit = c.execute("SELECT id, n_indicators FROM documents WHERE sha256=?", (sha,)).fetchone()
-                if hit:
-                    c.execute("COMMIT")
-                    return IngestResult(hit[0], False, hit[1], sha, source)
-                m = meta or DocumentMeta()
-                cur = c.execute(
-                    "INSERT INTO documents(sha256, source, input_kind, ingested_at, issuer, parent_issuer, district,"
-                    " province, number, code, place, date, doc_type, title, plan_year, report_period, report_year,"
-                    " n_pages, n_indicators, image_file) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        sha, source, input_kind, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                        m.issuer, m.parent_issuer, m.district, m.province, m.number, m.code, m.place, m.date,
-                        m.doc_type, m.title, m.plan_year, m.report_period, m.report_year,
-                        len(doc.pages) if doc else None, len(rows), image_file,
-                    ),
-                )
-                doc_id = cur.lastrowid
-                if doc is not None:
-                    c.executemany(
-                        "INSERT INTO pages(document_id, number, source, status, error, rotation, skew, text, width,"
-                        " height, dpi, layout) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        [(doc_id, p.number, p.source, p.status, p.error, p.rotation, p.skew, p.text, p.width or None,
-                          p.height or None, p.dpi or None, _layout_json(p)) for p in doc.pages],
-                    )
-                if sections is not None:
-                    self._add_sections(doc_id, sections)
-                c.executemany(
-                    'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
-                    " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
-                    " period_first_month, period_last_month) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [_indicator_row(doc_id, r) for r in rows],
-                )
+                out = [self._insert_document(**d) for d in documents]
                 c.execute("COMMIT")
             except BaseException:
                 c.execute("ROLLBACK")
                 raise
         except sqlite3.DatabaseError as e:
             raise DatabaseError(f"{self.path}: writing failed ({e}); the database was rolled back, retry") from e
+        return out
+
+    def _insert_document(self, records: list[IndicatorRecord], meta: DocumentMeta | None = None,
+                         doc: Document | None = None, sections: Section | None = None, source: str = "",
+                         sha256: str = "", input_kind: str = "records", image_file: str | None = None) -> IngestResult:
+        """One document's rows, inside the caller's transaction; a document already stored is not."""
+        sha = sha256 or (doc.sha256 if doc else "") or (meta.sha256 if meta else "") or records_hash(records)
+        source = source or (doc.source if doc else "") or (meta.source if meta else "")
+        rows = list(records)
+        c = self.conn
+        hit = c.execute("SELECT id, n_indicators FROM documents WHERE sha256=?", (sha,)).fetchone()
+        if hit:
+            return IngestResult(hit[0], False, hit[1], sha, source)
+        m = meta or DocumentMeta()
+        cur = c.execute(
+            "INSERT INTO documents(sha256, source, input_kind, ingested_at, issuer, parent_issuer, district,"
+            " province, number, code, place, date, doc_type, title, plan_year, report_period, report_year,"
+            " n_pages, n_indicators, image_file) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                sha, source, input_kind, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                m.issuer, m.parent_issuer, m.district, m.province, m.number, m.code, m.place, m.date,
+                m.doc_type, m.title, m.plan_year, m.report_period, m.report_year,
+                len(doc.pages) if doc else None, len(rows), image_file,
+            ),
+        )
+        doc_id = cur.lastrowid
+        if doc is not None:
+            c.executemany(
+                "INSERT INTO pages(document_id, number, source, status, error, rotation, skew, text, width,"
+                " height, dpi, layout) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(doc_id, p.number, p.source, p.status, p.error, p.rotation, p.skew, p.text, p.width or None,
+                  p.height or None, p.dpi or None, _layout_json(p)) for p in doc.pages],
+            )
+        if sections is not None:
+            self._add_sections(doc_id, sections)
+        c.executemany(
+            'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
+            " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
+            " period_first_month, period_last_month) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_indicator_row(doc_id, r) for r in rows],
+        )
         return IngestResult(doc_id, True, len(rows), sha, source)
 
     def _add_sections(self, doc_id: int, root: Section) -> None:

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from planscan.extract.indicators.normalise import normalise_label
 from planscan.extract.text.periods import comparable
@@ -127,54 +128,156 @@ def prepare(doc: ComparedDocument, d: int) -> list[Fig]:
 
 def _link_statements(figs: list[Fig]) -> None:
     """Attach each change/ratio statement, and each restated prior value, to the figure it
-    qualifies in the same document."""
+    qualifies in the same document.
+
+    Only figures within ``LINK_WINDOW`` places of each other are weighed (every figure of any real
+    plan), so a records file of any length links in linear time; within the window the choice is
+    the best score, found by weighing candidates in order of an upper bound computed for all of
+    them at once (``fuzz.ratio`` in C) and stopping when no unweighed one can win."""
     levels = [f for f in figs if f.cls == "level"]
-    for f in figs:
-        if f.cls not in ("change", "ratio_to_prior", "ratio_to_plan"):
-            continue
-        best, best_score = None, -math.inf
+    if not levels:
+        return
+    lv = _LevelArrays(levels)
+    statements = [f for f in figs if f.cls in ("change", "ratio_to_prior", "ratio_to_plan")]
+    for f, (lo, hi) in zip(statements, lv.windows([f.idx for f in statements])):
         relative_pct = unit_class(f.rec.unit).family == "percent"
         # an extractor may give a bare "tỷ lệ" or "tăng" as the label: then position decides
         generic = len(f.norm.split()) <= 2
-        for c in levels:
-            if c.year != f.year or not comparable(c.ptype, f.ptype)[0] and f.ptype is not None:
-                continue
-            if f.cls == "change" and not relative_pct and not compatible(c.rec.unit, f.rec.unit)[0]:
-                continue
-            lab = label_similarity(c.norm, f.norm) + (25 if c.key == f.key and c.catalogued else 0)
-            dist = f.idx - c.idx
-            # "đạt N % so với cùng kỳ" qualifies a flow or a stock, hardly ever a rate
-            pct_on_rate = relative_pct and unit_class(c.rec.unit).family == "percent" and f.cls != "change"
-            near = 1 <= dist <= (3 if generic else 2) and not pct_on_rate
-            if near and f.rec.line and c.rec.line:
-                # with line numbers, "near" means the same sentence: the same or the next line
-                near = f.rec.page == c.rec.page and 0 <= f.rec.line - c.rec.line <= 1
-            if lab < LINK_THRESHOLD and not (near and (generic or lab >= 40)):
-                continue
-            s = lab - 2 * min(abs(dist), 10) - (6 if dist < 0 else 0) - (25 if pct_on_rate else 0)
-            if generic and near:
-                s += 60 - 10 * dist
-            if s > best_score:
-                best, best_score = c, s
+        mask = lv.year[lo:hi] == _year(f.year)
+        if f.ptype is not None:
+            mask &= lv.comparable_to(f.ptype)[lo:hi]
+        if f.cls == "change" and not relative_pct:
+            mask &= lv.compatible_with(f.rec.unit)[lo:hi]
+        cand = mask.nonzero()[0] + lo
+        if not len(cand):
+            continue
+        dist = f.idx - lv.idx[cand]
+        bound = (np.minimum(100.0, 0.5 * lv.ratio(f.norm, cand) + 50.0) + 25.0 * lv.same_key(f.key, cand)
+                 - 2.0 * np.minimum(np.abs(dist), 10) - 6.0 * (dist < 0))
+        if generic:
+            bound += np.where((dist >= 1) & (dist <= 3), 60.0 - 10.0 * dist, 0.0)
+        best = _best(cand, bound, lambda c: _statement_score(f, levels[c], generic, relative_pct))
         if best is not None:
-            f.base = best
-            best.statements.append(f)
+            f.base = levels[best]
+            levels[best].statements.append(f)
     # "tăng từ A (cùng kỳ năm Y) lên B": the older figure is a statement about the prior period
-    for f in levels:
+    for i, (f, (lo, hi)) in enumerate(zip(levels, lv.windows(lv.idx))):
         if f.year is None or f.base is not None:
             continue
-        best, best_score = None, -math.inf
-        for c in levels:
-            if c is f or c.year is None or c.year <= f.year or c.base is not None:
-                continue
-            if c.ptype != f.ptype or not compatible(c.rec.unit, f.rec.unit)[0]:
-                continue
-            lab = label_similarity(c.norm, f.norm)
-            if not (c.key == f.key or lab >= 92):
-                continue
-            s = lab - abs(c.idx - f.idx) * 0.5
-            if s > best_score:
-                best, best_score = c, s
+        mask = (lv.year[lo:hi] > f.year) & ~lv.has_base[lo:hi] & (lv.ptype[lo:hi] == lv.ptype_id(f.ptype))
+        mask &= lv.compatible_with(f.rec.unit)[lo:hi]
+        cand = mask.nonzero()[0] + lo
+        cand = cand[cand != i]
+        if not len(cand):
+            continue
+        r = lv.ratio(f.norm, cand)
+        # a label similarity of 92 needs a ratio of at least 84 (it is half ratio, half word-set)
+        keep = lv.same_key(f.key, cand, catalogued_only=False) | (r >= 84.0 - _EPS)
+        cand, r = cand[keep], r[keep]
+        if not len(cand):
+            continue
+        bound = np.minimum(100.0, 0.5 * r + 50.0) - 0.5 * np.abs(lv.idx[cand] - f.idx)
+        best = _best(cand, bound, lambda c: _prior_score(f, levels[c]))
         if best is not None:
-            f.base = best
-            best.statements.append(f)
+            f.base = levels[best]
+            levels[best].statements.append(f)
+            lv.has_base[i] = True
+
+
+LINK_WINDOW = 400
+_EPS = 1e-3
+_NO_YEAR = -(10**9)
+
+
+def _year(y: int | None) -> int:
+    return _NO_YEAR if y is None else y
+
+
+def _best(cand: np.ndarray, bound: np.ndarray, score) -> int | None:
+    """The candidate of highest ``score`` (the earliest on a tie, as a scan in order finds it),
+    scoring candidates by decreasing ``bound`` (an upper bound of their score) until none can win."""
+    best, best_score = None, -math.inf
+    for k in np.argsort(-bound, kind="stable"):
+        if bound[k] + _EPS < best_score:
+            break
+        c = int(cand[k])
+        s = score(c)
+        if s is not None and (s > best_score or (s == best_score and c < best)):
+            best, best_score = c, s
+    return best
+
+
+def _statement_score(f: Fig, c: Fig, generic: bool, relative_pct: bool) -> float | None:
+    """How well level figure ``c`` fits as the base of statement ``f``; None when it cannot be."""
+    lab = label_similarity(c.norm, f.norm) + (25 if c.key == f.key and c.catalogued else 0)
+    dist = f.idx - c.idx
+    # "đạt N % so với cùng kỳ" qualifies a flow or a stock, hardly ever a rate
+    pct_on_rate = relative_pct and unit_class(c.rec.unit).family == "percent" and f.cls != "change"
+    near = 1 <= dist <= (3 if generic else 2) and not pct_on_rate
+    if near and f.rec.line and c.rec.line:
+        # with line numbers, "near" means the same sentence: the same or the next line
+        near = f.rec.page == c.rec.page and 0 <= f.rec.line - c.rec.line <= 1
+    if lab < LINK_THRESHOLD and not (near and (generic or lab >= 40)):
+        return None
+    s = lab - 2 * min(abs(dist), 10) - (6 if dist < 0 else 0) - (25 if pct_on_rate else 0)
+    if generic and near:
+        s += 60 - 10 * dist
+    return s
+
+
+def _prior_score(f: Fig, c: Fig) -> float | None:
+    lab = label_similarity(c.norm, f.norm)
+    if not (c.key == f.key or lab >= 92):
+        return None
+    return lab - abs(c.idx - f.idx) * 0.5
+
+
+class _LevelArrays:
+    """The level figures' fields as arrays, for weighing many candidates at once."""
+
+    def __init__(self, levels: list[Fig]):
+        self.levels = levels
+        self.idx = np.array([f.idx for f in levels])
+        self.year = np.array([_year(f.year) for f in levels])
+        self._ptypes: dict[str | None, int] = {}
+        self.ptype = np.array([self.ptype_id(f.ptype) for f in levels])
+        self._units: dict[str, int] = {}
+        self.unit = np.array([self._units.setdefault(f.rec.unit, len(self._units)) for f in levels])
+        self._keys: dict[str, int] = {}
+        self.key = np.array([self._keys.setdefault(f.key, len(self._keys)) for f in levels])
+        self.catalogued = np.array([f.catalogued for f in levels])
+        self.norms = np.array([f.norm for f in levels], dtype=object)
+        self.has_base = np.array([f.base is not None for f in levels])
+        self._cache: dict[tuple, np.ndarray] = {}
+
+    def ptype_id(self, ptype: str | None) -> int:
+        return self._ptypes.setdefault(ptype, len(self._ptypes))
+
+    def windows(self, idx) -> list[tuple[int, int]]:
+        """For each figure index, the slice of levels within ``LINK_WINDOW`` places of it."""
+        idx = np.asarray(idx, dtype=int)
+        lo = np.searchsorted(self.idx, idx - LINK_WINDOW, "left").tolist()
+        hi = np.searchsorted(self.idx, idx + LINK_WINDOW, "right").tolist()
+        return list(zip(lo, hi))
+
+    def comparable_to(self, ptype: str) -> np.ndarray:
+        key = ("ptype", ptype)
+        if key not in self._cache:
+            ok = {p: comparable(p, ptype)[0] for p in self._ptypes}
+            self._cache[key] = np.array([ok[f.ptype] for f in self.levels])
+        return self._cache[key]
+
+    def compatible_with(self, unit: str) -> np.ndarray:
+        key = ("unit", unit)
+        if key not in self._cache:
+            ok = np.array([compatible(u, unit)[0] for u in self._units])
+            self._cache[key] = ok[self.unit]
+        return self._cache[key]
+
+    def same_key(self, key: str, cand: np.ndarray, catalogued_only: bool = True) -> np.ndarray:
+        k = self._keys.get(key, -1)
+        same = self.key[cand] == k
+        return same & self.catalogued[cand] if catalogued_only else same
+
+    def ratio(self, norm: str, cand: np.ndarray) -> np.ndarray:
+        return process.cdist([norm], self.norms[cand], scorer=fuzz.ratio, workers=1)[0].astype(float)
