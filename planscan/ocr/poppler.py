@@ -76,6 +76,16 @@ def pdf_info(path: Path) -> PdfInfo:
     return PdfInfo(pages=pages, encrypted=encrypted)
 
 
+def page_size_inches(path: Path, number: int) -> tuple[float, float] | None:
+    """Width and height of page ``number`` as the PDF states them (its crop box), in inches; None
+    when pdfinfo does not say. Read before rendering: a page may claim a size no render fits in memory."""
+    proc = _run(["pdfinfo", "-f", str(number), "-l", str(number), path_arg(path)], path)
+    m = re.search(rb"^Page\s+\d+\s+size:\s+([\d.]+)\s+x\s+([\d.]+)\s+pts", proc.stdout, re.M)
+    if proc.returncode != 0 or not m:
+        return None
+    return float(m.group(1)) / 72.0, float(m.group(2)) / 72.0
+
+
 def page_images(path: Path) -> dict[int, tuple[int, bool]]:
     """(resolution, is grey) of the largest embedded image on each page (pdfimages -list), for scans."""
     proc = _run(["pdfimages", "-list", path_arg(path)], path)
