@@ -46,46 +46,114 @@ def _ocr_stems(inputs: tuple) -> list[str]:
     return stems
 
 
+_CLEAN_STEPS = ["colour", "background", "orientation", "deskew", "denoise", "bleed", "despeckle", "binarize"]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _overwritten_input(inputs: list[Path], outputs: list[Path]) -> tuple[Path, Path] | None:
+    """(input, output) of the first planned output that is one of the inputs."""
+    for out in outputs:
+        for src in inputs:
+            if src.exists() and _same_file(src, out):
+                return src, out
+    return None
+
+
+def _text_pages(skip_text: bool, redo_ocr: bool, force_ocr: bool) -> bool:
+    """OCRmyPDF's three answers to a page that has text; planscan reads such a page's text layer
+    (--skip-text, the default) or OCRs it anyway (--force-ocr; --redo-ocr does the same here)."""
+    if skip_text + redo_ocr + force_ocr > 1:
+        raise click.UsageError("give only one of --skip-text, --redo-ocr and --force-ocr")
+    return force_ocr or redo_ocr
+
+
 @cli.command("ocr")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
-@click.option("-o", "--outdir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
+@click.option("-o", "--output", "outdir", default=None, type=click.Path(file_okay=False),
+              help="Folder for <stem>.txt, <stem>.ocr.json (and <stem>.pdf with --pdf). Without it: IN.pdf OUT.pdf.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pages OCR'd in parallel [default: cores].")
 @click.option("--dpi", type=click.IntRange(min=72, max=1200), default=300, show_default=True,
               help="Resolution pages are rendered at; lower-resolution scans are upsampled to it.")
-@click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
+@click.option("-l", "--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
 @click.option("--psm", type=click.IntRange(min=3, max=13), default=6, show_default=True,
               help="Tesseract page segmentation mode: 6 = one block of lines (best on scans), 3 = automatic layout.")
 @click.option("--no-clean", is_flag=True, help="Skip all OpenCV clean-up (orientation, deskew, background...).")
-@click.option("--skip-step", "skip_steps", multiple=True,
-              type=click.Choice(["colour", "background", "orientation", "deskew", "denoise", "bleed", "despeckle", "binarize"]),
+@click.option("--skip-step", "skip_steps", multiple=True, type=click.Choice(_CLEAN_STEPS),
               help="Switch off one clean-up step by name (repeatable).")
 @click.option("--pdf", "want_pdf", is_flag=True, help="Also write a searchable <stem>.pdf (text over the original image).")
+@click.option("--output-type", type=click.Choice(["pdfa", "pdf"]), default="pdfa", show_default=True,
+              help="Searchable PDF as PDF/A-2b (validated) or as a plain PDF.")
+@click.option("--rotate-pages/--no-rotate-pages", default=True, show_default=True,
+              help="Turn sideways and upside-down pages upright in the PDF (lossless /Rotate).")
+@click.option("--deskew/--no-deskew", default=True, show_default=True,
+              help="Show skewed pages straight in the PDF (the image is placed turned; its data is unchanged).")
+@click.option("--clean-final", is_flag=True, help="Put the cleaned image Tesseract read into the PDF instead of the scan.")
+@click.option("--sidecar", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Also write the text to this file ('-': stdout); one input only.")
 @click.option("--no-cache", is_flag=True, help="OCR every page again instead of using the page cache.")
 @click.option("--keep-temp", type=click.Path(file_okay=False), default=None,
               help="Keep the intermediate clean-up images in this folder, for debugging.")
 @click.option("--page-timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds after which a page is given up and recorded as failed.")
-@click.option("--force-ocr", is_flag=True, help="OCR PDFs even when they already have a text layer.")
+@click.option("--skip-text", is_flag=True, help="Pages with a text layer: read it, do not OCR them (the default).")
+@click.option("--redo-ocr", is_flag=True, help="OCR pages with a text layer too (as --force-ocr).")
+@click.option("--force-ocr", is_flag=True, help="OCR PDFs even when they already have a text layer; such pages "
+                                                 "become their image in the PDF.")
 @click.option("--restore", "restore_mode", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
               help="Diacritic restoration of the text: auto decides per document, full always, off never.")
-def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf, no_cache, keep_temp, page_timeout,
-            force_ocr, restore_mode):
-    """OCR scanned PDFs or images (PNG, JPEG, TIFF) into <stem>.txt, <stem>.ocr.json and optionally <stem>.pdf."""
-    from planscan.pipeline import convert
-    from planscan.ocr.progress import page_bar
-    from planscan.ocr.settings import OcrSettings
+def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf, output_type, rotate_pages, deskew,
+            clean_final, sidecar, no_cache, keep_temp, page_timeout, skip_text, redo_ocr, force_ocr, restore_mode):
+    """OCR scanned PDFs or images (PNG, JPEG, TIFF).
 
+    planscan ocr INPUTS... -o DIR writes <stem>.txt, <stem>.ocr.json (and <stem>.pdf with --pdf) into DIR;
+    planscan ocr IN OUT.pdf writes the searchable PDF OUT.pdf only, as OCRmyPDF does.
+    An input is never overwritten unless it is named as the output file.
+    """
+    from planscan.ocr.progress import page_bar
+    from planscan.ocr.settings import OcrSettings, PdfSettings
+    from planscan.pipeline import convert
+
+    paths = [Path(p) for p in inputs]
+    pdf_out = None
+    if outdir is None:
+        if len(paths) != 2 or paths[1].suffix.lower() != ".pdf":
+            raise click.UsageError("give -o DIR for the outputs, or an input and an output file: IN.pdf OUT.pdf")
+        paths, pdf_out = paths[:1], paths[1]
+    if sidecar and len(paths) > 1:
+        raise click.UsageError("--sidecar takes one input")
     settings = OcrSettings(
-        dpi=dpi, lang=lang, psm=psm, clean=not no_clean, disabled_steps=tuple(skip_steps), force_ocr=force_ocr,
-        restore=restore_mode, jobs=jobs, use_cache=not no_cache, keep_temp=Path(keep_temp).resolve() if keep_temp else None,
-        page_timeout=page_timeout,
+        dpi=dpi, lang=lang, psm=psm, clean=not no_clean, disabled_steps=tuple(skip_steps),
+        force_ocr=_text_pages(skip_text, redo_ocr, force_ocr), restore=restore_mode, jobs=jobs,
+        use_cache=not no_cache, keep_temp=Path(keep_temp).resolve() if keep_temp else None, page_timeout=page_timeout,
     )
+    pdf_settings = PdfSettings(output_type=output_type, rotate_pages=rotate_pages, deskew=deskew, clean_final=clean_final)
+    stems = _ocr_stems(tuple(str(p) for p in paths))
+    if outdir is not None:
+        planned = [Path(outdir) / f"{stem}{suffix}" for stem in stems
+                   for suffix in (".txt", ".ocr.json") + ((".pdf",) if want_pdf else ())]
+        clash = _overwritten_input(paths, planned + ([Path(sidecar)] if sidecar and sidecar != "-" else []))
+        if clash:
+            click.echo(f"planscan: error: {clash[1]} would overwrite the input {clash[0]}; choose another -o "
+                       f"folder, or name the output file: planscan ocr {clash[0]} OUT.pdf", err=True)
+            return ExitCode.bad_args
+    elif sidecar and sidecar != "-" and _overwritten_input(paths, [Path(sidecar)]):
+        click.echo(f"planscan: error: --sidecar {sidecar} would overwrite the input; choose another file", err=True)
+        return ExitCode.bad_args
     codes: list[int] = []
     show = sys.stderr.isatty()
-    for raw, stem in zip(inputs, _ocr_stems(inputs)):
+    for path, stem in zip(paths, stems):
         try:
-            with page_bar(Path(raw).name, show) as progress:
-                doc, _ = convert(Path(raw), Path(outdir), settings, pdf=want_pdf, stem=stem, progress=progress)
+            with page_bar(path.name, show) as progress:
+                doc, _ = convert(path, Path(outdir) if outdir is not None else None, settings, pdf=want_pdf,
+                                 stem=stem, progress=progress, pdf_settings=pdf_settings, pdf_out=pdf_out)
+            if sidecar:
+                _write_sidecar(sidecar, doc.text)
         except PlanscanError as e:
             click.echo(f"planscan: error: {e}", err=True)
             codes.append(int(e.exit_code))
@@ -93,9 +161,22 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf
         failed = [p.number for p in doc.pages if p.status == "failed"]
         for p in doc.pages:
             if p.status == "failed":
-                click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
+                click.echo(f"planscan: warning: {path}: page {p.number} failed: {p.error}", err=True)
         codes.append(int(ExitCode.partial) if failed else 0)
     return overall_exit_code(codes)
+
+
+def _write_sidecar(target: str, text: str) -> None:
+    from planscan._util.atomic import atomic_write_text
+    from planscan.errors import OutputError
+
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write_text(Path(target), text)
+    except OSError as e:
+        raise OutputError(f"{target}: the sidecar cannot be written ({e.strerror}); check the folder") from e
 
 
 # [restore]
@@ -434,15 +515,19 @@ def series_cmd(key, db, district, plot, fmt, unreviewed):
                    "Default with --page-timeout: 60 s + 2 x the page timeout per page; otherwise none.")
 @click.option("--dpi", type=click.IntRange(min=50, max=1200), default=300, show_default=True,
               help="Resolution pages are rasterised at for OCR.")
-@click.option("--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
+@click.option("-l", "--lang", default="vie", show_default=True, help="Tesseract language(s), e.g. vie or vie+eng.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDFs even when they already have a text layer.")
 @click.option("--restore", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
               help="Diacritic restoration: auto restores text that lacks diacritics, full always, off never.")
+@click.option("--psm", type=click.IntRange(min=3, max=13), default=6, show_default=True,
+              help="Tesseract page segmentation mode: 6 = one block of lines (best on scans), 3 = automatic layout.")
 @click.option("--no-clean", is_flag=True, help="Skip the OpenCV clean-up before OCR.")
+@click.option("--skip-step", "skip_steps", multiple=True, type=click.Choice(_CLEAN_STEPS),
+              help="Switch off one clean-up step by name (repeatable).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the OCR page cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table (progress.jsonl is still written).")
 def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_timeout, file_timeout, dpi, lang,
-              force_ocr, restore, no_clean, no_cache, quiet):
+              force_ocr, restore, psm, no_clean, skip_steps, no_cache, quiet):
     """Convert every PDF, image and text file under INDIR into OUTDIR; resumable and fault-isolated.
 
     Example: planscan batch scans/ -o converted/ --jobs 4
@@ -452,7 +537,8 @@ def batch_cmd(indir, outdir, jobs, executor, scheduler, pdf, retry_failed, page_
 
     if executor == "local" and scheduler:
         raise click.UsageError("--scheduler needs --executor dask")
-    ocr = OcrSettings(dpi=dpi, lang=lang, clean=not no_clean, force_ocr=force_ocr, restore=restore, jobs=1,
+    ocr = OcrSettings(dpi=dpi, lang=lang, psm=psm, clean=not no_clean, disabled_steps=tuple(skip_steps),
+                      force_ocr=force_ocr, restore=restore, jobs=1,
                       use_cache=not no_cache, page_timeout=page_timeout)
     report = run_batch(indir, outdir, BatchSettings(ocr=ocr, pdf=pdf), jobs=jobs,
                        executor=executor or ("dask" if scheduler else "local"), scheduler=scheduler,

@@ -114,16 +114,32 @@ def document_tables(doc: Document) -> list:
     return read_tables(path, settings)
 
 
-def convert(path: Path, outdir: Path, settings, pdf: bool = False, stem: str | None = None,
-            progress=None) -> tuple[Document, list[Path]]:
-    """One scan to its OCR outputs: OCR (or text layer), restoration as ``settings.restore`` says, files."""
+def convert(path: Path, outdir: Path | None, settings, pdf: bool = False, stem: str | None = None,
+            progress=None, pdf_settings=None, pdf_out: Path | None = None) -> tuple[Document, list[Path]]:
+    """One scan to its OCR outputs: OCR (or text layer), restoration as ``settings.restore`` says, files.
+
+    With ``outdir``: <stem>.txt, <stem>.ocr.json and, with ``pdf``, <stem>.pdf there. With ``pdf_out``
+    (OCRmyPDF's ``IN OUT``): that searchable PDF only. The PDF's metadata (title, issuer, date) is
+    read from the restored text."""
     from planscan.extract.restore.restorer import restore_document
-    from planscan.ocr.output import write_outputs
+    from planscan.ocr.output import write_outputs, write_pdf
     from planscan.ocr.pipeline import ocr_document
 
-    doc = ocr_document(Path(path), settings, progress=progress)
+    path = Path(path)
+    doc = ocr_document(path, settings, progress=progress)
     doc = doc.model_copy(update={"restored": "off"}) if settings.restore == "off" else restore_document(doc, settings.restore)
-    return doc, write_outputs(doc, Path(outdir), stem or Path(path).stem, pdf, Path(path))
+    meta = None
+    if pdf or pdf_out is not None:
+        from planscan.extract.structure.metadata import parse_metadata
+
+        meta = parse_metadata(doc)
+    written = []
+    if outdir is not None:
+        written = write_outputs(doc, Path(outdir), stem or path.stem, pdf, path, meta=meta, pdf_settings=pdf_settings,
+                                ocr_settings=settings)
+    if pdf_out is not None:
+        written.append(write_pdf(doc, path, Path(pdf_out), meta, pdf_settings, settings))
+    return doc, written
 
 
 def load_input(path: Path) -> tuple[list, object, Document | None, object]:

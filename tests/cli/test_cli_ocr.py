@@ -171,3 +171,65 @@ def test_skip_step_choices_are_the_clean_up_steps():
     option = next(p for p in ocr_cmd.params if p.name == "skip_steps")
     assert tuple(option.type.choices) == DEFAULT_ORDER
     assert set(DEFAULT_ORDER) == set(STEPS)
+
+
+def test_an_input_is_never_overwritten_by_the_outputs(tmp_path, capsys, fake_ocr):
+    (tmp_path / "same").mkdir()
+    src = _png(tmp_path / "same", "plan.png")
+    Image.open(src).save(tmp_path / "same" / "plan.pdf")
+    before = (tmp_path / "same" / "plan.pdf").read_bytes()
+    rc, err = run(["ocr", str(tmp_path / "same" / "plan.pdf"), "-o", str(tmp_path / "same"), "--pdf", "--jobs", "1",
+                   "--no-cache", "--restore", "off"], capsys)
+    assert rc == ExitCode.bad_args
+    assert len(err.strip().splitlines()) == 1 and "would overwrite the input" in err and "OUT.pdf" in err
+    assert (tmp_path / "same" / "plan.pdf").read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "same").iterdir()) == ["plan.pdf", "plan.png"]
+
+
+@needs_poppler
+def test_input_and_output_file_as_ocrmypdf_with_sidecar(tmp_path, capsys, fake_ocr):
+    import pikepdf
+
+    src = _png(tmp_path, "plan.png")
+    out = tmp_path / "plan-ocr.pdf"
+    with pytest.raises(SystemExit) as exc:
+        main(["ocr", str(src), str(out), "--sidecar", "-", "--jobs", "1", "--no-cache", "--restore", "off",
+              "--output-type", "pdf"])
+    captured = capsys.readouterr()
+    assert exc.value.code == 0 and captured.err == ""
+    assert captured.out == "Kế hoạch năm\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan-ocr.pdf", "plan.png"]  # the PDF only
+    with pikepdf.open(out) as pdf:
+        assert "pdfaid:part" not in pdf.open_metadata()
+
+
+@needs_poppler
+def test_naming_the_input_as_output_file_replaces_it(tmp_path, capsys, fake_ocr):
+    src = _png(tmp_path, "plan.png")
+    Image.open(src).save(tmp_path / "plan.pdf")
+    rc, err = run(["ocr", str(tmp_path / "plan.pdf"), str(tmp_path / "plan.pdf"), "--jobs", "1", "--no-cache",
+                   "--restore", "off"], capsys)
+    assert rc == 0, err
+    assert b"pdfaid" in (tmp_path / "plan.pdf").read_bytes()
+
+
+def test_ocr_without_output_folder_needs_an_output_file(tmp_path, capsys):
+    rc, err = run(["ocr", str(_png(tmp_path))], capsys)
+    assert rc == ExitCode.bad_args and "IN.pdf OUT.pdf" in err
+
+
+def test_text_page_modes_exclude_each_other(tmp_path, capsys):
+    rc, err = run(["ocr", str(_png(tmp_path)), "-o", str(tmp_path / "o"), "--skip-text", "--force-ocr"], capsys)
+    assert rc == ExitCode.bad_args and "only one of" in err
+
+
+def test_ocr_and_batch_share_output_lang_psm_and_skip_step():
+    from planscan.cli import batch_cmd, ocr_cmd
+
+    def opts(cmd):
+        return {p.name: set(p.opts) for p in cmd.params}
+
+    o, b = opts(ocr_cmd), opts(batch_cmd)
+    assert o["outdir"] == b["outdir"] == {"-o", "--output"}
+    assert o["lang"] == b["lang"] == {"-l", "--lang"}
+    assert "psm" in b and "skip_steps" in b
