@@ -5,8 +5,9 @@ For each ../shared/corpus/*/scan-{moderate,harsh,rotated}.pdf it prints the syll
 (../shared/tools/score_text.py's measure) of
   - raw `tesseract -l vie` on `pdftoppm -r 300` pages,
   - `planscan ocr --restore off` (OCR alone) and the same text after restoration (`auto`),
-and the wall time of a cold `planscan ocr --jobs 2 --no-cache` run against raw Tesseract on the
-same pages, measured in the same run. Then it builds a 100-page PDF by repeating scan pages and
+and the wall time of a cold `planscan ocr --jobs 2 --no-cache` run, with and without the PDF/A
+(`--pdf`), and of OCRmyPDF (a peer, when installed in the venv), against raw Tesseract on the same
+pages, measured in the same run. Then it builds a 100-page PDF by repeating scan pages and
 reports the peak memory (RSS summed over the process tree) of `planscan ocr --jobs 2` on it.
 
 usage: python bench/ocr.py [--corpus ../shared/corpus] [--levels moderate,harsh,rotated]
@@ -61,11 +62,23 @@ def raw_tesseract(pdf: Path, work: Path, threads: int | None = None) -> tuple[st
     return "\f".join(texts), time.monotonic() - start
 
 
-def planscan_ocr(pdf: Path, outdir: Path, cache: Path, jobs: int = 2) -> float:
+def planscan_ocr(pdf: Path, outdir: Path, cache: Path, jobs: int = 2, searchable: bool = False) -> float:
+    """A cold run; with ``searchable`` also the PDF/A (planscan's default output type)."""
     env = dict(os.environ, PLANSCAN_CACHE=str(cache))
     start = time.monotonic()
     subprocess.run(PLANSCAN + ["ocr", str(pdf), "-o", str(outdir), "--jobs", str(jobs), "--no-cache",
-                               "--restore", "off"], check=True, env=env, cwd=ROOT)
+                               "--restore", "off"] + (["--pdf"] if searchable else []), check=True, env=env, cwd=ROOT)
+    return time.monotonic() - start
+
+
+def ocrmypdf(pdf: Path, out: Path, jobs: int = 2) -> float | None:
+    """OCRmyPDF as a peer (PDF/A output, vie, --force-ocr), when it is installed."""
+    exe = Path(sys.executable).with_name("ocrmypdf")
+    if not exe.exists():
+        return None
+    start = time.monotonic()
+    subprocess.run([str(exe), "-q", "-l", "vie", "--jobs", str(jobs), "--force-ocr", str(pdf), str(out)],
+                   check=True, capture_output=True)
     return time.monotonic() - start
 
 
@@ -145,11 +158,11 @@ def main() -> None:
                         "recognition alone vs the whole cold planscan run; ratio = planscan / tess, planscan / tess "
                         "1-thread")
     cols = ("scan", "pages", "raw tess %", "planscan OCR %", "+ restore %", "tess s", "tess 1-thread s",
-            "planscan -j2 s", "ratio")
+            "planscan -j2 s", "ratio", "--pdf s", "ratio", "ocrmypdf s", "ratio")
     for col in cols:
         table.add_column(col, justify="right" if col != "scan" else "left", no_wrap=col == "scan")
     per_level: dict[str, list[tuple[float, float, float | None, int]]] = {}
-    t_raw = t_raw1 = t_ps = 0.0
+    t_raw = t_raw1 = t_ps = t_pdf = t_peer = 0.0
     with tempfile.TemporaryDirectory(prefix="planscan-bench-") as tmp:
         tmp = Path(tmp)
         for doc in sorted(p for p in args.corpus.iterdir() if (p / "gold.txt").is_file()):
@@ -164,6 +177,8 @@ def main() -> None:
                 (work / "raw1").mkdir()
                 _, raw1_s = raw_tesseract(pdf, work / "raw1", threads=1)
                 ps_s = planscan_ocr(pdf, work / "out", tmp / "cache")
+                pdf_s = planscan_ocr(pdf, work / "pdfa", tmp / "cache", searchable=True)
+                peer_s = ocrmypdf(pdf, work / "peer.pdf")
                 ocr_text = (work / "out" / f"{pdf.stem}.txt").read_text(encoding="utf-8")
                 rest = restored_text(work / "out" / f"{pdf.stem}.ocr.json")
                 a_raw, a_ocr = score(raw_text, gold), score(ocr_text, gold)
@@ -173,17 +188,23 @@ def main() -> None:
                 t_raw += raw_s
                 t_raw1 += raw1_s
                 t_ps += ps_s
+                t_pdf += pdf_s
+                t_peer += peer_s or 0.0
                 table.add_row(f"{doc.name}/{pdf.stem}", str(n_pages), f"{100 * a_raw:.2f}", f"{100 * a_ocr:.2f}",
                               "-" if a_rest is None else f"{100 * a_rest:.2f}", f"{raw_s:.1f}", f"{raw1_s:.1f}",
-                              f"{ps_s:.1f}", f"{ps_s / raw_s:.2f} / {ps_s / raw1_s:.2f}")
+                              f"{ps_s:.1f}", f"{ps_s / raw_s:.2f} / {ps_s / raw1_s:.2f}", f"{pdf_s:.1f}",
+                              f"{pdf_s / raw_s:.2f}", "-" if peer_s is None else f"{peer_s:.1f}",
+                              "-" if peer_s is None else f"{peer_s / raw_s:.2f}")
         for level, rows in per_level.items():
             w = sum(r[3] for r in rows)
             mean = lambda i: sum(r[i] * r[3] for r in rows) / w  # noqa: E731 - token-weighted
             rest = "-" if any(r[2] is None for r in rows) else f"{100 * mean(2):.2f}"
             table.add_row(f"[b]all {level}[/b]", "", f"{100 * mean(0):.2f}", f"{100 * mean(1):.2f}", rest,
-                          "", "", "", "")
+                          "", "", "", "", "", "", "", "")
         table.add_row("[b]total time[/b]", "", "", "", "", f"{t_raw:.1f}", f"{t_raw1:.1f}", f"{t_ps:.1f}",
-                      f"{t_ps / max(t_raw, 1e-9):.2f} / {t_ps / max(t_raw1, 1e-9):.2f}")
+                      f"{t_ps / max(t_raw, 1e-9):.2f} / {t_ps / max(t_raw1, 1e-9):.2f}", f"{t_pdf:.1f}",
+                      f"{t_pdf / max(t_raw, 1e-9):.2f}", f"{t_peer:.1f}" if t_peer else "-",
+                      f"{t_peer / max(t_raw, 1e-9):.2f}" if t_peer else "-")
         console = Console(width=160)
         console.print(table)
         if not args.skip_memory:

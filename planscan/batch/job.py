@@ -90,7 +90,8 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
         from planscan.io.export import write_records
         from planscan.ocr.output import write_outputs
 
-        written = write_outputs(doc, target_dir, stem, pdf=settings.pdf and kind != "text", source=path)
+        written = write_outputs(doc, target_dir, stem, pdf=settings.pdf and kind != "text", source=path, meta=_meta,
+                                ocr_settings=settings.ocr)
         jsonl = target_dir / f"{stem}.indicators.jsonl"
         write_records(records, jsonl, fmt="jsonl")
         written = [*written, jsonl]
