@@ -474,7 +474,13 @@ def _save_pdfa(pdf: pikepdf.Pdf, buf: io.BytesIO, meta: DocumentMeta | None, sou
     try:
         # prepare() adds pikepdf's sRGB output intent and the PDF/A declaration; save() validates
         # the bytes it wrote and raises if they do not conform.
-        pikepdf.pdfa.save(pdf, buf, "2b", output_intent="sRGB", deterministic_id=True)
+        pikepdf.pdfa.prepare(pdf, "2b", output_intent="sRGB")
+        # prepare() stamps xmp:MetadataDate with the clock; without it (it is optional) the same
+        # input gives the same bytes, so a re-run or a resumed batch changes nothing.
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            if "xmp:MetadataDate" in xmp:
+                del xmp["xmp:MetadataDate"]
+        pikepdf.pdfa.save(pdf, buf, "2b", repair=False, deterministic_id=True)
     except pikepdf.pdfa.PdfaError as e:
         first = next(iter(e.report.findings), None)
         why = f"{first.rule}: {first.message}" if first is not None else str(e)
