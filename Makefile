@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# qpdf: the crash-safety harness checks every PDF with `qpdf --check`.
 # chromium and its driver: the review page's browser test (Selenium).
-SYS_PKGS := tesseract-ocr tesseract-ocr-vie poppler-utils chromium chromium-driver
+SYS_PKGS := tesseract-ocr tesseract-ocr-vie poppler-utils qpdf chromium chromium-driver
 # Only the benches and the OCR-channel build need these: fonts with every Vietnamese letter to
 # render text in (Liberation 1.x lacks them, hence liberation2).
 BUILD_PKGS := fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf fonts-noto-core
@@ -15,7 +16,7 @@ all: test
 
 # Installs the system packages only when one is missing, so a set-up machine needs no root.
 sysdeps:
-	@if ! command -v tesseract >/dev/null || ! command -v pdftoppm >/dev/null \
+	@if ! command -v tesseract >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v qpdf >/dev/null \
 	    || ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
 	    || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
 	  echo "installing $(SYS_PKGS) with apt-get"; \
