@@ -238,6 +238,17 @@ class _WarningsToStderr:
         self.logger.propagate = self.propagate
 
 
+def _explain(source: str, records: list, skipped: list) -> None:
+    """One line per figure and per number that is none, in page and line order, on stderr."""
+    rows = [
+        ((r.page, r.line), f"{source}:{r.page}:{r.line}\t{r.value:g} {r.unit}\t{r.kind}: {r.kind_reason or '-'}"
+         f"\tperiod {r.period or '-'}: {r.period_reason or '-'}")
+        for r in records
+    ] + [((s.page, s.line), f"{source}:{s.page}:{s.line}\t{s.text}\tnot a figure: {s.reason}") for s in skipped]
+    for _, row in sorted(rows, key=lambda r: r[0]):
+        click.echo(row, err=True)
+
+
 @cli.command("extract")
 @click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv", "xlsx"]), default=None,
@@ -252,7 +263,9 @@ class _WarningsToStderr:
               help="Write the figures stored in this database instead, reviewed, with their review status; "
                    "INPUTS then name documents (ids, sources or files), none meaning all.")
 @click.option("--unreviewed", is_flag=True, help="With --db: the figures as extracted, without reviews.")
-def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed):
+@click.option("--explain", is_flag=True,
+              help="On stderr: why each figure has its kind and period, and why each other number is no figure.")
+def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain):
     """Read the figures of plans into indicator records (value, unit, period, kind, label, provenance).
 
     INPUT is a scanned PDF or image (OCR'd and restored first), a .txt file (pages split on form
@@ -281,7 +294,8 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed):
         for raw in inputs:
             try:
                 doc = read_document(Path(raw), settings)
-                _, _, found = extract_document(doc)
+                skipped: list | None = [] if explain else None
+                _, _, found = extract_document(doc, skipped=skipped)
             except PlanscanError as e:
                 click.echo(f"planscan: error: {e}", err=True)
                 codes.append(int(e.exit_code))
@@ -290,6 +304,8 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed):
                 if p.status == "failed":
                     click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
             records.extend(found)
+            if explain:
+                _explain(raw, found, skipped or [])
             codes.append(int(ExitCode.partial) if any(p.status == "failed" for p in doc.pages) else 0)
     if any(c in (ExitCode.ok, ExitCode.partial) for c in codes):
         write_records(records, output, fmt)
@@ -605,8 +621,15 @@ def _log_unexpected(exc: BaseException) -> str:
     return path
 
 
+def _terminate(signum: int, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops a command as Ctrl-C does: workers ended, ledger and summary written
+
+
 def main(argv: list[str] | None = None) -> None:
     """The one error edge: every failure becomes one line on stderr and an exit code from ``ExitCode``."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         rv = cli.main(args=argv, prog_name="planscan", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):

@@ -4,7 +4,8 @@ Each task runs in a worker process with its own time limit, counted from the mom
 it. A task past its limit has its worker killed (pebble stops it, and starts a new one); a worker
 that dies (a crash in native code, the OOM killer) fails only the task it was running. Either way
 the task comes back as a ``Failed`` and the others go on. Closing the iterator, or an exception in
-the caller (Ctrl-C), kills every worker: nothing runs on after the caller has stopped listening.
+the caller (Ctrl-C, SIGTERM), kills every worker and the programs it started (Tesseract, pdftoppm):
+nothing runs on after the caller has stopped listening.
 
 Workers are forked from a fork server, never from the caller: a caller that runs threads (a
 progress bar, SQLite, OpenCV's thread pool) would be copied mid-state by a plain fork. Tesseract
@@ -18,10 +19,12 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
 import queue as queue_mod
+import signal
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Iterator, Literal, Sequence, TypeVar, Union
@@ -68,8 +71,26 @@ def in_worker() -> bool:
     return _messages is not None
 
 
+def _stop_with_children(previous: Any) -> Callable[[int, Any], None]:
+    """The worker's SIGTERM handler: the pool stops a worker with SIGTERM, and a program the task
+    started (Tesseract on a page) would otherwise run on as an orphan; it is killed first."""
+
+    def handler(signum: int, frame: Any) -> None:
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        if callable(previous):
+            previous(signum, frame)
+        os._exit(128 + signum)
+
+    return handler
+
+
 def _start_worker(messages: Any, init: Callable[[], None] | None, env: dict[str, str], cwd: str) -> None:
     global _messages
+    signal.signal(signal.SIGTERM, _stop_with_children(signal.getsignal(signal.SIGTERM)))
     # A forked worker has the fork server's environment and folder, from when the server started;
     # it gets the caller's, as a spawned process would (PLANSCAN_CACHE may have changed since).
     os.environ.clear()

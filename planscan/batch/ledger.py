@@ -123,10 +123,10 @@ class Ledger:
     @_guarded
     def get(self, rel: str, sha256: str, settings: str) -> FileResult | None:
         """The recorded result for (rel, sha256, settings); None if there is none, or if the file was
-        still running when its batch stopped."""
+        still running when its batch stopped or was interrupted."""
         row = self.db.execute(
             "SELECT status, pages, failed_pages, figures, seconds, error, exit_code, outputs, peak_rss_mb"
-            " FROM files WHERE rel=? AND sha256=? AND settings=? AND status != 'running'",
+            " FROM files WHERE rel=? AND sha256=? AND settings=? AND status NOT IN ('running', 'interrupted')",
             (rel, sha256, settings),
         ).fetchone()
         if row is None:
@@ -146,6 +146,16 @@ class Ledger:
                 "INSERT INTO files (rel, sha256, settings, status, updated) VALUES (?,?,?,'running',?)"
                 " ON CONFLICT(rel, sha256, settings) DO UPDATE SET status='running', updated=excluded.updated",
                 [(*k, now) for k in keys],
+            )
+
+    @_guarded
+    def mark_interrupted(self, keys: list[tuple[str, str, str]]) -> None:
+        """(rel, sha256, settings) of files that were still in flight when the batch was stopped:
+        recorded as not done (their outputs, if any, are redone by the next run)."""
+        with self.db:
+            self.db.executemany(
+                "UPDATE files SET status='interrupted', updated=? WHERE rel=? AND sha256=? AND settings=?",
+                [(time.time(), *k) for k in keys],
             )
 
     @_guarded

@@ -13,8 +13,10 @@ from pydantic import BaseModel, Field
 from planscan.errors import ExitCode
 
 # done: converted in this run; skipped: converted by an earlier run with the same content and
-# settings; partial: converted, but some pages failed; failed: nothing usable (now or earlier).
-Status = Literal["done", "skipped", "partial", "failed"]
+# settings; partial: converted, but some pages failed; failed: nothing usable (now or earlier);
+# interrupted: the batch was stopped (Ctrl-C, SIGTERM) before the file was finished, so the next
+# run converts it (counted only when the run was stopped).
+Status = Literal["done", "skipped", "partial", "failed", "interrupted"]
 STATUSES: tuple[Status, ...] = ("done", "skipped", "partial", "failed")
 # The columns of summary.csv, and the fields of a progress ``file`` event, in this order.
 ROW_FIELDS = ("path", "status", "pages", "failed_pages", "figures", "seconds", "error")
@@ -42,4 +44,6 @@ class FileResult(BaseModel):
             return int(ExitCode.ok)
         if self.status == "partial":
             return int(ExitCode.partial)
+        if self.status == "interrupted":
+            return int(ExitCode.interrupted)
         return self.exit_code or int(ExitCode.internal_error)

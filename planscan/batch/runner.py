@@ -273,6 +273,20 @@ def _run(
                         if result.peak_rss_mb is not None:
                             peak = max(peak or 0.0, result.peak_rss_mb)
                         progress.file_done(result, estimates[task.file.rel])
+            except KeyboardInterrupt:
+                # Ctrl-C or SIGTERM: the workers are stopped (closing above); what they had not
+                # finished is recorded as interrupted, so the summary is whole and a re-run redoes it.
+                left = [by_rel[rel] for rel in sorted(by_rel)]
+                ledger.mark_interrupted([(t.file.rel, t.sha256, key) for t in left])
+                for t in left:
+                    rows[t.file.rel] = FileResult(rel=t.file.rel, status="interrupted",
+                                                  exit_code=int(ExitCode.interrupted),
+                                                  error=f"{t.file.path}: the batch was interrupted; run it again")
+                all_rows = [rows[f.rel] for f in files]
+                write_summary_csv(all_rows, outdir)
+                progress.end(status="interrupted", left=len(left), exit_code=int(ExitCode.interrupted),
+                             **dict(counts(all_rows)))
+                raise
             except BaseException:
                 progress.end(status="interrupted", left=len(by_rel))
                 raise
