@@ -273,10 +273,12 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain)
 
     Example: planscan extract plan.pdf --format csv -o figures.csv
     """
-    from planscan.io.export import write_records
+    from planscan.io.export import format_for, model_columns, write_records
     from planscan.ocr.settings import OcrSettings
     from planscan.pipeline import extract_document, read_document
+    from planscan.schemas.records import IndicatorRecord
 
+    format_for(Path(output) if output not in (None, "-") else None, fmt)  # a bad -o fails before any OCR
     if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
         raise click.UsageError("an Excel workbook is not for a terminal: add -o FILE.xlsx")
     if db:
@@ -284,7 +286,8 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain)
         from planscan.pipeline import stored_records
 
         with Store(Path(db), create=False) as store:
-            write_records(stored_records(store, list(inputs), reviewed=not unreviewed), output, fmt)
+            write_records(stored_records(store, list(inputs), reviewed=not unreviewed), output, fmt,
+                          columns=[*model_columns(IndicatorRecord), "review_status"], sheet="figures")
         return None
     if not inputs:
         raise click.UsageError("Missing argument 'INPUTS...' (or give --db).")
@@ -308,8 +311,39 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain)
                 _explain(raw, found, skipped or [])
             codes.append(int(ExitCode.partial) if any(p.status == "failed" for p in doc.pages) else 0)
     if any(c in (ExitCode.ok, ExitCode.partial) for c in codes):
-        write_records(records, output, fmt)
+        write_records(records, output, fmt, model=IndicatorRecord, sheet="figures")
     return overall_exit_code(codes)
+
+# [tables]
+
+
+@cli.command("tables")
+@click.argument("input_path", metavar="FILE", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "markdown"]), default=None,
+              help="Output format [default: from the -o suffix, else json].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically; CSV: one file per table) instead of stdout.")
+@click.option("--dpi", type=click.IntRange(min=72, max=1200), default=300, show_default=True,
+              help="Resolution scanned pages are rendered at for OCR.")
+def tables_cmd(input_path, fmt, output, dpi):
+    """Write every table of a PDF or image as found: pages, box, header rows, and each cell's row,
+    column, spans, text and box. A table continued on the next page is one table.
+
+    Example: planscan tables plan.pdf --format csv -o tables.csv
+    """
+    from planscan.errors import InputFileError
+    from planscan.io.tables import tables_format, write_tables
+    from planscan.ocr.settings import OcrSettings
+    from planscan.pipeline import read_tables
+
+    tables_format(Path(output) if output not in (None, "-") else None, fmt)  # a bad -o fails before any OCR
+    if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError("an Excel workbook is not for a terminal: add -o FILE.xlsx")
+    path = Path(input_path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file; check the path")
+    write_tables(read_tables(path, OcrSettings(dpi=dpi)), output, fmt)
+
 
 # [sections]
 

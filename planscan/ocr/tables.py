@@ -8,6 +8,7 @@ page with the rules erased, so that a rule beside a digit is not read as a "1" o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import cv2
@@ -305,11 +306,27 @@ MOSAIC_GAP = 0.8
 MOSAIC_MAX_HEIGHT = 12000  # pixels per Tesseract call; its images must stay below 32767
 
 
+def _clean_crop(crop: np.ndarray) -> np.ndarray:
+    """The cell with specks and rule stubs whitened: components far smaller than its letters, and
+    thin pieces along its edge, which are what is left of an erased rule."""
+    mask = (crop < 160).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n <= 1:
+        return crop
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    floor = max(6.0, 0.04 * float(np.median(areas)) if len(areas) >= 3 else 6.0)
+    h, w = crop.shape
+    out = crop.copy()
+    for i in range(1, n):
+        x, y, cw, ch, area = (int(v) for v in stats[i])
+        edge = x == 0 or y == 0 or x + cw >= w or y + ch >= h
+        if area < floor or (edge and min(cw, ch) <= 3 and max(cw, ch) > 4 * min(cw, ch)):
+            out[labels == i] = 255
+    return out
+
+
 def _ink_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
-    mask = crop < 160
-    # Single specks (toner, a stub of an erased rule) are not text.
-    mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
-    ys, xs = np.nonzero(mask)
+    ys, xs = np.nonzero(crop < 160)
     if len(ys) < 8:
         return None
     return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
@@ -321,6 +338,7 @@ def _cell_crops(image: np.ndarray, grid: Grid, inset: int, pad: int) -> list[tup
     for i, c in enumerate(grid.cells):
         x0, y0, x1, y1 = c.box
         crop = image[y0 + inset: y1 - inset, x0 + inset: x1 - inset]
+        crop = _clean_crop(crop) if crop.size else crop
         box = _ink_box(crop) if crop.size else None
         if box is None:
             out.append(None)
@@ -368,11 +386,50 @@ def _read_mosaic(crops: list[tuple[int, np.ndarray]], dpi: int, lang: str, timeo
     return out
 
 
+NUMBER_LANG = "eng"
+# What Tesseract writes for a digit next to a rule or in a worn copy.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "L": "1", "|": "1", "]": "1",
+                             "[": "1", "S": "5", "B": "8", "—": "-", "–": "-", "−": "-"})
+_FIGURE = re.compile(r"[-+]?\d[\d.,/]*%?")
+
+
+def looks_numeric(text: str) -> bool:
+    """A cell that is a figure: digits with at most a few other marks."""
+    t = text.replace(" ", "")
+    digits = sum(ch.isdigit() for ch in t)
+    return digits >= 1 and digits >= 0.5 * len(t)
+
+
+def figure_text(text: str) -> str:
+    """A figure cell's OCR text cleaned: look-alike letters as digits, specks and stubs (tokens
+    without a digit) dropped, a trailing dot dropped, and a decimal dot (one or two digits after
+    it, never a thousands group) written as the comma Vietnamese figures use. "" if no figure."""
+    tokens = text.split()
+    # A token without a real digit beside ones with digits is a speck or a rule's stub ("| 16/18").
+    if any(any(ch.isdigit() for ch in t) for t in tokens):
+        tokens = [t for t in tokens if any(ch.isdigit() for ch in t)]
+    tokens = [t.translate(_LOOKALIKES).strip("._'\"`,:;") for t in tokens]
+    t = "".join(tokens)
+    if not _FIGURE.fullmatch(t):
+        return ""
+    return re.sub(r"(?<=\d)\.(\d{1,2})$", r",\1", t) if t.count(".") == 1 and "," not in t else t
+
+
 def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: float | None, extra: str) -> list[str]:
     inset = max(2, dpi // 60)
     crops = [c for c in _cell_crops(image, grid, inset, pad=dpi // 10) if c is not None]
     words = _read_mosaic(crops, dpi, lang, timeout, extra)
-    return [join_cell_words(words.get(i, [])) for i in range(len(grid.cells))]
+    texts = [join_cell_words(words.get(i, [])) for i in range(len(grid.cells))]
+    # Figures again with the English model, which reads Liberation/Times digits better than the
+    # Vietnamese one (5 for 9, a lost comma); the Vietnamese pass keeps the words.
+    nums = [(i, c) for i, c in crops if looks_numeric(texts[i])]
+    if nums:
+        again = _read_mosaic(nums, dpi, NUMBER_LANG, timeout, extra)
+        for i, _ in nums:
+            t = figure_text(join_cell_words(again.get(i, [])))
+            if t:
+                texts[i] = t
+    return texts
 
 
 def tables_from_scan(number: int, gray: np.ndarray, dpi: int, lang: str, timeout: float | None = None,

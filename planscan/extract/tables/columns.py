@@ -143,6 +143,7 @@ def read_columns(table: Table, document_year: Optional[int] = None) -> list[Colu
             _value_meaning(col, folded, document_year)
         cols.append(col)
     _borrow(cols)
+    _check_with_body(cols, table)
     if not any(c.role == "label" for c in cols):
         # No label header ("Chỉ tiêu", "Nội dung"): the first non-number column names the rows.
         for c in cols:
@@ -188,3 +189,37 @@ def _borrow(cols: list[Column]) -> None:
             else:
                 earlier = [v.year for v in before if v.year < c.year]
                 c.vs_year = max(earlier) if earlier else c.year - 1
+
+
+_MARK = re.compile(r"^([IVXLC]+|[A-Za-zđ]|\d{1,2}(\.\d{1,2})*|[-+*])[.)]?$")
+
+
+def _body_shape(table: Table, col: int) -> tuple[float, float, float, float]:
+    """(share filled, share figures, share numbering marks, mean length) of a column's body cells."""
+    texts = [c.text.strip() for c in table.cells if c.col == col and c.row > table.n_header_rows and c.colspan == 1]
+    filled = [t for t in texts if t]
+    if not filled:
+        return 0.0, 0.0, 0.0, 0.0
+    figures = sum(sum(ch.isdigit() for ch in t) >= 0.5 * len(t.replace(" ", "")) for t in filled)
+    marks = sum(bool(_MARK.match(t)) for t in filled)
+    return (len(filled) / len(texts), figures / len(filled), marks / len(filled),
+            sum(len(t) for t in filled) / len(filled))
+
+
+def _check_with_body(cols: list[Column], table: Table) -> None:
+    """Roles the header does not bear out: an unreadable header (a worn copy) leaves the body to
+    say which column numbers the rows, which names them, which gives units and which holds figures."""
+    shapes = {c.index: _body_shape(table, c.index) for c in cols}
+    for c in cols:
+        filled, figures, marks, length = shapes[c.index]
+        if c.role != "value" or not filled:
+            continue
+        if marks >= 0.6 and length <= 4 and c.index <= 2 and figures < 0.95:
+            c.role = "stt"
+        elif figures < 0.3 and length >= 12 and not any(x.role == "label" for x in cols):
+            c.role = "label"
+        elif figures < 0.3 and any(x.role == "label" and x.index == c.index - 1 for x in cols) \
+                and not any(x.role == "unit" for x in cols):
+            c.role = "unit"
+        elif figures < 0.3:
+            c.role = "note"

@@ -8,6 +8,7 @@ from typing import Optional
 from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.tables.columns import Column, read_columns
 from planscan.extract.tables.rows import Row, build_rows, is_empty_mark
+from planscan.extract.text.fold import fold
 from planscan.extract.text.numbers import parse_number
 from planscan.extract.text.periods import period_fields
 from planscan.extract.text.units import unit_info
@@ -32,6 +33,23 @@ def cell_value(text: str) -> Optional[tuple[float, Optional[float]]]:
     if v is None and any(ch.isdigit() for ch in t):
         v = parse_number(t.translate(_LOOKALIKES))
     return (v, None) if v is not None else None
+
+
+_SUPERSCRIPT = re.compile(r"^(k?m)([¿?*°])$")
+
+
+def canonical_unit(text: str) -> str:
+    """A unit cell as the unit table writes it (diacritics OCR lost or misplaced put back), each
+    part of a rate on its own ("km/điểm phục vụ"); lower case as written when the table does not
+    know it."""
+    parts = []
+    # A superscript Tesseract reads as a stray mark: "m¿", "m?" for "m³".
+    text = _SUPERSCRIPT.sub(lambda m: m.group(1) + ("³" if m.group(1) in ("m", "km") else m.group(2)), text.strip().lower())
+    for part in text.split("/"):
+        part = " ".join(part.split())
+        info = unit_info(part) if part else None
+        parts.append(info.unit if info is not None and fold(info.unit) == fold(part) else part)
+    return "/".join(parts)
 
 
 def _grid(table: Table) -> dict[tuple[int, int], Cell]:
@@ -77,7 +95,7 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
             if parsed is None:
                 continue
             value, of = parsed
-            unit = (col.unit or row.unit or table.unit_note or "").lower()
+            unit = canonical_unit(col.unit or row.unit or table.unit_note or "")
             kind = col.kind or "actual"
             ptype, bounds = period_fields(col.period, col.year, target=kind == "target")
             info = unit_info(unit) if unit else None
