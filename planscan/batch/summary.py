@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +13,10 @@ from planscan.batch.result import ROW_FIELDS, STATUSES, FileResult
 SUMMARY_NAME = "summary.csv"
 
 
+def write_summary_csv(rows: list[FileResult], outdir: Path) -> Path:
     """Through the shared CSV writer, so it reads as every other planscan CSV does."""
     from planscan.io.export import write_records
 
-def write_summary_csv(rows: list[FileResult], outdir: Path) -> Path:
     path = outdir / SUMMARY_NAME
     write_records([{**r.row(), "seconds": f"{r.seconds:.3f}"} for r in sorted(rows, key=lambda r: r.rel)],
                   path, "csv", columns=ROW_FIELDS)
