@@ -71,11 +71,12 @@ def read_document(path: Path, settings=None, progress=None) -> Document:
     return doc
 
 
-def extract_document(doc: Document, tables: list | None = None):
+def extract_document(doc: Document, tables: list | None = None, skipped: list | None = None):
     """(metadata, section tree, indicator records) of a Document, each stage fed the ones before.
 
     The figures of its tables are records too (``tables``, else read from the document's source
-    file when that is a PDF or image); the prose path reads only the lines outside them."""
+    file when that is a PDF or image); the prose path reads only the lines outside them.
+    ``skipped`` receives the numbers of the prose that are no figures, with the reason."""
     from planscan.extract.indicators.records import extract_indicators
     from planscan.extract.structure.metadata import parse_metadata
     from planscan.extract.structure.sections import parse_sections
@@ -85,7 +86,7 @@ def extract_document(doc: Document, tables: list | None = None):
     sections = parse_sections(doc)
     if tables is None:
         tables = document_tables(doc)
-    records = extract_indicators(without_tables(doc, tables), meta, sections)
+    records = extract_indicators(without_tables(doc, tables), meta, sections, skipped=skipped)
     year = meta.plan_year or meta.report_year
     return meta, sections, records + tables_records(tables, doc.source or doc.sha256, year)
 

@@ -132,3 +132,26 @@ def test_readme_examples_run(tmp_path, capsysbinary, monkeypatch):
         code, out, err = run(argv, capsysbinary)
         assert code == 0, (argv, err)
         assert out or any(p.is_file() for p in tmp_path.iterdir())
+
+
+def test_extract_explain_says_why_each_figure_has_its_kind_and_why_other_numbers_are_none(tmp_path):
+    from click.testing import CliRunner
+
+    from planscan.cli import cli
+
+    src = tmp_path / "plan.txt"
+    src.write_text(
+        "QUYẾT ĐỊNH\nĐiều 1. Phê duyệt Đề án trồng tre giai đoạn 2031 - 2035 như sau:\n"
+        "Trồng mới 180 ha tre tại phường 4, dọc Quốc lộ 9.\n"
+        "Quyết định có hiệu lực sau 10 ngày kể từ ngày ký.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["extract", str(src), "--explain"])
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    figure = next(line for line in err.splitlines() if "\t180 ha\t" in line)
+    assert "target: " in figure and "Điều 1" in figure and "giai đoạn 2031-2035" in figure
+    assert "4\tnot a figure: part of a name or address" in err
+    assert "9\tnot a figure: part of a name or address" in err
+    assert "10\tnot a figure: a legal time limit" in err
+    assert '"value": 180.0' in result.stdout and '"value": 10' not in result.stdout

@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from planscan.extract.indicators.cues import PERIOD_WORDS
 from planscan.extract.indicators.labels import compose, left_tokens, right_tokens, strip_fillers, word_is
-from planscan.extract.text.numbers import Quantity
+from planscan.extract.text.numbers import Quantity, Skipped
 from planscan.extract.text.periods import Period
 from planscan.extract.text.fold import fold
 from planscan.extract.text.units import lookup_unit
@@ -176,21 +176,32 @@ def analyse(
     quantities: list[Quantity],
     periods: list[Period],
     cues: list[Cue],
+    skipped: list[Skipped] | None = None,
 ) -> list[Figure]:
-    """Figures of one paragraph, in text order."""
+    """Figures of one paragraph, in text order; ``skipped`` receives the quantities that are no
+    figures, with the reason."""
+
+    def skip(q: Quantity, reason: str) -> None:
+        if skipped is not None:
+            skipped.append(Skipped(text[q.start : q.end], q.start, q.end, reason))
+
     sents = sentences(text)
     folded = fold(text)
     figures: list[Figure] = []
     for q in quantities:
         unit = q.unit
         if unit is not None and unit.split("/")[0].strip() in _TIME_UNITS:
-            continue  # a duration or an age, never an indicator here
+            skip(q, "a duration or an age")
+            continue
         if any(p.start <= q.start < p.end for p in periods):
+            skip(q, "part of a period")
             continue
         if q.unit_source == "guess" and unit and not _VIET_WORD.fullmatch(unit.split("/")[0]):
-            continue  # an OCR fragment taken for a unit ("234/287 tịữfJ")
+            skip(q, "an OCR fragment taken for a unit")  # "234/287 tịữfJ"
+            continue
         if q.value in _ROUND_BASES and q.of is None and _PER_BEFORE.search(folded[max(0, q.start - 12) : q.start]):
-            continue  # "bác sĩ trên 1 vạn dân": the base of a rate, not a figure
+            skip(q, "the base of a rate")  # "bác sĩ trên 1 vạn dân"
+            continue
         sent = _sentence_of(sents, q.start)
         prev_in_sentence = [f for f in figures if f.sentence == sent]
         floor = prev_in_sentence[-1].text_end if prev_in_sentence else sent[0]
@@ -305,7 +316,8 @@ def analyse(
         if unit is None:
             inferred = _unit_from_subject(subject_words)
             if inferred is None:
-                continue  # a bare number with nothing saying what it counts
+                skip(q, "a bare number: nothing says what it counts")
+                continue
             unit = fig.unit = inferred
             fig.unit_inferred = True
         right = right_tokens(text, q.end if q.unit_source != "before" else q.number_end, clause_end, percent)

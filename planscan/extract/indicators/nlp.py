@@ -34,19 +34,24 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 from planscan.extract.indicators import figures as figures_mod
 from planscan.extract.indicators.cues import matcher_patterns
-from planscan.extract.text.numbers import NumberWarning, Quantity, find_quantities
+from planscan.extract.text.numbers import NumberWarning, Quantity, Skipped, find_quantities
 from planscan.extract.text.periods import Period, find_periods
 from planscan.extract.text.fold import fold
 
-QuantityFinder = Callable[[str], list[Quantity]]
+# called as finder(text, trust_marks=..., skipped=[...]): options a finder may ignore
+QuantityFinder = Callable[..., list[Quantity]]
 PeriodFinder = Callable[[str], list[Period]]
 
 # The components in pipeline order; ``make_nlp`` overrides are keyed by these names.
 COMPONENTS = ("planscan_norm", "planscan_cues", "planscan_quantities", "planscan_periods", "planscan_figures")
 
-for _name in ("figures", "number_warnings", "source_text"):
+for _name in ("figures", "number_warnings", "source_text", "skipped"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+# False when the text's diacritics were put in by the restorer rather than written by the author;
+# set on a Doc before it enters the pipeline (``nlp.make_doc``), read by the quantity finder.
+if not Doc.has_extension("trust_marks"):
+    Doc.set_extension("trust_marks", default=True)
 
 
 def _found(kind: str) -> Callable[[Span], Any]:
@@ -143,8 +148,10 @@ def make_quantities(nlp: Language, name: str, spans_key: str, finder: QuantityFi
     def quantities(doc: Doc) -> Doc:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", NumberWarning)
-            found = finder(_text(doc))
+            skipped: list[Skipped] = []
+            found = finder(_text(doc), trust_marks=doc._.trust_marks, skipped=skipped)
         messages = [str(w.message) for w in caught if issubclass(w.category, NumberWarning)]
+        doc._.skipped = skipped
         _set_found(doc, "quantity", spans_key, found, [q.unit_family or "count" for q in found])
         doc._.number_warnings = messages
         return doc
@@ -176,7 +183,9 @@ def make_figures(
         cues = [figures_mod.Cue(s.label_, s.start_char, s.end_char) for s in doc.spans.get(cues_key, [])]
         quantities = [s._.quantity for s in doc.spans.get(quantities_key, [])]
         periods = [s._.period for s in doc.spans.get(periods_key, [])]
-        found = figures_mod.analyse(_text(doc), quantities, periods, cues)
+        if doc._.skipped is None:
+            doc._.skipped = []
+        found = figures_mod.analyse(_text(doc), quantities, periods, cues, doc._.skipped)
         doc._.figures = found
         return doc
 

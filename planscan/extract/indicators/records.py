@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from spacy.language import Language
 
@@ -269,14 +270,37 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NotAFigure:
+    """A number read but not kept as a figure, and why (``planscan extract --explain``)."""
+
+    page: int
+    line: int
+    text: str
+    reason: str
+
+
+def _make_docs(nlp: Language, paras: list[Paragraph]):
+    for para in paras:
+        sdoc = nlp.make_doc(para.text)
+        # a restored line keeps what OCR read: its marks are the restorer's guesses
+        sdoc._.trust_marks = not any(seg.line.original is not None for seg in para.segments)
+        yield sdoc
+
+
 def extract_indicators(
-    doc: Document, meta: DocumentMeta | None = None, sections: Section | None = None, nlp: Language | None = None
+    doc: Document,
+    meta: DocumentMeta | None = None,
+    sections: Section | None = None,
+    nlp: Language | None = None,
+    skipped: list[NotAFigure] | None = None,
 ) -> list[IndicatorRecord]:
     """Every stated figure of ``doc`` as an IndicatorRecord, in reading order.
 
     ``meta`` and ``sections`` are computed when not given; ``nlp`` is a pipeline from
     ``nlp.make_nlp`` (the default one when not given). A number that cannot be read is skipped and
-    logged as a warning with its page and line.
+    logged as a warning with its page and line; ``skipped``, when given, receives every number that
+    is no figure (a date, a reference, a name, a duration ...) with the reason.
     """
     if meta is None:
         meta = parse_metadata(doc)
@@ -289,7 +313,7 @@ def extract_indicators(
     records: list[IndicatorRecord] = []
     nlp = nlp or shared_nlp()
     headings = _Headings()
-    for para, sdoc in zip(paras, nlp.pipe(p.text for p in paras)):
+    for para, sdoc in zip(paras, nlp.pipe(_make_docs(nlp, paras))):
         headings.update(para)
         for message in sdoc._.number_warnings or []:
             m = _OFFSET.search(message)
@@ -297,4 +321,8 @@ def extract_indicators(
             log.warning("%s: page %d, line %d: %s", doc.source, seg.page, seg.line_index + 1, message)
         for fig in sdoc._.figures or []:
             records.append(_record(fig, para, ctx, headings))
+        if skipped is not None:
+            for item in sdoc._.skipped or []:
+                seg = para.locate(item.start)
+                skipped.append(NotAFigure(seg.page, seg.line_index + 1, " ".join(item.raw.split()), item.reason))
     return records

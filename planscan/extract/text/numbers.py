@@ -119,7 +119,7 @@ _GLYPHS = r"¢£¥§$€©®™°¤¦¨¬µ¶¿|\\@#&*^~"
 _CANDIDATE = re.compile(
     rf"(?<![\w.,/\-{_GLYPHS}])(?P<a>{_NUM})(?:/(?P<b>{_NUM}))?(?P<tail>(?:/\d+)*)(?![{_GLYPHS}])"
 )
-_SECTION_AT_LINE_START = re.compile(r"[ \t]*(?:\d{1,2}\.)*\d{1,2}[.)](?=[ \t]|$)", re.M)
+_SECTION_AT_LINE_START = re.compile(r"(?:^|(?<=\f))[ \t]*(?:\d{1,2}\.)*\d{1,2}[.)](?=[ \t]|$)", re.M)
 _PHONE = re.compile(r"(?<![\d.,/])(?:\+84|0)\d{1,4}(?:[ .\-]?\d{2,4}){2,4}(?![\d/])")
 _DATE = re.compile(
     r"(?<![\d.,/])(?:\d{1,2}[/\-.]\d{1,2}[/\-.](?:19|20)\d{2}|\d{1,2}/(?:19|20)\d{2})(?![\d/])"
@@ -176,9 +176,10 @@ def _phrase_words(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]
 
 
 def _unit_after(
-    text: str, pos: int, after_number: bool = True
+    text: str, pos: int, after_number: bool = True, marks: str = "auto"
 ) -> tuple[UnitInfo | None, str | None, int, str | None]:
-    """(info, unit as text, end offset, source) for the unit that follows a number at ``pos``."""
+    """(info, unit as text, end offset, source) for the unit that follows a number at ``pos``.
+    ``marks``: whose diacritics the text has (see ``units.lookup_unit``)."""
     words = _phrase_words(text, pos, max_unit_syllables() + 1)
     if not words:
         return None, None, pos, None
@@ -187,12 +188,12 @@ def _unit_after(
     scale = scale_factor(tokens[0])
     if scale and len(tokens) > 1 and not glued:
         # "2,5 triệu người", "1,2 nghìn hộ": a scale word before a counted noun
-        rest = lookup_unit(tokens[1:])
+        rest = lookup_unit(tokens[1:], marks)
         if rest is not None and rest[0].family == "count":
             info, n = rest
             unit = f"{tokens[0].lower()} {info.unit}"
             return UnitInfo(unit, "count", scale, info.unit), unit, words[n][2], "after"
-    found = lookup_unit(tokens)
+    found = lookup_unit(tokens, marks)
     if found is not None:
         info, n = found
         # a comma pair must be complete: "xã, thị trấn", not "xã," (handled by the lexicon)
@@ -220,11 +221,11 @@ def _unit_after(
 _PER_TIME = frozenset(fold(w) for w in ("năm", "tháng", "quý", "tuần", "ngày", "giờ", "lượt", "lần"))
 
 
-def _denominators(text: str, pos: int) -> tuple[list[str], int]:
+def _denominators(text: str, pos: int, marks: str = "auto") -> tuple[list[str], int]:
     """All "/..." parts after a unit, in order: "đồng/người/năm" -> ["người", "năm"]."""
     parts: list[str] = []
     while len(parts) < 3:
-        denom, end = _denominator(text, pos)
+        denom, end = _denominator(text, pos, marks)
         if denom is None:
             break
         parts.append(denom)
@@ -232,7 +233,7 @@ def _denominators(text: str, pos: int) -> tuple[list[str], int]:
     return parts, pos
 
 
-def _denominator(text: str, pos: int) -> tuple[str | None, int]:
+def _denominator(text: str, pos: int, marks: str = "auto") -> tuple[str | None, int]:
     """After a unit: "/100 dân", "/điểm phục vụ", "/km2" -> ("100 dân", end)."""
     m = re.compile(r"[ \t]*/[ \t]*").match(text, pos)
     if not m:
@@ -243,7 +244,7 @@ def _denominator(text: str, pos: int) -> tuple[str | None, int]:
     if num:
         prefix = num.group(1) + " "
         p = num.end()
-    info, unit, end, source = _unit_after(text, p, after_number=False)
+    info, unit, end, source = _unit_after(text, p, after_number=False, marks=marks)
     if unit is None:
         # per unit of time: "%/năm", "triệu đồng/người/năm"
         w = re.compile(r"[^\W\d_]+").match(text, p)
@@ -263,10 +264,11 @@ def _denominator(text: str, pos: int) -> tuple[str | None, int]:
     return prefix + unit, end
 
 
-def _names_a_thing(text: str, so_start: int) -> bool:
+def _names_a_thing(text: str, so_start: int, marks: str = "auto") -> bool:
     """True for "<counted noun> số N" ("nhà số 12", "tuyến số 3"); false for "dân số", "tổng số"."""
-    word, _ = _preceding_word(text, so_start)
-    return bool(word) and word not in ("dan", "tong", "chi", "he", "con", "ty") and lookup_unit([word]) is not None
+    word, start = _preceding_word(text, so_start)
+    written = text[start : start + len(word)]
+    return bool(word) and word not in ("dan", "tong", "chi", "he", "con", "ty") and lookup_unit([written], marks) is not None
 
 
 def _same_unit_fraction(denom: str, unit: str | None) -> bool:
@@ -285,7 +287,7 @@ def _preceding_word(text: str, pos: int) -> tuple[str, int]:
     return fold(text[j:i]), j
 
 
-def _noun_before(text: str, pos: int) -> UnitInfo | None:
+def _noun_before(text: str, pos: int, marks: str = "auto") -> UnitInfo | None:
     """A counted noun written just before the number ("doanh nghiệp 03 cung ứng")."""
     start = max(0, pos - 40)
     chunk = text[start:pos]
@@ -293,7 +295,7 @@ def _noun_before(text: str, pos: int) -> UnitInfo | None:
         chunk = chunk.rsplit("\n\n", 1)[1]
     words = _WORD.findall(chunk)
     for n in range(min(len(words), max_unit_syllables()), 0, -1):
-        found = lookup_unit(words[-n:])
+        found = lookup_unit(words[-n:], marks)
         if found is not None and found[1] == n and found[0].family == "count":
             return found[0]
     return None
@@ -305,7 +307,6 @@ def _masked_spans(text: str) -> list[tuple[int, int]]:
         if sum(c.isdigit() for c in m.group()) >= 9:
             spans.append(m.span())
     for m in _SECTION_AT_LINE_START.finditer(text):
-        # only at a real line start (the regex's ^ with re.M also matches after \f)
         spans.append(m.span())
     spans.sort()
     return spans
@@ -316,32 +317,125 @@ def _in_spans(starts: list[int], spans: list[tuple[int, int]], a: int, b: int) -
     return i >= 0 and spans[i][0] <= a and b <= spans[i][1]
 
 
-def find_quantities(text: str, where: str = "") -> list[Quantity]:
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A number that is no statistic, and why: a date, a document reference, a name or address, an
+    ordinal, a duration, a legal time limit ... (``planscan extract --explain`` lists them)."""
+
+    raw: str
+    start: int
+    end: int
+    reason: str
+
+
+# Designators right before a number that make it part of a name or an address ("phường 4",
+# "Quốc lộ 50", "tổ dân phố 3"), or of a reference to a document or programme ("Đề án 30",
+# "Chương trình 135", "Quyết định 210"). Written with marks: matched exactly on marked text, by the
+# fold on text without marks. A name keeps its number only before a unit of measure ("lô 3 ha"
+# is an area); a reference only before a unit at all ("(kế hoạch 120 hộ)" states the plan figure).
+_PLACE_WORDS = (
+    "phường", "quận", "khóm", "ấp", "thôn", "xóm", "bản", "tổ", "khu", "đội", "tiểu khu", "khoảnh",
+    "lô", "quốc lộ", "tỉnh lộ", "huyện lộ", "đường tỉnh", "đường huyện", "đường số", "hẻm", "ngõ",
+    "ngách", "kiệt", "khu phố", "tổ dân phố", "khu dân cư", "cụm dân cư", "tiểu vùng", "vùng",
+)
+_REFERENCE_WORDS = (
+    "đề án", "chương trình", "dự án", "tiểu dự án", "kết luận", "nghị quyết", "quyết định", "nghị định",
+    "thông tư", "chỉ thị", "công văn", "quy chế", "công điện", "phụ lục", "biểu mẫu", "kế hoạch",
+    "tờ trình",
+)
+_DESIGNATORS = {w: "part of a name or address" for w in _PLACE_WORDS} | {
+    w: "reference to a document or programme" for w in _REFERENCE_WORDS
+}
+_DESIGNATORS_FOLDED = {fold(w): r for w, r in _DESIGNATORS.items()}
+_WORDS_BEFORE = re.compile(r"((?:[^\W\d_]+[ \t]+){1,3})(?:s[oố][ \t]*)?$")
+
+
+def _designator_before(text: str, pos: int, marks: str) -> str | None:
+    """The kind of designator written right before the number at ``pos``, or None. Only text that
+    lost all its marks is matched by the fold: elsewhere a bare "quan" is no "quận"."""
+    m = _WORDS_BEFORE.search(text[max(0, pos - 30) : pos])
+    if not m:
+        return None
+    words = unicodedata.normalize("NFC", m.group(1)).lower().split()
+    if words and fold(words[-1]) == "so":
+        words.pop()  # "Kết luận số 18"
+    for n in range(min(3, len(words)), 0, -1):
+        phrase = " ".join(words[-n:])
+        folded = fold(phrase)
+        reason = _DESIGNATORS_FOLDED.get(folded) if marks == "bare" else _DESIGNATORS.get(phrase)
+        if reason is not None:
+            return reason
+    return None
+
+
+# Numbers of days, months or years in a legal clause are time limits, not statistics:
+# "có hiệu lực sau 10 ngày", "trong thời hạn 15 ngày kể từ", "chậm nhất 30 ngày".
+_LEGAL_LIMIT_AFTER = re.compile(r"^\s*(?:lam viec\s+)?(?:ke tu|tinh tu|sau khi|truoc khi)\b")
+_LIMIT_UNITS = frozenset({"ngày", "tháng", "năm", "giờ", "tuần"})
+# Counted nouns that name a fixed division, not something counted: "2 bên đường", "chính quyền 02
+# cấp", "3 loại rừng", "2 chiều".
+_CLASSIFIERS = frozenset({"bên", "cấp", "loại", "chiều", "phía", "miền", "vế"})
+# A number glued to the qualifier or verb before it: "khoảng180 ha", "đạt95%".
+_GLUED_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:khoảng|khoang|gần|gan|hơn|hon|trên|tren|dưới|duoi|đạt|dat|là|la|có|co|còn|con)(?=\d)",
+    re.IGNORECASE,
+)
+
+
+def _unglued(text: str) -> str:
+    """``text`` (same length) with a space for the last letter of a qualifier glued to a number, for
+    finding number candidates only: the words themselves are read from the real text."""
+    return _GLUED_BEFORE.sub(lambda m: m.group()[:-1] + " ", text)
+
+
+def _accented(text: str) -> bool:
+    """Whether the text keeps its diacritics: most Vietnamese sentences carry several marks."""
+    letters = sum(c.isalpha() for c in text)
+    return letters > 0 and sum(c.isalpha() and c != fold(c) for c in text) >= max(1, letters // 40)
+
+
+def find_quantities(
+    text: str, where: str = "", trust_marks: bool = True, skipped: list[Skipped] | None = None
+) -> list[Quantity]:
     """Every stated quantity in ``text``, in order, with its unit and character offsets.
+
+    ``trust_marks=False`` for text whose diacritics a restorer put in: units then also match by
+    their fold, since restored marks may be wrong.
 
     Never raises on odd input: a number that cannot be read is skipped with a ``NumberWarning``
     whose message names ``where`` (e.g. "plan.txt page 2 line 5") and the offset in ``text``.
+    ``skipped``, when given, receives every number that is no statistic, with the reason.
     """
+    marks = "restored" if not trust_marks else "written" if _accented(text) else "bare"
     original = text
     text = _repair_lookalikes(text)
     spans = _masked_spans(text)
     starts = [s for s, _ in spans]
     out: list[Quantity] = []
     last_skipped_ordinal_end = -10
-    for m in _CANDIDATE.finditer(text):
+
+    def skip(m: re.Match[str], reason: str) -> None:
+        if skipped is not None:
+            skipped.append(Skipped(original[m.start() : m.end()], m.start(), m.end(), reason))
+
+    for m in _CANDIDATE.finditer(_unglued(text)):
         a_start, a_end = m.span("a")
         if _in_spans(starts, spans, a_start, m.end("a")):
+            skip(m, "a date, phone number or section number")
             continue
         tail_end = m.end()
         after = text[tail_end : tail_end + 3]
         if m.group("tail"):
-            continue  # a/b/c: a date or a code
+            skip(m, "a date or a code")
+            continue
         # document code "699/KH-UBND" (also after a fraction-looking "15/QĐ")
         if _DOC_CODE.match(text, m.end("b") if m.group("b") else a_end):
+            skip(m, "a document code")
             continue
         before = fold(text[max(0, a_start - 40) : a_start])
         prev_word, prev_start = _preceding_word(text, a_start)
         if _NUMBER_WORD_BEFORE.search(before) or _DOC_WORDS.search(before):
+            skip(m, "a document number")
             continue
         prev_written = text[prev_start:a_start].strip()
         if _is_word(prev_written, _ORDINAL_WRITTEN, _ORDINAL_BEFORE) and not (
@@ -350,6 +444,10 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             # (without marks "thu" may be "thứ" or "thu" (revenue), "do" "độ" or "đó": a unit after
             # the number says it counts something)
             last_skipped_ordinal_end = m.end()
+            if fold(prev_written).lower() in ("ngay", "thang", "nam", "quy", "tuan"):
+                skip(m, f"part of a date or period ('{prev_written} {m.group()}')")
+            else:
+                skip(m, f"an ordinal or level ('{prev_written} {m.group()}')")
             continue
         # a list continuing an ordinal: "mức độ 3, 4", "mức độ 1 và 2"
         between = fold(text[last_skipped_ordinal_end:a_start])
@@ -357,14 +455,17 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             # unless it has a unit of its own: "cấp II, 16 bưu cục cấp III"
             if _unit_after(text, m.end())[3] not in ("after", "fuzzy"):
                 last_skipped_ordinal_end = m.end()
+                skip(m, "an ordinal or level continuing a list")
                 continue
 
         raw_a = m.group("a")
         raw_b = m.group("b")
         if raw_b is None and raw_a.isdigit() and (len(raw_a) >= 9 or (len(raw_a) >= 4 and raw_a[0] == "0")):
-            continue  # an ungrouped run of digits this long, or with a leading zero, is a code or account
-        if prev_word == "so" and _names_a_thing(text, prev_start):
-            continue  # "nhà số 12", "tổ số 5": a number that names, not one that counts
+            skip(m, "a code or account number")  # an ungrouped run of digits this long, or a leading zero
+            continue
+        if prev_word == "so" and _names_a_thing(text, prev_start, marks):
+            skip(m, "a number that names a thing ('... số N')")  # "nhà số 12", "tổ số 5"
+            continue
         value = parse_number(raw_a)
         if value is None:
             _warn(f"{_where(where)}offset {a_start}: cannot read number {raw_a[:40]!r}; skipped")
@@ -378,19 +479,23 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
                 continue
             number_end = m.end("b")
 
-        info, unit, end, source = _resolve_unit(text, number_end)
+        info, unit, end, source = _resolve_unit(text, number_end, marks)
         if info is None and after[:1].isalpha() and source is None and text[number_end : number_end + 1].isalpha():
-            continue  # glued letters that are no unit: "3G", "1a", "Covid-19x"
+            skip(m, "part of a word or code")  # glued letters that are no unit: "3G", "1a", "Covid-19x"
+            continue
         # durations and anniversaries: "89 năm", "6 tháng" (the latter is a period)
         if unit is None or source == "guess":
             next_words = _phrase_words(text, number_end, 1)
             if next_words and _is_word(next_words[0][0], _DURATION_WRITTEN, _DURATION_AFTER):
+                skip(m, "a duration or anniversary")
                 continue
         if of is not None:
             # "16/18 xã" is a fraction; "01/5 và", "6/2019" are dates
             if unit is None or source == "guess" and is_stop_word(unit.split()[0]):
+                skip(m, "a date")
                 continue
             if of < value and not (info is not None and info.family == "count"):
+                skip(m, "a date")
                 continue
         # a bare year: "năm 2019", "2019 ước đạt", "2020 – 2025"
         if (
@@ -398,15 +503,32 @@ def find_quantities(text: str, where: str = "") -> list[Quantity]:
             and re.fullmatch(r"(?:19|20)\d{2}", raw_a)
             and (unit is None or source == "guess" or _YEAR_CONTEXT_BEFORE.search(before))
         ):
+            skip(m, "a year")
+            continue
+        if unit is not None and unicodedata.normalize("NFC", unit.split()[0]) in _CLASSIFIERS and of is None:
+            skip(m, f"a fixed division or classification ('{unit}')")
+            continue
+        designator = _designator_before(text, a_start, marks)
+        if designator is not None and (
+            info is None or (designator.startswith("part") and info.family == "count")
+        ):
+            skip(m, designator)
+            continue
+        if unit in _LIMIT_UNITS and (
+            re.search(r"hieu luc|thoi han|cham nhat|trong vong", before)
+            or _LEGAL_LIMIT_AFTER.match(fold(text[end : end + 30]))
+        ):
+            skip(m, "a legal time limit")
             continue
         if unit is None or source == "guess":
-            noun = _noun_before(text, a_start)
+            noun = _noun_before(text, a_start, marks)
             if noun is not None:
                 info, unit, source, end = noun, noun.unit, "before", number_end
-        q = _quantity(text, raw_a, value, of, a_start, number_end, info, unit, end, source)
+        q = _quantity(text, raw_a, value, of, a_start, number_end, info, unit, end, source, marks)
         if text is not original and q.raw != original[q.start : q.end]:
             if q.unit_source not in ("after", "fuzzy"):
-                continue  # a repaired "number" must be followed by a unit to be believed
+                skip(m, "OCR letters that look like digits, with no unit")
+                continue
             q = dataclasses.replace(q, raw=original[q.start : q.end])
         out.append(q)
     return _propagate_range_units(text, out)
@@ -441,14 +563,16 @@ def _repair_lookalikes(text: str) -> str:
     return "".join(parts)
 
 
-def _resolve_unit(text: str, number_end: int) -> tuple[UnitInfo | None, str | None, int, str | None]:
+def _resolve_unit(
+    text: str, number_end: int, marks: str = "auto"
+) -> tuple[UnitInfo | None, str | None, int, str | None]:
     """The unit after a number, looking past a speck OCR read as a full stop."""
-    info, unit, end, source = _unit_after(text, number_end)
+    info, unit, end, source = _unit_after(text, number_end, marks=marks)
     if unit is None:
         # "2.874. thuê bao": a sentence never goes on in lower case, so the dot is noise
         dot = _SPECK_DOT.match(text, number_end)
         if dot and text[dot.end()].islower():
-            found = _unit_after(text, dot.end(), after_number=False)
+            found = _unit_after(text, dot.end(), after_number=False, marks=marks)
             if found[3] in ("after", "fuzzy"):
                 return found
     return info, unit, end, source
@@ -469,10 +593,11 @@ def _quantity(
     unit: str | None,
     end: int,
     source: str | None,
+    marks: str = "auto",
 ) -> Quantity:
     """The record for one number and its unit: rates, same-unit wholes and base values settled."""
     family = info.family if info is not None else ("count" if unit else None)
-    denoms, end2 = _denominators(text, end) if unit else ([], end)
+    denoms, end2 = _denominators(text, end, marks) if unit else ([], end)
     value_base = base_unit = None
     if denoms and of is None and _same_unit_fraction(denoms[0], unit):
         # "85,3 tỷ đồng/120 tỷ đồng": a part of a whole in the same unit, like "16/18 xã"

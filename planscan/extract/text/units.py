@@ -167,20 +167,31 @@ def max_unit_syllables() -> int:
     return max(len(k) for k in _lexicon())
 
 
-def lookup_unit(syllables: list[str] | tuple[str, ...]) -> tuple[UnitInfo, int] | None:
-    """Longest known unit at the start of ``syllables`` (any case/accents): (info, syllables used)."""
+def lookup_unit(syllables: list[str] | tuple[str, ...], marks: str = "auto") -> tuple[UnitInfo, int] | None:
+    """Longest known unit at the start of ``syllables`` (any case): (info, syllables used).
+
+    ``marks`` says whose diacritics the text has:
+    - "written", the author's: a unit matches only with its own marks ("quyền" is no "quyển",
+      "công" no "cống", "số" no "sở"); a word written without marks is taken as written too,
+      except that a unit of several syllables still matches by its fold ("thue bao" that OCR
+      left bare inside marked text);
+    - "bare", none (text that lost its diacritics): units match by their fold; on a clash the
+      table's order decides ("ho" is "hộ");
+    - "restored", a restorer's, which may be wrong ("117 trăm" for "117 trạm"): a folded match
+      stands, and among several the one whose vowel letters agree wins;
+    - "auto": a word with marks is "written", one without is "bare".
+    """
     exact = _exact_lexicon()
     head = list(syllables[: max_unit_syllables()])
-    lowered = [s.lower() for s in head]
-    folded = [fold(s) for s in head]
+    lowered = [unicodedata.normalize("NFC", s.lower()) for s in head]
+    folded = [fold(s) for s in lowered]
     for n in range(len(folded), 0, -1):
-        # the written form first, so "hồ" stays "hồ" and "hộ" stays "hộ"; folded only for OCR text
         info = exact.get(tuple(lowered[:n]))
         if info is None:
-            # Restoration and OCR both get vowel marks wrong ("117 trăm" for "117 trạm"), so a folded
-            # match stands even when the marks disagree; among several, the one whose marks agree wins.
-            options = _folded_options().get(tuple(folded[:n]), ())
-            info = next((o for o in options if _marks_agree(lowered[:n], o)), options[0] if options else None)
+            bare = lowered[:n] == folded[:n]
+            if marks == "restored" or (bare and (marks in ("bare", "auto") or (marks == "written" and n > 1))):
+                options = _folded_options().get(tuple(folded[:n]), ())
+                info = next((o for o in options if _marks_agree(lowered[:n], o)), options[0] if options else None)
         if info is not None:
             return info, n
     return None
@@ -205,8 +216,7 @@ def _base_letters(text: str) -> str:
 
 
 def _marks_agree(words: list[str], info: UnitInfo) -> bool:
-    """A folded match is only trusted where the text's own vowel-quality letters agree with the unit's:
-    OCR drops marks ("thue bao") but a written "ư" is not a "u" ("mức" is no "mục")."""
+    """Whether the text's own vowel-quality letters agree with the unit's ("mức" is no "mục")."""
     text = _base_letters(" ".join(unit_tokens(" ".join(words))))
     for ref in _base_forms().get(info, ()):
         if len(ref) == len(text) and all(a == b for a, b in zip(text, ref) if a in _QUALITY):

@@ -17,7 +17,7 @@ from planscan.pipeline import text_to_document
 def digit_runs():
     """Every run of digits as a bare quantity: two of them can lie inside one token ("16/18")."""
 
-    def find(text: str) -> list[Quantity]:
+    def find(text: str, **options) -> list[Quantity]:
         return [
             Quantity(value=float(m.group()), unit=None, raw=m.group(), start=m.start(), end=m.end())
             for m in re.finditer(r"\d+", text)
@@ -28,7 +28,7 @@ def digit_runs():
 
 @registry.misc("tests.percentages_only.v1")
 def percentages_only():
-    def find(text: str) -> list[Quantity]:
+    def find(text: str, **options) -> list[Quantity]:
         return [q for q in find_quantities(text) if q.unit == "%"]
 
     return find

@@ -365,3 +365,54 @@ def test_lookalikes_without_a_unit_or_digit_shape_are_left_alone(text):
     assert find_quantities(text) == []
 
 
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "reason"),
+    [
+        ("khu dân cư phường 4, phường 5", "4", "name or address"),
+        ("dọc theo Quốc lộ 21 và", "21", "name or address"),
+        ("thực hiện Đề án 12 của tỉnh", "12", "reference"),
+        ("các xã thuộc Chương trình 229", "229", "reference"),
+        ("theo Quyết định 77 của", "77", "reference"),
+        ("theo Kết luận số 41 của", "41", "reference"),
+        ("có hiệu lực sau 15 ngày kể từ ngày ký", "15", "legal time limit"),
+        ("trong thời hạn 30 ngày", "30", "legal time limit"),
+        ("kỳ họp thứ 9", "9", "ordinal"),
+        ("kỷ niệm 70 năm ngày thành lập", "70", "anniversary"),
+        ("nhà ở 2 bên đường", "2", "classification"),
+        ("chính quyền 03 cấp", "03", "classification"),
+    ],
+)
+def test_numbers_that_are_no_statistics_are_skipped_with_a_reason(text, number, reason):
+    skipped = []
+    found = find_quantities(text, skipped=skipped)
+    assert number not in [q.raw.split()[0] for q in found]
+    assert any(s.raw == number and reason in s.reason for s in skipped), skipped
+
+
+def test_a_name_keeps_a_measure_and_a_reference_keeps_a_unit():
+    assert [(q.value, q.unit) for q in find_quantities("lô 3 rộng 5 ha")] == [(5.0, "ha")]
+    assert [(q.value, q.unit) for q in find_quantities("(kế hoạch 120 hộ)")] == [(120.0, "hộ")]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("ban hành 03 thông tư theo thẩm quyền", "thông tư"),
+        ("đã tiếp 12 công dân", "công dân"),
+        ("có 4 quyền lợi", None),  # "quyền" is no "quyển"
+    ],
+)
+def test_units_with_diacritics_match_only_their_own_marks(text, unit):
+    q = find_quantities(text)
+    assert (q[0].unit if q and q[0].unit_source != "guess" else None) == unit
+
+
+def test_a_number_glued_to_its_qualifier_is_read():
+    q = find_quantities("diện tích khoảng180 ha")
+    assert [(x.value, x.unit, x.raw) for x in q] == [(180.0, "ha", "180 ha")]
+
+
+def test_a_number_ending_a_sentence_is_no_section_number():
+    assert [q.value for q in find_quantities("Có 40 hộ ở tổ 4.\n- Có 70 hộ ở thôn 2.")] == [40.0, 70.0]

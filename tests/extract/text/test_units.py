@@ -30,7 +30,6 @@ from planscan.extract.text.units import (
         (["hộ"], "hộ", 1),
         (["hồ", "sơ"], "hồ sơ", 2),
         (["hồ", "chứa"], "hồ chứa", 2),
-        (["hồ"], "hộ", 1),  # no bare "hồ" in the list: after a number it is a damaged "hộ"
         (["ho"], "hộ", 1),  # folded clash: the earlier, commoner noun wins
         (["%"], "%", 1),
         (["tỷ", "USD", ","], "tỷ usd", 2),  # not "tỷ" (đồng) followed by a stray word
@@ -162,11 +161,24 @@ def test_fuzzy_lookup_for_ocr_damage_only():
     assert fuzzy_lookup_unit(["tram"]) is None  # single syllables are never guessed
 
 
-def test_folded_match_tolerates_wrong_marks_and_prefers_agreeing_ones():
+@pytest.mark.parametrize(
+    "words",
+    [["quyền"], ["cống", "dân"], ["mức"], ["đối"], ["số"], ["cặp"], ["hồ"], ["trăm"]],
+)
+def test_written_marks_match_only_their_own_unit(words):
+    # "thông tư theo thẩm quyền" is no "quyển", "công dân" no "cống", "số" no "sở"
+    found = lookup_unit(words)
+    assert found is None or fold(found[0].unit) != fold(words[0]) or found[0].unit == words[0]
+
+
+def test_restored_marks_may_be_wrong_so_folded_matches_stand_and_agreeing_ones_win():
     assert lookup_unit(["thue", "bao"])[0].unit == "thuê bao"
-    assert lookup_unit(["thué", "bao"])[0].unit == "thuê bao"
-    assert lookup_unit(["xạ"])[0].unit == "xã"
-    assert lookup_unit(["trăm"])[0].unit == "trạm"  # a mis-restored "trạm"
-    assert lookup_unit(["hộ", "số"])[0].unit == "hồ sơ"  # the longer noun, though marks are off
+    assert lookup_unit(["thué", "bao"], marks="restored")[0].unit == "thuê bao"
+    assert lookup_unit(["thué", "bao"], marks="written") is None
+    assert lookup_unit(["thue", "bao"], marks="written")[0].unit == "thuê bao"
+    assert lookup_unit(["giai"], marks="written") is None  # "giai đoạn", not "giải"
+    assert lookup_unit(["xạ"], marks="restored")[0].unit == "xã"
+    assert lookup_unit(["trăm"], marks="restored")[0].unit == "trạm"  # a mis-restored "trạm"
+    assert lookup_unit(["hộ", "số"], marks="restored")[0].unit == "hồ sơ"  # the longer noun, though marks are off
     # folded "ho" is both "hộ" and "hồ": without marks the commoner (listed first) wins
     assert lookup_unit(["ho"])[0].unit == "hộ"
