@@ -250,10 +250,20 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
 def ingest_path(store, path: Path, derive: bool = True) -> list:
     """Store one input: a PDF, image, text or .ocr.json (read and extracted here), or a records
     file from planscan extract, which may hold many documents (grouped by their ``document``)."""
+    from planscan._util.bulk import collector_paused
+    from planscan.io.records import is_records_file
+
+    path = Path(path)
+    if not is_records_file(path):
+        return _ingest_path(store, path, derive)
+    with collector_paused():  # a records file may hold 100,000 records
+        return _ingest_path(store, path, derive)
+
+
+def _ingest_path(store, path: Path, derive: bool) -> list:
     from planscan.io.records import sidecar_document
     from planscan.io.store import records_hash
 
-    path = Path(path)
     records, meta, doc, sections = load_input(path)
     if doc is not None:
         image = str(path.resolve()) if input_kind(path) in ("pdf", "image") else None

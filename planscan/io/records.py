@@ -42,7 +42,7 @@ def record_from_dict(obj: dict, document: str = "", meta: DocumentMeta | None = 
     What extract computes once and older or hand-made files lack is computed here, once: the key,
     the year a period names, and the period's type and month bounds (``meta``'s report period
     stands for a figure whose own period does not say)."""
-    data = {k: v for k, v in obj.items() if k in _FIELDS}
+    data = dict(obj) if _FIELDS.issuperset(obj) else {k: v for k, v in obj.items() if k in _FIELDS}
     data.setdefault("text", "")
     if not data.get("key"):
         data["key"] = _key(str(data.get("indicator", "")), data.get("unit"), data.get("kind"))

@@ -139,52 +139,64 @@ def _link_statements(figs: list[Fig]) -> None:
         return
     lv = _LevelArrays(levels)
     statements = [f for f in figs if f.cls in ("change", "ratio_to_prior", "ratio_to_plan")]
-    for f, (lo, hi) in zip(statements, lv.windows([f.idx for f in statements])):
-        relative_pct = unit_class(f.rec.unit).family == "percent"
-        # an extractor may give a bare "tỷ lệ" or "tăng" as the label: then position decides
-        generic = len(f.norm.split()) <= 2
-        mask = lv.year[lo:hi] == _year(f.year)
-        if f.ptype is not None:
-            mask &= lv.comparable_to(f.ptype)[lo:hi]
-        if f.cls == "change" and not relative_pct:
-            mask &= lv.compatible_with(f.rec.unit)[lo:hi]
-        cand = mask.nonzero()[0] + lo
-        if not len(cand):
-            continue
-        dist = f.idx - lv.idx[cand]
-        bound = (np.minimum(100.0, 0.5 * lv.ratio(f.norm, cand) + 50.0) + 25.0 * lv.same_key(f.key, cand)
-                 - 2.0 * np.minimum(np.abs(dist), 10) - 6.0 * (dist < 0))
-        if generic:
-            bound += np.where((dist >= 1) & (dist <= 3), 60.0 - 10.0 * dist, 0.0)
-        best = _best(cand, bound, lambda c: _statement_score(f, levels[c], generic, relative_pct))
-        if best is not None:
-            f.base = levels[best]
-            levels[best].statements.append(f)
+    st_idx = np.array([f.idx for f in statements], dtype=int)
+    st_year = np.array([_year(f.year) for f in statements], dtype=int)
+    for s, e, lo, hi in lv.blocks(st_idx):
+        ratio = lv.ratios([f.norm for f in statements[s:e]], lo, hi)
+        dist_m = st_idx[s:e, None] - lv.idx[None, lo:hi]
+        ok_m = (np.abs(dist_m) <= LINK_WINDOW) & (lv.year[None, lo:hi] == st_year[s:e, None])
+        for k, f in enumerate(statements[s:e]):
+            relative_pct = unit_class(f.rec.unit).family == "percent"
+            # an extractor may give a bare "tỷ lệ" or "tăng" as the label: then position decides
+            generic = len(f.norm.split()) <= 2
+            mask = ok_m[k]
+            if f.ptype is not None:
+                mask = mask & lv.comparable_to(f.ptype)[lo:hi]
+            if f.cls == "change" and not relative_pct:
+                mask = mask & lv.compatible_with(f.rec.unit)[lo:hi]
+            cols = mask.nonzero()[0]
+            if not len(cols):
+                continue
+            cand, dist = cols + lo, dist_m[k, cols]
+            bound = (np.minimum(100.0, 0.5 * ratio[k, cols] + 50.0) + 25.0 * lv.same_key(f.key, cand)
+                     - 2.0 * np.minimum(np.abs(dist), 10) - 6.0 * (dist < 0))
+            if generic:
+                bound += np.where((dist >= 1) & (dist <= 3), 60.0 - 10.0 * dist, 0.0)
+            best = _best(cand, bound, lambda c: _statement_score(f, levels[c], generic, relative_pct))
+            if best is not None:
+                f.base = levels[best]
+                levels[best].statements.append(f)
     # "tăng từ A (cùng kỳ năm Y) lên B": the older figure is a statement about the prior period
-    for i, (f, (lo, hi)) in enumerate(zip(levels, lv.windows(lv.idx))):
-        if f.year is None or f.base is not None:
-            continue
-        mask = (lv.year[lo:hi] > f.year) & ~lv.has_base[lo:hi] & (lv.ptype[lo:hi] == lv.ptype_id(f.ptype))
-        mask &= lv.compatible_with(f.rec.unit)[lo:hi]
-        cand = mask.nonzero()[0] + lo
-        cand = cand[cand != i]
-        if not len(cand):
-            continue
-        r = lv.ratio(f.norm, cand)
-        # a label similarity of 92 needs a ratio of at least 84 (it is half ratio, half word-set)
-        keep = lv.same_key(f.key, cand, catalogued_only=False) | (r >= 84.0 - _EPS)
-        cand, r = cand[keep], r[keep]
-        if not len(cand):
-            continue
-        bound = np.minimum(100.0, 0.5 * r + 50.0) - 0.5 * np.abs(lv.idx[cand] - f.idx)
-        best = _best(cand, bound, lambda c: _prior_score(f, levels[c]))
-        if best is not None:
-            f.base = levels[best]
-            levels[best].statements.append(f)
-            lv.has_base[i] = True
+    for s, e, lo, hi in lv.blocks(lv.idx):
+        ratio = lv.ratios(list(lv.norms[s:e]), lo, hi)
+        rows, cols = slice(s, e), slice(lo, hi)
+        # what holds whatever was linked before: a later year, the same period type, a unit it
+        # converts to, and the same key or a label similarity of 92 (which needs a ratio of 84:
+        # it is half ratio, half word-set)
+        static = ((lv.year[None, cols] > lv.year[rows, None]) & (lv.ptype[None, cols] == lv.ptype[rows, None])
+                  & lv.unit_table[lv.unit[rows]][:, lv.unit[cols]]
+                  & (np.abs(lv.idx[None, cols] - lv.idx[rows, None]) <= LINK_WINDOW)
+                  & ((ratio >= 84.0 - _EPS) | (lv.key[None, cols] == lv.key[rows, None])))
+        static[np.arange(e - s), np.arange(s, e) - lo] = False
+        for k in static.any(axis=1).nonzero()[0]:
+            i = s + int(k)
+            f = levels[i]
+            if f.year is None or f.base is not None:
+                continue
+            found = (static[k] & ~lv.has_base[cols]).nonzero()[0]
+            if not len(found):
+                continue
+            cand = found + lo
+            bound = np.minimum(100.0, 0.5 * ratio[k, found] + 50.0) - 0.5 * np.abs(lv.idx[cand] - f.idx)
+            best = _best(cand, bound, lambda c: _prior_score(f, levels[c]))
+            if best is not None:
+                f.base = levels[best]
+                levels[best].statements.append(f)
+                lv.has_base[i] = True
 
 
 LINK_WINDOW = 400
+_BLOCK = 256
 _EPS = 1e-3
 _NO_YEAR = -(10**9)
 
@@ -243,6 +255,8 @@ class _LevelArrays:
         self.ptype = np.array([self.ptype_id(f.ptype) for f in levels])
         self._units: dict[str, int] = {}
         self.unit = np.array([self._units.setdefault(f.rec.unit, len(self._units)) for f in levels])
+        # [figure's unit, candidate's unit]: whether the candidate's converts to the figure's
+        self.unit_table = np.array([[compatible(c, u)[0] for c in self._units] for u in self._units], dtype=bool)
         self._keys: dict[str, int] = {}
         self.key = np.array([self._keys.setdefault(f.key, len(self._keys)) for f in levels])
         self.catalogued = np.array([f.catalogued for f in levels])
@@ -253,12 +267,17 @@ class _LevelArrays:
     def ptype_id(self, ptype: str | None) -> int:
         return self._ptypes.setdefault(ptype, len(self._ptypes))
 
-    def windows(self, idx) -> list[tuple[int, int]]:
-        """For each figure index, the slice of levels within ``LINK_WINDOW`` places of it."""
-        idx = np.asarray(idx, dtype=int)
-        lo = np.searchsorted(self.idx, idx - LINK_WINDOW, "left").tolist()
-        hi = np.searchsorted(self.idx, idx + LINK_WINDOW, "right").tolist()
-        return list(zip(lo, hi))
+    def blocks(self, idx: np.ndarray):
+        """(start, end, lo, hi): runs of ``_BLOCK`` figures (``idx`` ascending) and the slice of
+        levels within ``LINK_WINDOW`` places of any of them, weighed together as one matrix."""
+        for s in range(0, len(idx), _BLOCK):
+            e = min(s + _BLOCK, len(idx))
+            lo = int(np.searchsorted(self.idx, idx[s] - LINK_WINDOW, "left"))
+            hi = int(np.searchsorted(self.idx, idx[e - 1] + LINK_WINDOW, "right"))
+            yield s, e, lo, hi
+
+    def ratios(self, norms: list[str], lo: int, hi: int) -> np.ndarray:
+        return process.cdist(norms, self.norms[lo:hi], scorer=fuzz.ratio, workers=1).astype(float)
 
     def comparable_to(self, ptype: str) -> np.ndarray:
         key = ("ptype", ptype)
@@ -279,5 +298,3 @@ class _LevelArrays:
         same = self.key[cand] == k
         return same & self.catalogued[cand] if catalogued_only else same
 
-    def ratio(self, norm: str, cand: np.ndarray) -> np.ndarray:
-        return process.cdist([norm], self.norms[cand], scorer=fuzz.ratio, workers=1)[0].astype(float)
