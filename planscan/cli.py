@@ -65,12 +65,12 @@ def _overwritten_input(inputs: list[Path], outputs: list[Path]) -> tuple[Path, P
     return None
 
 
-def _text_pages(skip_text: bool, redo_ocr: bool, force_ocr: bool) -> bool:
-    """OCRmyPDF's three answers to a page that has text; planscan reads such a page's text layer
-    (--skip-text, the default) or OCRs it anyway (--force-ocr; --redo-ocr does the same here)."""
+def _check_text_modes(skip_text: bool, redo_ocr: bool, force_ocr: bool) -> None:
+    """OCRmyPDF's three answers to a page that has text: read its text layer (--skip-text, the
+    default here), OCR it anew replacing an invisible OCR layer (--redo-ocr), or OCR it anyway
+    (--force-ocr). One at a time."""
     if skip_text + redo_ocr + force_ocr > 1:
         raise click.UsageError("give only one of --skip-text, --redo-ocr and --force-ocr")
-    return force_ocr or redo_ocr
 
 
 @cli.command("ocr")
@@ -102,7 +102,8 @@ def _text_pages(skip_text: bool, redo_ocr: bool, force_ocr: bool) -> bool:
 @click.option("--page-timeout", type=click.FloatRange(min=1), default=None,
               help="Seconds after which a page is given up and recorded as failed.")
 @click.option("--skip-text", is_flag=True, help="Pages with a text layer: read it, do not OCR them (the default).")
-@click.option("--redo-ocr", is_flag=True, help="OCR pages with a text layer too (as --force-ocr).")
+@click.option("--redo-ocr", is_flag=True, help="OCR pages whose text is only an invisible OCR layer, and replace "
+                                                "that layer; visible text is kept.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDFs even when they already have a text layer; such pages "
                                                  "become their image in the PDF.")
 @click.option("--restore", "restore_mode", type=click.Choice(["auto", "full", "off"]), default="auto", show_default=True,
@@ -119,6 +120,7 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf
     from planscan.ocr.settings import OcrSettings, PdfSettings
     from planscan.pipeline import convert
 
+    _check_text_modes(skip_text, redo_ocr, force_ocr)
     paths = [Path(p) for p in inputs]
     pdf_out = None
     if outdir is None:
@@ -129,7 +131,7 @@ def ocr_cmd(inputs, outdir, jobs, dpi, lang, psm, no_clean, skip_steps, want_pdf
         raise click.UsageError("--sidecar takes one input")
     settings = OcrSettings(
         dpi=dpi, lang=lang, psm=psm, clean=not no_clean, disabled_steps=tuple(skip_steps),
-        force_ocr=_text_pages(skip_text, redo_ocr, force_ocr), restore=restore_mode, jobs=jobs,
+        force_ocr=force_ocr, redo_ocr=redo_ocr, restore=restore_mode, jobs=jobs,
         use_cache=not no_cache, keep_temp=Path(keep_temp).resolve() if keep_temp else None, page_timeout=page_timeout,
     )
     pdf_settings = PdfSettings(output_type=output_type, rotate_pages=rotate_pages, deskew=deskew, clean_final=clean_final)
@@ -192,25 +194,15 @@ def restore_cmd(file, mode, explain):
 
     Example: planscan restore ocr-eng.txt --explain > restored.txt
     """
-    from planscan.extract.restore.restorer import explain_text
+    from planscan.pipeline import restore_file
 
-    text = _read_utf8_input(file)
-    out, changes, used = explain_text(text, mode)
-    click.echo(out, nl=False)
+    def show(lineno, ch) -> None:
+        click.echo(f"{lineno}:{ch.start + 1}\t{ch.original}\t->\t{ch.restored}\t{ch.confidence:.2f}", err=True)
+
+    # block by block: a text of any size is restored in bounded memory
+    used, changed = restore_file(file, lambda text: click.echo(text, nl=False), mode, on_change=show if explain else None)
     if explain:
-        for lineno, ch in changes:
-            click.echo(f"{lineno}:{ch.start + 1}\t{ch.original}\t->\t{ch.restored}\t{ch.confidence:.2f}", err=True)
-        click.echo(f"mode {used}: {len(changes)} tokens changed", err=True)
-
-
-def _read_utf8_input(file: str) -> str:
-    from planscan._util.textio import decode_utf8, read_input_bytes
-
-    if file == "-":
-        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
-        data = stream.read()
-        return data if isinstance(data, str) else decode_utf8(data, "<stdin>")
-    return decode_utf8(read_input_bytes(Path(file)), file)
+        click.echo(f"mode {used}: {changed} tokens changed", err=True)
 
 
 
@@ -275,7 +267,7 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain)
     """
     from planscan.io.export import format_for, model_columns, write_records
     from planscan.ocr.settings import OcrSettings
-    from planscan.pipeline import extract_document, read_document
+    from planscan.pipeline import extract_path
     from planscan.schemas.records import IndicatorRecord
 
     format_for(Path(output) if output not in (None, "-") else None, fmt)  # a bad -o fails before any OCR
@@ -292,27 +284,41 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain)
     if not inputs:
         raise click.UsageError("Missing argument 'INPUTS...' (or give --db).")
     settings = OcrSettings(dpi=dpi, restore=restore_mode)
-    records, codes = [], []
-    with _WarningsToStderr():
+    codes: list[int] = []
+
+    def found_records():
+        """Every input's records as they are found (a .txt of any size in bounded memory)."""
         for raw in inputs:
+            skipped: list | None = [] if explain else None
+            failed: list = []
+            found: list = []
             try:
-                doc = read_document(Path(raw), settings)
-                skipped: list | None = [] if explain else None
-                _, _, found = extract_document(doc, skipped=skipped)
+                for record in extract_path(Path(raw), settings, skipped=skipped, failed=failed):
+                    if explain:
+                        found.append(record)
+                    yield record
             except PlanscanError as e:
                 click.echo(f"planscan: error: {e}", err=True)
                 codes.append(int(e.exit_code))
                 continue
-            for p in doc.pages:
-                if p.status == "failed":
-                    click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
-            records.extend(found)
+            for p in failed:
+                click.echo(f"planscan: warning: {raw}: page {p.number} failed: {p.error}", err=True)
             if explain:
                 _explain(raw, found, skipped or [])
-            codes.append(int(ExitCode.partial) if any(p.status == "failed" for p in doc.pages) else 0)
-    if any(c in (ExitCode.ok, ExitCode.partial) for c in codes):
-        write_records(records, output, fmt, model=IndicatorRecord, sheet="figures")
+            codes.append(int(ExitCode.partial) if failed else 0)
+        if not any(c in (ExitCode.ok, ExitCode.partial) for c in codes):
+            raise _NothingExtracted  # no input could be read: no output file
+
+    with _WarningsToStderr():
+        try:
+            write_records(found_records(), output, fmt, model=IndicatorRecord, sheet="figures")
+        except _NothingExtracted:
+            pass
     return overall_exit_code(codes)
+
+
+class _NothingExtracted(Exception):
+    """Every input failed: the output is not written (raised inside the atomic write, which drops it)."""
 
 # [tables]
 
@@ -411,30 +417,32 @@ def _without_bullets(section):
 
 @cli.command("diff")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "markdown", "xlsx"]), default=None,
-              help="Output format [default: from the -o suffix; else table on a terminal, json in a pipe].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "csv-long", "json", "markdown", "xlsx"]), default=None,
+              help="Output format [default: from the -o suffix; else table on a terminal, json in a pipe]; "
+                   "csv-long: one row per indicator and document.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of stdout; xlsx needs it.")
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
               help="Compare documents of this store instead: inputs are their ids, sources or files, "
                    "with their reviewed values.")
 @click.option("--unreviewed", is_flag=True, help="With --db: the figures as extracted, without reviews.")
-def diff_cmd(inputs, fmt, output, db, unreviewed):
+@click.option("--only-paired", is_flag=True, help="Only indicators found in two documents or more.")
+@click.option("--min-confidence", type=click.FloatRange(min=0), default=None, metavar="SCORE",
+              help="Leave out pairs whose pairing score (0-100, the row's score) is below SCORE.")
+def diff_cmd(inputs, fmt, output, db, unreviewed, only_paired, min_confidence):
     """Compare plans year on year: OLD NEW [MORE...], oldest first.
 
     Inputs are PDFs, images, .txt, .ocr.json, or records from planscan extract (.json/.jsonl).
     One row per indicator: value per document and period, change, flags, and whether the newer
     document's stated changes ("tăng 8 trạm so với cùng kỳ") agree with the older one.
     """
-    from planscan.io.diffformat import write
+    from planscan.io.diffformat import format_for, select, write
     from planscan.pipeline import diff_inputs
 
     if len(inputs) < 2:
         raise click.UsageError("diff needs at least two inputs: OLD NEW [MORE...]")
     out = Path(output) if output else None
-    if fmt is None:
-        by_suffix = {".csv": "csv", ".json": "json", ".md": "markdown", ".xlsx": "xlsx", ".txt": "table"}
-        fmt = by_suffix.get(out.suffix.lower(), "table") if out else ("table" if sys.stdout.isatty() else "json")
+    fmt = format_for(out, fmt, sys.stdout.isatty())
     if db:
         from planscan.io.store import Store
         from planscan.pipeline import diff_stored
@@ -445,7 +453,7 @@ def diff_cmd(inputs, fmt, output, db, unreviewed):
         result = diff_inputs([Path(p) for p in inputs])
     for w in result.warnings:
         click.echo(f"planscan: warning: {w}", err=True)
-    write(result, fmt, out)
+    write(select(result, only_paired, min_confidence), fmt, out)
 
 # [ingest]
 

@@ -29,6 +29,7 @@ import pikepdf
 from planscan._util.atomic import atomic_write_bytes, atomic_write_text
 from planscan.errors import EncryptedPdfError, InputFileError, InvalidOutputError, MissingDependencyError, OutputError
 from planscan.ocr.settings import OcrSettings, PdfSettings
+from planscan.ocr.textlayer import only_invisible_text, strip_invisible_text
 from planscan.schemas.records import Document, DocumentMeta, Line, Page, Word
 
 _GLYPH_WIDTH = 0.5  # advance of every glyph of the glyphless font, in em (its /DW 500)
@@ -429,8 +430,10 @@ def searchable_pdf(doc: Document, source: Path, meta: DocumentMeta | None = None
             if font is None:
                 font = _descendant(pdf)
             page_obj = pdf.pages[index]
+            if ocr.redo_ocr and _has_text(page_obj) and only_invisible_text(page_obj):
+                strip_invisible_text(pdf, page_obj)  # the earlier OCR layer gives way to ours
             # A page OCR'd over its own text (--force-ocr) shows its image only, as OCRmyPDF does.
-            if opts.clean_final or _has_text(page_obj):
+            if opts.clean_final or _has_text(page_obj) and not ocr.redo_ocr:
                 page_obj = _replace_with_image(pdf, index, image_of(page, opts.clean_final), page.dpi)
                 left, bottom, right, top = (float(v) for v in page_obj.mediabox)
                 matrix = np.array([[(right - left) / page.width, 0, 0], [0, -(top - bottom) / page.height, top],

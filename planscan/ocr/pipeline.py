@@ -175,6 +175,12 @@ def ocr_document(path: Path, settings: OcrSettings, progress: Progress | None = 
         count = info.pages
         if not settings.force_ocr:
             layer = poppler.text_layer(path, info)
+            if settings.redo_ocr:
+                from planscan.ocr.textlayer import invisible_text_pages
+
+                for n in invisible_text_pages(path):
+                    if n <= len(layer):
+                        layer[n - 1] = None
         images = poppler.page_images(path)
         native = {n: dpi for n, (dpi, _) in images.items()}
         gray_pages = {n for n, (_, grey) in images.items() if grey}

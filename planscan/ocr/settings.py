@@ -16,6 +16,7 @@ class OcrSettings(BaseModel):
     clean: bool = True  # run the OpenCV clean-up steps
     disabled_steps: tuple[str, ...] = ()  # clean-up steps switched off by name
     force_ocr: bool = False  # OCR even when the PDF has a text layer
+    redo_ocr: bool = False  # OCR the pages whose text is only an invisible (earlier OCR) layer, replacing it
     restore: str = "auto"  # diacritic restoration mode applied to the result: auto|full|off
     jobs: Optional[int] = None  # page workers; None = number of cores
     use_cache: bool = True
