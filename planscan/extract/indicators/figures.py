@@ -44,6 +44,9 @@ class Figure:
     target_cue: bool = False
     estimate_cue: bool = False
     kind_cue: str = ""  # the words of the sentence that gave the kind, for the record's kind_reason
+    list_item: bool = False  # "Việt Trì (12)": an item of a list whose counted noun stands once
+    qualifier: str | None = None  # "khoảng", "trên", "từ ... trở lên": value and kind stay as written
+    parent: int | None = None  # index (in the paragraph's figures) of the total this one is part of
     unit_inferred: bool = False
     text_start: int = 0
     text_end: int = 0
@@ -79,7 +82,7 @@ _TIME_UNITS = {"năm", "tháng", "quý", "tuần"}
 # Letters of Vietnamese words (no f, j, w, z), for telling a guessed unit from an OCR fragment.
 _VIET_WORD = re.compile(r"(?:[a-eg-ik-vxyđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+[ ,]*)+")
 _ROUND_BASES = {1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0}
-_PER_BEFORE = re.compile(r"(?:tren|moi|/)\s*$")
+_PER_BEFORE = re.compile(r"(?:(?<![^\W\d_])([^\W\d_]+)|/)\s*$")
 _LINKED = re.compile(r"(?:^|\s)(?:la|dat|bang|uoc dat|uoc|chiem|dat ty le|ty le|len|tu|tang|giam)\s*:?$")
 # Said after the label of the figure a change or ratio refers to, so the record reads on its own.
 _KIND_SUFFIX = {
@@ -199,7 +202,8 @@ def analyse(
         if q.unit_source == "guess" and unit and not _VIET_WORD.fullmatch(unit.split("/")[0]):
             skip(q, "an OCR fragment taken for a unit")  # "234/287 tịữfJ"
             continue
-        if q.value in _ROUND_BASES and q.of is None and _PER_BEFORE.search(folded[max(0, q.start - 12) : q.start]):
+        per = _PER_BEFORE.search(text[max(0, q.start - 12) : q.start]) if q.value in _ROUND_BASES else None
+        if per and q.of is None and (not per.group(1) or any(word_is(per.group(1), w) for w in ("trên", "mỗi"))):
             skip(q, "the base of a rate")  # "bác sĩ trên 1 vạn dân"
             continue
         sent = _sentence_of(sents, q.start)
@@ -314,6 +318,10 @@ def analyse(
                 subject = []
         subject_words = [t.text for t in subject if t.is_word]
         if unit is None:
+            item = _list_item(text, q, sent, figures)
+            if item is not None:
+                figures.append(item)
+                continue
             inferred = _unit_from_subject(subject_words)
             if inferred is None:
                 skip(q, "a bare number: nothing says what it counts")
@@ -370,8 +378,100 @@ def analyse(
             vs = (vs_year or vs_prior or vs_plan) if fig.kind != "change" or not fig.change_without_vs else None
             if vs:
                 fig.text_end = max(fig.text_end, q.end + vs.end())
+        fig.qualifier = _qualifier(text, folded, q, floor)
+        fig.parent = _parent(text, folded, q, sent, figures)
         figures.append(fig)
     return figures
+
+
+# "khoảng 180 ha", "gần 2.000 hộ", "trên 378 tỷ đồng", "từ 50% trở lên": a bound or an approximation
+# written with the number; it changes neither the value nor the kind.
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:^|[^\w])(khoang|gan|hon|tren|duoi|xap xi|it nhat|toi thieu|toi da|khong qua|khong duoi|vao khoang|tu)\s*$"
+)
+_QUALIFIER_AFTER = re.compile(r"^\s*(tro len|tro xuong)\b")
+
+
+def _qualifier(text: str, folded: str, q: Quantity, floor: int) -> str | None:
+    window = max(floor, q.start - 16)
+    before = _QUALIFIER_BEFORE.search(folded[window : q.start])
+    after = _QUALIFIER_AFTER.match(folded[q.end : q.end + 16])
+    written_before = None
+    if before is not None:
+        start = window + before.start(1)
+        written_before = " ".join(text[start : start + len(before.group(1))].split())
+    if after is not None:
+        written_after = " ".join(text[q.end + after.start(1) : q.end + after.end(1)].split())
+        return f"{written_before} ... {written_after}" if written_before else written_after
+    if written_before is None or fold(written_before) == "tu":
+        return None  # a bare "từ" starts "từ X lên Y", not a bound
+    return written_before
+
+
+_IN_SUM = re.compile(r"\btrong (?:do|so do)\b")
+
+
+def _depth(text: str, start: int, pos: int) -> int:
+    return text.count("(", start, pos) - text.count(")", start, pos)
+
+
+def _parent(text: str, folded: str, q: Quantity, sent: tuple[int, int], figures: list[Figure]) -> int | None:
+    """The total a figure is a part of: the last figure in its unit before "trong đó" in its own
+    sentence ("tổng vốn 100 tỷ đồng, trong đó ngân sách 40 tỷ đồng"), or the figure whose bracketed
+    breakdown it stands in ("260 chợ (02 chợ đầu mối; ...)")."""
+    unit = q.unit
+    candidates = [
+        i for i, f in enumerate(figures)
+        if f.unit == unit and f.kind not in ("change", "ratio_to_prior", "ratio_to_plan") and f.parent is None
+    ]
+    if not candidates:
+        return None
+    marks = list(_IN_SUM.finditer(folded, sent[0], q.start))
+    if marks:
+        at = marks[-1].start()
+        before = [i for i in candidates if figures[i].quantity.end <= at and _depth(text, sent[0], figures[i].quantity.start) <= 0]
+        if before:
+            return before[-1]
+    if _depth(text, sent[0], q.start) > 0:
+        opened = text.rfind("(", sent[0], q.start)
+        before = [i for i in candidates if figures[i].quantity.end <= opened]
+        if before and not text[figures[before[-1]].quantity.end : opened].strip(" \t\n"):
+            return before[-1]
+    return None
+
+
+# "Việt Trì (12), thị xã Phú Thọ (08)": a bare number in brackets after a name, in a list whose
+# counted noun was written once, with the total, earlier in the sentence.
+_BRACKETED = re.compile(r"\(\s*$")
+_NAME_BEFORE = re.compile(r"([^\W\d_][^,;:()]*?)\s*\(\s*$")
+
+
+def _list_item(text: str, q: Quantity, sent: tuple[int, int], figures: list[Figure]) -> Figure | None:
+    if q.of is not None or not text[q.end : q.end + 3].lstrip(" \t").startswith(")"):
+        return None
+    head = text[max(sent[0], q.start - 60) : q.start]
+    name = _NAME_BEFORE.search(head)
+    if name is None:
+        return None
+    totals = [
+        i for i, f in enumerate(figures)
+        if f.sentence == sent and f.unit and f.quantity.unit_family == "count" and not f.list_item
+        and f.kind not in ("change", "ratio_to_prior", "ratio_to_plan")
+    ]
+    if not totals:
+        return None
+    total = figures[totals[-1]]
+    place = " ".join(name.group(1).split())
+    item = Figure(
+        quantity=q, value=q.value, unit=total.unit, kind=total.kind, sentence=sent,
+        label=f"{total.base_label or total.label} - {place}", label_confidence=0.7,
+        period=total.period, target_cue=total.target_cue, estimate_cue=total.estimate_cue,
+        kind_cue=total.kind_cue, parent=totals[-1], list_item=True,
+    )
+    item.base_label = item.label
+    item.text_start = q.start - len(head) + name.start(1)
+    item.text_end = q.end + text[q.end :].index(")") + 1
+    return item
 
 
 _PERIOD_WORDS = set(PERIOD_WORDS)

@@ -243,6 +243,8 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     )
     return IndicatorRecord(
         indicator=fig.label,
+        max=(-abs(q.max) if fig.value < 0 else q.max) if q.max is not None else None,
+        qualifier=fig.qualifier,
         key=indicator_key(fig.base_label or fig.label, unit, kind, para.text[fig.sentence[0] : q.start]),
         value=fig.value,
         unit=unit,
@@ -278,6 +280,17 @@ class NotAFigure:
     line: int
     text: str
     reason: str
+
+
+def _mark_repeats(records: list[IndicatorRecord]) -> None:
+    """A total stated again (in a summary, a later section) points to where it was first stated."""
+    first: dict[tuple, str] = {}
+    for r in records:
+        same = (r.key, r.value, r.max, r.unit, r.year, r.period, r.kind)
+        if same in first:
+            r.same_as = first[same]
+        else:
+            first[same] = r.ref
 
 
 def _make_docs(nlp: Language, paras: list[Paragraph]):
@@ -319,10 +332,17 @@ def extract_indicators(
             m = _OFFSET.search(message)
             seg = para.locate(int(m.group(1))) if m else para.segments[0]
             log.warning("%s: page %d, line %d: %s", doc.source, seg.page, seg.line_index + 1, message)
-        for fig in sdoc._.figures or []:
-            records.append(_record(fig, para, ctx, headings))
+        figs = sdoc._.figures or []
+        first = len(records)
+        for fig in figs:
+            rec = _record(fig, para, ctx, headings)
+            rec.ref = f"{rec.page}.{rec.line}.{len(records) + 1}"
+            if fig.parent is not None:
+                rec.part_of = records[first + fig.parent].ref
+            records.append(rec)
         if skipped is not None:
             for item in sdoc._.skipped or []:
                 seg = para.locate(item.start)
                 skipped.append(NotAFigure(seg.page, seg.line_index + 1, " ".join(item.raw.split()), item.reason))
+    _mark_repeats(records)
     return records

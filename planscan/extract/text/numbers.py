@@ -50,6 +50,7 @@ class Quantity:
     # where the unit came from: "after", "glued", "fuzzy" (OCR-damaged spelling), "before" (the noun
     # precedes the number), "range" (the other end of "10 - 15 km"), "guess" (an unknown noun)
     unit_source: str | None = None
+    max: float | None = None  # the upper end of a range ("40 - 50 m2/người"): value is the lower
 
     @property
     def is_percent(self) -> bool:
@@ -132,6 +133,7 @@ _ORDINAL_WORDS = """ngày tháng năm quý tuần kỳ khóa khoá lần thứ �
     chương mục phần tập trang phiên lớp nhiệm""".split()
 _ORDINAL_BEFORE = frozenset(fold(w) for w in _ORDINAL_WORDS)
 _ORDINAL_WRITTEN = frozenset(_ORDINAL_WORDS)
+_VERB_ORDINALS = frozenset({"cấp", "cap"})
 
 
 def _is_word(written: str, words_written: frozenset[str], words_folded: frozenset[str]) -> bool:
@@ -382,10 +384,14 @@ _GLUED_BEFORE = re.compile(
 )
 
 
+_GLUED_RANGE = re.compile(r"(?<=\d)[\-\u2013\u2014](?=\d)")
+
+
 def _unglued(text: str) -> str:
-    """``text`` (same length) with a space for the last letter of a qualifier glued to a number, for
-    finding number candidates only: the words themselves are read from the real text."""
-    return _GLUED_BEFORE.sub(lambda m: m.group()[:-1] + " ", text)
+    """``text`` (same length) with a space for the last letter of a qualifier glued to a number and
+    for the dash of a range written without spaces ("13-13,5%"), for finding number candidates
+    only: the words themselves are read from the real text."""
+    return _GLUED_RANGE.sub(" ", _GLUED_BEFORE.sub(lambda m: m.group()[:-1] + " ", text))
 
 
 def _accented(text: str) -> bool:
@@ -439,10 +445,12 @@ def find_quantities(
             continue
         prev_written = text[prev_start:a_start].strip()
         if _is_word(prev_written, _ORDINAL_WRITTEN, _ORDINAL_BEFORE) and not (
-            fold(prev_written) == prev_written.lower() and _unit_after(text, m.end())[3] in ("after", "fuzzy")
+            (fold(prev_written) == prev_written.lower() or _is_word(prev_written, _VERB_ORDINALS, _VERB_ORDINALS))
+            and _unit_after(text, m.end(), marks=marks)[3] in ("after", "fuzzy")
         ):
-            # (without marks "thu" may be "thứ" or "thu" (revenue), "do" "độ" or "đó": a unit after
-            # the number says it counts something)
+            # (without marks "thu" may be "thứ" or "thu" (revenue), "do" "độ" or "đó"; "cấp" is also
+            # the verb "issue" ("cấp 120 giấy phép", "nâng cấp 04 cửa hàng"): a unit after the number
+            # says it counts something)
             last_skipped_ordinal_end = m.end()
             if fold(prev_written).lower() in ("ngay", "thang", "nam", "quy", "tuan"):
                 skip(m, f"part of a date or period ('{prev_written} {m.group()}')")
@@ -637,14 +645,25 @@ _RANGE_JOIN = re.compile(r"[ \t]*(?:-|\u2013|\u2014|đến|tới|den|toi)[ \t]*$
 
 
 def _propagate_range_units(text: str, out: list[Quantity]) -> list[Quantity]:
-    """ "10 - 15 km", "từ 80 đến 90%": the first number of a range takes the second's unit."""
+    """ "10 - 15 km", "từ 80 đến 90%": one quantity with the lower end as value and the upper as
+    ``max``, in the second number's unit. Ends that do not rise ("50 - 40") stay two figures, the
+    first taking the second's unit."""
     for i in range(len(out) - 1, 0, -1):
         a, b = out[i - 1], out[i]
         if a.unit is None and b.unit is not None and b.of is None and _RANGE_JOIN.match(text[a.number_end : b.number_start]):
             factor = b.value_base / b.value if b.value_base is not None and b.value else None
+            base = a.value * factor if factor is not None else None
+            if b.value > a.value and b.max is None:
+                out[i - 1 : i + 1] = [
+                    dataclasses.replace(
+                        b, value=a.value, max=b.value, raw=text[a.start : b.end], start=a.start,
+                        number_start=a.number_start, value_base=base,
+                    )
+                ]
+                continue
             out[i - 1] = Quantity(
                 value=a.value, unit=b.unit, raw=a.raw, start=a.start, end=a.end, of=None,
-                unit_family=b.unit_family, value_base=a.value * factor if factor is not None else None,
+                unit_family=b.unit_family, value_base=base,
                 base_unit=b.base_unit, number_start=a.number_start, number_end=a.number_end, unit_source="range",
             )
     return out

@@ -332,10 +332,12 @@ def test_ocr_swapped_thousands_comma_in_a_count():
 def test_scaled_counts_and_ranges():
     q = one("dân số 2,5 triệu người")
     assert (q.unit, q.unit_family, q.value_base, q.base_unit) == ("triệu người", "count", 2.5e6, "người")
-    a, b = find_quantities("từ 10 - 15 km đường")
-    assert (a.value, a.unit, a.unit_source, a.value_base) == (10, "km", "range", 10000)
-    assert (b.value, b.unit) == (15, "km")
-    assert [(q.value, q.unit) for q in find_quantities("tỷ lệ từ 80 đến 90%")] == [(80, "%"), (90, "%")]
+    (r,) = find_quantities("từ 10 - 15 km đường")
+    assert (r.value, r.max, r.unit, r.value_base, r.raw) == (10, 15, "km", 10000, "10 - 15 km")
+    assert [(q.value, q.max, q.unit) for q in find_quantities("tỷ lệ từ 80 đến 90%")] == [(80, 90, "%")]
+    # ends that do not rise are two figures, the first in the second's unit
+    a, b = find_quantities("giảm từ 15 - 10 km")
+    assert (a.value, a.unit, a.unit_source, b.value) == (15, "km", "range", 10)
 
 
 def test_words_that_only_look_like_ordinals_without_marks():
