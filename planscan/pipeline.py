@@ -175,11 +175,14 @@ def diff_inputs(paths: list[Path]):
     from planscan.extract.compare import ComparedDocument, compare_documents
     from planscan.io.records import display_names
 
-    docs = []
+    docs, sources = [], {}
     for p, name in zip(paths, display_names(paths)):
         records, meta, _doc, _sections = load_input(p)
         docs.append(ComparedDocument(name, list(records), meta))
-    return compare_documents(docs)
+        sources[name] = DiffDocument(name=name, path=str(p), sha256=file_sha256(p), metadata=meta)
+    result = compare_documents(docs)
+    result.sources = [sources[n] for n in result.documents]  # compare_documents may put them in date order
+    return result
 
 
 def stored_document_id(store, ref: str) -> int:
@@ -201,7 +204,7 @@ def diff_stored(store, refs: list[str], reviewed: bool = True):
     from planscan.extract.compare import ComparedDocument, compare_documents
     from planscan.io.store import record_of
 
-    docs, corrected = [], set()
+    docs, corrected, sources = [], set(), {}
     for ref in refs:
         doc_id = stored_document_id(store, ref)
         meta = _stored_meta(store, doc_id)
@@ -283,6 +286,7 @@ def _ingest_path(store, path: Path, derive: bool) -> list:
                               source=ref if not is_sha else str(path), sha256=sha, input_kind="records"))
     return store.add_documents(documents)
 
+    from planscan.schemas.comparison import DiffDocument
 
 def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive: bool):
     """Batch output: the records plus the pages, metadata and sections of their document, stored
@@ -309,3 +313,7 @@ def _with_derived(records: list, derive: bool) -> list:
     from planscan.extract.compare import derive_values
 
     return list(records) + derive_values(records)
+    from planscan.schemas.comparison import DiffDocument
+        (stored,) = store.query("SELECT source, sha256 FROM documents WHERE id=?", (doc_id,))
+        sources[ref] = DiffDocument(name=ref, path=stored["source"] or ref, sha256=stored["sha256"], metadata=meta)
+    result.sources = [sources[n] for n in result.documents]
