@@ -4,7 +4,8 @@ Two ways in. First, the confusion model read backwards: each printed character (
 for the plain letters it is known to come from ("6" -> o, "ir" -> u, "d" -> d or a), and a walk
 over the trie of diacritic-free keys finds every key the token can be read as within a cost budget.
 Second, rapidfuzz's nearest keys, for errors the model has not seen. Every syllable under those keys
-is then scored with the weighted edit cost of printing it as the token.
+is then scored with the weighted edit cost of printing it as the token. Third, for short tokens, the
+channel's whole-token misreadings of a syllable ("6" for "ở").
 """
 
 from __future__ import annotations
@@ -166,10 +167,14 @@ class CandidateGenerator:
                     # the plain reading itself is a key: as good as the walk's best; a near key is an
                     # edit the model did not explain
                     keys[k] = min(keys.get(k, 1e9), FREE_EDIT * d + (0.0 if d == 0 else 1.0))
-        if not keys:
+        # whole-token misreadings of short syllables ("6" for "ở", "1a" for "là"), where the
+        # letter-by-letter cost misjudges the engine
+        whole = {canonical(syl): cost for syl, cost in ch.syllables.get(token, ())
+                 if canonical(syl) in vocab.logp}
+        if not keys and not whole:
             return []
         # the walk's cost is close to the best syllable's under a key, so far-off keys are not scored
-        floor = min(keys.values())
+        floor = min(keys.values(), default=0.0)
         ranked = sorted((c, k) for k, c in keys.items() if c <= floor + KEY_SPREAD)[:MAX_KEYS]
         # OCR often puts a tone on the wrong vowel ("tuýen" for "tuyến"): the token with its tone moved
         # to where Vietnamese spelling puts it is a second reading, at a small price.
@@ -183,6 +188,9 @@ class CandidateGenerator:
                 if moved is not None:
                     cost = min(cost, edit_cost(syl, moved, ch) + TONE_MOVE)
                 scored.append(Candidate(syl, cost))
+        if whole:
+            scored = [Candidate(c.syllable, min(c.cost, whole.pop(c.syllable, c.cost))) for c in scored]
+            scored += [Candidate(syl, cost) for syl, cost in whole.items()]
         # rank by channel cost plus a weak frequency prior, so a common reading is not cut for a rare one
         scored.sort(key=lambda c: c.cost - PRIOR * vocab.logp[c.syllable])
         best = min(c.cost for c in scored)

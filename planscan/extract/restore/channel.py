@@ -2,8 +2,9 @@
 
 Costs are negative log probabilities of character edits, ``cost(gold letter -> OCR string)``,
 where the OCR string has 0 (dropped), 1 or 2 characters ("ư" -> "ir", "m" -> "rn"). They are
-estimated from aligned (OCR, correct) text by ``bench/estimate_confusion.py`` into
-``data/confusion.tsv``; edits the table has not seen fall back to general priors: losing a
+learnt by ``scripts/build_channel.py`` from general text rendered, degraded and read by the
+engine (``data/channel-eng.tsv`` for Tesseract's English model, ``data/channel-vie.tsv`` for its
+Vietnamese one); edits the table has not seen fall back to general priors: losing a
 diacritic is cheap, changing the base letter is dear.
 """
 
@@ -36,13 +37,16 @@ PRIOR_PAIRS = [
 ]
 
 
-# The table estimated for Tesseract's English model, shipped with the package.
-SHIPPED_TABLE = Path(str(resources.files("planscan.extract.restore") / "data" / "confusion.tsv"))
+# The table learnt for Tesseract's English model, shipped with the package.
+SHIPPED_TABLE = Path(str(resources.files("planscan.extract.restore") / "data" / "channel-eng.tsv"))
 
 
 @dataclass
 class Channel:
     table: dict[tuple[str, str], float] = field(default_factory=dict)
+    # printed token -> [(written short syllable, cost)]: whole-token misreadings the letter table
+    # misjudges ("6" for "ở", "1a" for "là"), from the channel's syllable table
+    syllables: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     lose_marks: float = LOSE_MARKS
     keep: float = KEEP
     # The text kept every letter and lost only marks (typed without diacritics): candidates are
@@ -52,8 +56,13 @@ class Channel:
 
     @classmethod
     def from_file(cls, path: Path | str) -> Channel:
-        """The OCR channel of the confusion table at ``path`` (as bench/estimate_confusion.py writes it)."""
-        return cls(table=read_table(Path(path)))
+        """The OCR channel of the letter table at ``path`` (as scripts/build_channel.py and
+        bench/estimate_confusion.py write it), with the syllable table beside it when there is one
+        (``channel-syllables-eng.tsv`` beside ``channel-eng.tsv``)."""
+        path = Path(path)
+        beside = path.with_name(path.name.replace("channel-", "channel-syllables-", 1))
+        syllables = read_syllables(beside) if beside != path and beside.exists() else {}
+        return cls(table=read_table(path), syllables=syllables)
 
     @classmethod
     def shipped(cls) -> Channel:
@@ -109,6 +118,25 @@ def read_table(path: Path) -> dict[tuple[str, str], float]:
         except ValueError:
             continue
     return table
+
+
+def read_syllables(path: Path) -> dict[str, list[tuple[str, float]]]:
+    """printed -> [(written syllable, cost)], cheapest first, from a syllable table at ``path``."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        try:
+            cost = float(parts[2])
+        except ValueError:
+            continue
+        out.setdefault(_unescape(parts[1]), []).append((_unescape(parts[0]), cost))
+    for v in out.values():
+        v.sort(key=lambda sc: sc[1])
+    return out
 
 
 def _unescape(s: str) -> str:

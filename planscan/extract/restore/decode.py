@@ -1,9 +1,8 @@
 """Search a paragraph's lattice of candidate syllables for the best reading (Viterbi, first order).
 
-A path scores, per token: minus the channel cost, plus the syllable's log frequency, plus a genre
-prior (how much the administrative lexicon uses it), plus the gain of a listed syllable pair when
-it follows the previous syllable inside a known word or phrase, and a further bonus when the
-previous two and this one make a known three-syllable chain. A slot may also hold ``None``:
+A path scores, per token: minus the channel cost, plus the syllable's log frequency, plus the gain
+of a listed syllable pair when it follows the previous syllable inside a known word, and a further
+bonus when the previous two and this one make a known three-syllable chain. A slot may also hold ``None``:
 "keep the token as printed", for names and codes the vocabulary does not know. Figures are slots
 too (``<num>``), so "năm 2019" and "117 trạm" give context to the words around them.
 
@@ -20,17 +19,19 @@ from typing import Callable, Optional, Protocol, Sequence
 
 from planscan.extract.restore.vocabulary import Vocabulary
 
+# the language model's tokens for a token kept as printed and for the start of a segment
+UNK, BOS = "<unk>", "<s>"
+
 Option = tuple[Optional[str], float]
 
 
 @dataclass(frozen=True)
 class Weights:
     channel: float = 1.0
-    unigram: float = 0.8
-    bigram: float = 1.6
-    trigram: float = 1.5
-    # bonus for a syllable of the administrative lexicon: the genre's own vocabulary
-    domain: float = 2.0
+    # the word lists' weights beside the language model (tuned with it on held-out corpus text)
+    unigram: float = 0.3
+    bigram: float = 0.5
+    trigram: float = 0.5
     # log frequency charged for keeping an unknown token as printed
     keep_logp: float = -16.0
     # weight of a language model's score, when the decoder is given one
@@ -67,7 +68,6 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
     if not slots:
         return []
     w = w or DEFAULT
-    domain = vocab.domain
     logp = vocab.logp
     bigrams = vocab.bigrams
     trigrams = vocab.trigrams
@@ -77,13 +77,14 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
         s, cost = opt
         if s is None:
             return -w.channel * cost + w.unigram * floor
-        return -w.channel * cost + w.unigram * logp.get(s, floor) + w.domain * domain.get(s, 0.0)
+        return -w.channel * cost + w.unigram * logp.get(s, floor)
 
     def opening(opt: Option) -> float:
-        # a syllable whose context is cut: only a language model has something to say about it
-        if lm is None or opt[0] is None:
+        # a token whose context is cut: only a language model has something to say about it, as
+        # the first of a segment (a token kept as printed is the model's <unk>)
+        if lm is None:
             return local(opt)
-        return local(opt) + w.lm * lm.logp(opt[0])
+        return local(opt) + w.lm * lm.logp(opt[0] or UNK, BOS)
 
     # scores[i][k]: best score of a path ending in option k of slot i; back[i][k]: its predecessor
     scores: list[list[float]] = []
@@ -147,15 +148,18 @@ def _lm_row(slot: Slot, prev_opts: Sequence[Option], prev_scores: list[float], p
             pp_opts: Optional[Sequence[Option]], vocab: Vocabulary, w: Weights, lm: LanguageModel,
             local: Callable[[Option], float], row: list[float], brow: list[int]) -> None:
     """A joined slot's scores when a language model scores every pair: each predecessor is weighed."""
+    # the history of each predecessor: its own token and the one before it on its best path
+    hist = [(p[0] or UNK, (pp_opts[pback[k]][0] or UNK) if pp_opts is not None else BOS)
+            for k, p in enumerate(prev_opts)]
     for o in slot.options:
         s = o[0]
+        tok = s or UNK
         best, arg = -math.inf, 0
         for k, p in enumerate(prev_opts):
-            sc = prev_scores[k]
-            if s is not None:
-                prev = p[0]
-                pp = pp_opts[pback[k]][0] if pp_opts is not None and prev is not None else None
-                sc += _pair_bonus(pp, prev, s, vocab, w) + w.lm * lm.logp(s, prev, pp)
+            prev, pp = hist[k]
+            sc = prev_scores[k] + w.lm * lm.logp(tok, prev, pp)
+            if s is not None and p[0] is not None:
+                sc += _pair_bonus(pp if pp_opts is not None else None, p[0], s, vocab, w)
             if sc > best:
                 best, arg = sc, k
         row.append(best + local(o))
@@ -187,21 +191,27 @@ def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary
     prev = chosen_at(i - 1) if i > 0 and slots[i].joined else None
     prev2 = chosen_at(i - 2) if prev is not None and i > 1 and slots[i - 1].joined else None
     nxt = chosen_at(i + 1) if i + 1 < len(slots) and slots[i + 1].joined else None
+    # the language model's history: <s> where the context is cut, <unk> for a token kept as printed
+    joined = i > 0 and slots[i].joined
+    lm_prev = (chosen_at(i - 1) or UNK) if joined else BOS
+    lm_prev2 = ((chosen_at(i - 2) or UNK) if i > 1 and slots[i - 1].joined else BOS) if joined else None
 
     def score(o: Option) -> float:
         s, cost = o
         lp = vocab.logp.get(s, w.keep_logp) if s is not None else w.keep_logp
         sc = -w.channel * cost + w.unigram * lp
         if s is not None:
-            sc += w.domain * vocab.domain.get(s, 0.0)
             if prev is not None:
                 sc += w.bigram * vocab.bigrams.get(prev, {}).get(s, 0.0)
             if nxt is not None:
                 sc += w.bigram * vocab.bigrams.get(s, {}).get(nxt, 0.0)
-            if lm is not None:
-                sc += w.lm * lm.logp(s, prev, prev2)
-                if nxt is not None:
-                    sc += w.lm * lm.logp(nxt, s, prev)
+        if lm is not None:
+            tok = s or UNK
+            sc += w.lm * lm.logp(tok, lm_prev, lm_prev2)
+            if i + 1 < len(slots) and slots[i + 1].joined:
+                sc += w.lm * lm.logp(chosen_at(i + 1) or UNK, tok, lm_prev)
+                if i + 2 < len(slots) and slots[i + 2].joined:
+                    sc += w.lm * lm.logp(chosen_at(i + 2) or UNK, chosen_at(i + 1) or UNK, tok)
         return sc
 
     values = [score(o) for o in opts]

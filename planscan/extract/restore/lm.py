@@ -22,6 +22,9 @@ import numpy as np
 
 UNK, BOS, EOS, NUM = "<unk>", "<s>", "</s>", "<num>"
 FORMAT = 2
+# log of the share of <unk>'s mass one word outside the table gets: <unk> stands for the
+# syllables seen once, foreign words and other scripts, tens of thousands of types
+OOV_LOGP = -9.0
 # memoised lookups before the memo is emptied: a document's lattice asks the same n-grams again
 _MEMO_LIMIT = 1 << 20
 
@@ -76,6 +79,9 @@ class LanguageModel:
     def logp(self, w: str, prev1: Optional[str] = None, prev2: Optional[str] = None) -> float:
         """Natural log of p(w | prev2 prev1); a context of None is unknown (backs off past it).
 
+        A word outside the table gets <unk>'s probability times OOV_LOGP's share; ``<unk>`` itself
+        (a token kept as printed) gets all of it.
+
         Pass ``<s>`` as prev1 for the first syllable after a boundary. prev2 is ignored without prev1.
         """
         key = (w, prev1, prev2)
@@ -83,11 +89,14 @@ class LanguageModel:
         if v is None:
             ids = self._ids
             unk = self._unk
+            wid = ids.get(w)
             v = self.logp_ids(
-                ids.get(w, unk),
+                unk if wid is None else wid,
                 ids.get(prev1, unk) if prev1 is not None else -1,
                 ids.get(prev2, unk) if (prev2 is not None and prev1 is not None) else -1,
             )
+            if wid is None:
+                v += OOV_LOGP  # <unk> is thousands of words: this one has a share of its mass
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
             self._memo[key] = v

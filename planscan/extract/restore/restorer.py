@@ -22,13 +22,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Literal, Optional
 
 from planscan.extract.restore.candidates import Candidate, CandidateGenerator, simple_key
 from planscan.extract.restore.channel import Channel
 from planscan.extract.restore.decode import LanguageModel, Option, Slot, Weights, best_path, confidence
 from planscan.extract.restore.vocabulary import NUM, Vocabulary, load
 from planscan.extract.text.fold import fold
+from planscan.extract.text.units import lookup_unit
 from planscan.extract.text.syllables import apply_case, canonical, case_pattern, has_marks, key_of, split_tone
 
 if TYPE_CHECKING:  # the record types cost a tenth of `planscan restore`'s start-up; text needs none
@@ -56,6 +57,8 @@ AUTO_HOOK_ACUTE = 4.0
 # become "tuyên truyền dẫn" because "tuyên truyền" is a common phrase).
 AUTO_MIN_CONFIDENCE = 0.9
 _HOOK_ACUTE = frozenset("\u0309\u0301")
+# A lone digit is read as the syllable English OCR printed it for only when the context is this sure.
+DIGIT_MIN_CONFIDENCE = 0.95
 # Entries of each Restorer's option cache (about 1 kB each); the candidate caches are as large.
 CACHE_SIZE = 200_000
 
@@ -113,6 +116,13 @@ def _restorable(core: str) -> bool:
 _UNITS = frozenset("km kg kw kwh mw mwh gw mb gb tb kb mbps gbps kbps cm mm dm nm ml mg gd vnd vnđ đ".split())
 
 
+@lru_cache(maxsize=4096)
+def _is_measure_unit(syllable: str) -> bool:
+    """Whether a syllable, as written, is a unit of measure or a scale word ("ha", "tấn", "tỷ")."""
+    found = lookup_unit([syllable], marks="written")
+    return found is not None and found[1] == 1 and found[0].family != "count"
+
+
 @cache
 def _abbreviations() -> dict[str, str]:
     """Accent-less spelling -> written form of the abbreviations listed with "Đ" ("HDND" -> "HĐND")."""
@@ -130,16 +140,31 @@ def _abbreviations() -> dict[str, str]:
 # Context runs across spaces, and across a spaced dash inside a set phrase ("Độc lập - Tự do - Hạnh
 # phúc", "kinh tế - xã hội", "Tài chính - Kế hoạch"), not across other punctuation.
 _JOINS = re.compile(r"\s*(?:[-–]\s+)?$")
-_WORD_THEN_FIGURE = re.compile(r"([^\W\d_]{2,})(\d{2,}(?:[.,]\d+)*)")
+_WORD_THEN_FIGURE = re.compile(r"([^\W\d_]{2,})(\d+)")
+_FIGURE_GOES_ON = re.compile(r"[.,]\d")
+# Written forms that are not words: web addresses, e-mail addresses, domain and file names. Their
+# tokens are kept as printed and cut the context.
+_VERBATIM = re.compile(
+    r"(?:https?|ftp)://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|gov|edu|int|info|io)\b(?:/\S*)?"
+    r"|\b[\w-]+\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|txt|csv|json|xml|html?|jpe?g|png|tiff?|zip|rar)\b",
+    re.IGNORECASE)
+
+
+def _verbatim_spans(line: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _VERBATIM.finditer(line)] if ("." in line or "@" in line) else []
 
 
 def _pieces(line: str) -> Iterable[tuple[int, int, str]]:
-    """Word-like tokens of the line with their offsets; a word glued to a figure ("nam2019") is two
-    pieces, so the word is restored and the figure kept."""
+    """Word-like tokens of the line with their offsets; a word glued to a figure ("nam2019",
+    "khoảng1.230") is two pieces, so the word is restored and the figure kept."""
     for m in _CORE.finditer(line):
         start, end, core = m.start(), m.end(), m.group()
         g = _WORD_THEN_FIGURE.fullmatch(core)
-        if g and case_pattern(g.group(1)) != "upper":
+        # a trailing digit may be a letter English OCR misread ("d6" for "đó"): it is
+        # a figure only when it goes on ("khoảng1.230") or the word is already a written syllable
+        if g and case_pattern(g.group(1)) != "upper" and (
+                len(g.group(2)) >= 2 or _FIGURE_GOES_ON.match(line, end) or has_marks(g.group(1))):
             cut = start + len(g.group(1))
             yield start, cut, g.group(1)
             yield cut, end, g.group(2)
@@ -172,11 +197,14 @@ def _case_of(core: str, syl: str, line: str, start: int) -> str:
     return pattern
 
 
+BLOCK_LINES = 200  # the most lines restored together (stream.paragraph_blocks cuts the same blocks)
+
+
 def _blocks(lines: list[str]) -> Iterable[tuple[int, int]]:
-    """Index ranges of paragraphs: runs of lines between blank lines, at most 200 lines long."""
+    """Index ranges of paragraphs: runs of lines between blank lines, at most BLOCK_LINES lines long."""
     start = 0
     for i, line in enumerate(lines):
-        if not line.strip() or i - start >= 200:
+        if not line.strip() or i - start >= BLOCK_LINES:
             if i > start:
                 yield start, i
             start = i + 1 if not line.strip() else i
@@ -196,20 +224,25 @@ Place = tuple[int, int, str] | tuple[int, int, str, bool]
 class Restorer:
     """Diacritic restoration with its own vocabulary, channels, caches and decoder weights.
 
-    ``channel`` (or ``channel_table``, the path of a confusion table) is the OCR channel; text typed
-    without diacritics always gets the accent-less channel. ``lm`` is a language model the decoder
-    weighs besides the word lists (None: the word lists alone).
+    ``channel`` (or ``channel_table``, the path of a channel table) is the OCR channel, by default
+    the one learnt for Tesseract's English model; text typed without diacritics always gets the
+    accent-less channel. ``lm`` is the language model the decoder weighs, by default the shipped
+    syllable trigram model (None: the word lists alone).
     """
 
     def __init__(self, *, channel: Channel | None = None, channel_table: Path | str | None = None,
                  vocab: Vocabulary | None = None, weights: Weights | None = None,
-                 lm: LanguageModel | None = None, cache_size: int = CACHE_SIZE) -> None:
+                 lm: LanguageModel | None | Literal["shipped"] = "shipped", cache_size: int = CACHE_SIZE) -> None:
         if channel is not None and channel_table is not None:
             raise ValueError("give a channel or a channel table, not both")
         if channel is None:
             channel = Channel.from_file(channel_table) if channel_table is not None else Channel.shipped()
         self.vocab = vocab if vocab is not None else load()
         self.weights = weights or Weights()
+        if lm == "shipped":
+            from planscan.extract.restore.lm import LanguageModel as TrigramModel
+
+            lm = TrigramModel.shipped()
         self.lm = lm
         # 'ocr': the OCR engine's channel; 'strip': text typed without diacritics
         self.channels = {"ocr": channel, "strip": Channel.accentless()}
@@ -291,9 +324,11 @@ class Restorer:
         for m in _CORE.finditer(text):
             w = m.group()
             for c in w:
-                if c.isalpha():
+                # Latin letters only: a text quoting Chinese or Arabic is no less accent-less
+                plain = fold(c)
+                if len(plain) == 1 and "a" <= plain <= "z":
                     letters += 1
-                    if ord(c) > 127:
+                    if c.lower() != plain:
                         non_ascii += 1
             if total >= 5000:
                 continue
@@ -389,17 +424,28 @@ class Restorer:
         where: list[Optional[Place]] = []
         last_end: Optional[int] = None
         first_start: Optional[int] = None
+        verbatim = _verbatim_spans(line)
+        after_number = False
         for start, end, core in _pieces(line):
             opts: Optional[tuple[Option, ...]]
-            if _NUMBER.match(core):
-                opts = _NUM_OPTIONS
-                place = None
+            follows_number, after_number = after_number and line[last_end or 0:start].isspace(), False
+            if verbatim and any(a <= start < b for a, b in verbatim):
+                opts = None  # a web or e-mail address, a file name: kept as printed
+            elif _NUMBER.match(core):
+                opts, place = self._digit_options(line, start, end, core, mode, kind), (start, end, core)
+                after_number = True
             elif mode == "full" and core in _abbreviations():
-                # "HDND" in accent-less text is "HĐND"; keeping it as printed stays a weighed option
-                opts = ((_abbreviations()[core].lower(), 0.0), (None, 2.0))
+                # "HDND" in accent-less text is "HĐND"
+                opts = ((_abbreviations()[core].lower(), 0.0),)
                 place = (start, end, core)
+            elif _ROMAN.match(core):
+                opts = _NUM_OPTIONS  # a section number ("Phần IV") gives context as a figure does
             elif _restorable(core):
                 opts = self._options(core, mode, kind)
+                if follows_number and opts is not None and mode == "full":
+                    # a unit after a number stays a unit ("120 ha", "15 tấn")
+                    units = tuple(o for o in opts if o[0] is not None and _is_measure_unit(o[0]))
+                    opts = units or opts
                 place = (start, end, core)
                 cut = self._split_at(core, mode, kind) if opts is not None else None
                 if cut is not None:
@@ -427,11 +473,22 @@ class Restorer:
             # context runs across plain spaces and the dot or comma inside a figure, not across punctuation
             joined = gap is not None and _JOINS.match(gap) is not None
             slots.append(Slot(options=opts, joined=joined))
-            where.append(place if len(opts) > 1 else None)
+            where.append(place if len(opts) > 1 or opts[0][0] not in (None, NUM) else None)
             last_end = end
         opens = first_start is not None and first_start >= 0 and line[:first_start].strip() == ""
         closes_open = last_end is not None and line[last_end:].strip() == ""
         return slots, where, opens, closes_open
+
+    def _digit_options(self, line: str, start: int, end: int, core: str, mode: str,
+                       kind: str) -> tuple[Option, ...]:
+        """A figure's slot. A lone digit that English OCR prints for a short syllable ("nha 6" for
+        "nhà ở") may also be read as that syllable, where no figure's neighbours stand."""
+        readings = self.channels[kind].syllables.get(core) if mode == "full" else None
+        if not readings or (start and not line[start - 1].isspace()) or (end < len(line) and line[end] not in " ,;"):
+            return _NUM_OPTIONS
+        vocab = self.vocab
+        return _NUM_OPTIONS + tuple((canonical(syl), cost) for syl, cost in readings[:4]
+                                    if canonical(syl) in vocab.logp)
 
     def restore_block(self, lines: list[str], mode: str, kind: str) -> list[tuple[str, list[Change]]]:
         """Restore consecutive lines of one paragraph with context running across the line breaks
@@ -474,7 +531,7 @@ class Restorer:
                     conf = confidence(all_slots, path, i, vocab, w, lm)
                     changes.append(Change(start, end, core, word + " ", round(conf, 3)))
                     continue
-                if syl is None or syl == canonical(core.lower()):
+                if syl is None or syl == NUM or syl == canonical(core.lower()):
                     continue  # kept, or the same syllable (perhaps with the tone placed the other way)
                 word = apply_case(vocab.display.get(syl, syl), _case_of(core, syl, line, start))
                 if word == core or word.lower() == core.lower():
@@ -482,6 +539,8 @@ class Restorer:
                 conf = confidence(all_slots, path, i, vocab, w, lm)
                 if mode == "auto" and conf < AUTO_MIN_CONFIDENCE and canonical(core.lower()) in vocab.logp:
                     continue  # a valid word is replaced only when the context is sure
+                if core.isdigit() and conf < DIGIT_MIN_CONFIDENCE:
+                    continue  # a figure becomes a word only when the context is sure
                 out.append(line[pos:start])
                 out.append(word)
                 pos = end

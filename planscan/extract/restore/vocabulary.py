@@ -1,8 +1,8 @@
 """The restoration vocabulary: syllables, their frequencies, and which syllables follow which.
 
-Built from general resources only: wordfreq's Vietnamese syllable frequencies, the Viet74K word
-list (each multi-syllable word is a chain of syllable bigrams) and a small lexicon of general
-administrative and ICT terms. Building takes about a second, so it is done once and cached as a
+Built from general resources only: wordfreq's Vietnamese syllable frequencies and the Viet74K word
+list (each multi-syllable word is a chain of syllable bigrams). Context statistics of real text
+come from the language model (lm.py), not from here. Building takes about a second, so it is done once and cached as a
 pickle under the user cache dir ($PLANSCAN_CACHE, else ~/.cache/planscan), keyed by the data
 and the code it came from; later start-ups only unpickle it (about 0.1 s).
 """
@@ -23,7 +23,7 @@ from planscan.extract.text import syllables
 from planscan.extract.text.syllables import canonical, has_marks, is_syllable_shape, key_of
 
 # Bump when the pickled layout or the way it is built changes.
-FORMAT = 10
+FORMAT = 11
 
 # Frequency given to a syllable seen only in a word list, below wordfreq's floor.
 _UNSEEN_FREQ = 3e-8
@@ -37,13 +37,8 @@ LAMBDA = 0.2
 # Weight of the forward gain against the backward one, and of a pair listed more than once.
 FORWARD = 0.5
 REPEAT = 0.3
-# Extra gain of a pair from the administrative lexicon: the genre's common phrases.
-ADMIN = 2.5
 # Weight of pairs found only inside entries of four syllables or more.
 SAYING = 0.3
-# Genre prior of a syllable seen n times in the lexicon: DOMAIN_FLOOR + log(1 + n) / DOMAIN_SCALE, at most 1.
-DOMAIN_FLOOR = 0.2
-DOMAIN_SCALE = 4.0
 
 
 @dataclass
@@ -61,8 +56,6 @@ class Vocabulary:
     # every prefix of every key, so candidate search can stop early
     key_prefixes: frozenset = frozenset()
     keys: list[str] = field(default_factory=list)
-    # syllables of the administrative lexicon
-    domain: dict[str, float] = field(default_factory=dict)
 
     def is_syllable(self, word: str) -> bool:
         return canonical(word) in self.logp
@@ -77,8 +70,7 @@ def _sources_digest() -> str:
     from importlib.metadata import version
 
     h = hashlib.sha256(f"format={FORMAT};wordfreq={version('wordfreq')}".encode())
-    for name in ("Viet74K.txt", "admin_terms.txt"):
-        h.update(_data_path(name).read_bytes())
+    h.update(_data_path("Viet74K.txt").read_bytes())
     # the code that builds it too, so an upgrade never loads a vocabulary built the old way
     h.update(Path(__file__).read_bytes())
     h.update(Path(syllables.__file__).read_bytes())
@@ -118,11 +110,10 @@ def build() -> Vocabulary:
 
     pair_count: dict[tuple[str, str], float] = {}
     listed_alone: set[str] = set()
-    admin_pairs: set[tuple[str, str]] = set()
     word_pairs: set[tuple[str, str]] = set()
     triple_count: dict[tuple[str, str, str], float] = {}
 
-    def add_words(entries: list[str], weight: float) -> None:
+    def add_words(entries: list[str]) -> None:
         for entry in entries:
             parts = [p for p in _WORD_SPLIT.split(entry.strip()) if p]
             sylls = []
@@ -132,21 +123,17 @@ def build() -> Vocabulary:
                 if c and c != NUM:
                     listed_alone.add(c)
             # a word with a non-syllable part (a foreign loan) gives no reliable pairs
-            in_word = weight > 1.0 or len(sylls) <= 3
+            in_word = len(sylls) <= 3
             for a, b in zip(sylls, sylls[1:]):
                 if a and b:
-                    pair_count[(a, b)] = pair_count.get((a, b), 0.0) + weight
+                    pair_count[(a, b)] = pair_count.get((a, b), 0.0) + 1.0
                     if in_word:
                         word_pairs.add((a, b))
-                    if weight > 1.0:
-                        admin_pairs.add((a, b))
             for a, b, c in zip(sylls, sylls[1:], sylls[2:]):
                 if a and b and c:
-                    triple_count[(a, b, c)] = triple_count.get((a, b, c), 0.0) + weight
+                    triple_count[(a, b, c)] = triple_count.get((a, b, c), 0.0) + 1.0
 
-    add_words(_read_lexicon("Viet74K.txt"), 1.0)
-    admin = _read_lexicon("admin_terms.txt")
-    add_words(admin, 3.0)
+    add_words(_read_lexicon("Viet74K.txt"))
 
     vocab = Vocabulary()
     listed = {c for a, b in pair_count for c in (a, b)} | listed_alone
@@ -181,17 +168,7 @@ def build() -> Vocabulary:
         # syllables are weaker evidence than the pairs of real words
         if (a, b) not in word_pairs:
             gain *= SAYING
-        # the administrative lexicon lists the genre's common phrases, not rare dictionary words
-        bonus = ADMIN if (a, b) in admin_pairs else 0.0
-        vocab.bigrams.setdefault(a, {})[b] = gain + REPEAT * math.log1p(max(n - 1, 0)) + bonus
-    # genre prior: how often a syllable occurs in the administrative lexicon, scaled to at most 1
-    counts: dict[str, int] = {}
-    for entry in admin:
-        for p in _WORD_SPLIT.split(entry.lower()):
-            c = canonical(p)
-            if c in vocab.logp:
-                counts[c] = counts.get(c, 0) + 1
-    vocab.domain = {c: min(1.0, DOMAIN_FLOOR + math.log1p(n) / DOMAIN_SCALE) for c, n in counts.items()}
+        vocab.bigrams.setdefault(a, {})[b] = gain + REPEAT * math.log1p(max(n - 1, 0))
     for (a, b, c), n in triple_count.items():
         vocab.trigrams.setdefault(a + " " + b, {})[c] = math.log1p(n)
     vocab.keys = sorted(vocab.by_key)

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planscan.extract.restore.decode import LanguageModel, Slot, Weights, best_path, confidence
+from planscan.extract.restore.decode import BOS, UNK, LanguageModel, Slot, Weights, best_path, confidence
 from planscan.extract.restore.vocabulary import Vocabulary
 
 _SETTINGS = settings(max_examples=200, deadline=None)
@@ -28,35 +28,46 @@ def _local(opt, vocab: Vocabulary, w: Weights) -> float:
     s, cost = opt
     if s is None:
         return -w.channel * cost + w.unigram * w.keep_logp
-    return -w.channel * cost + w.unigram * vocab.logp.get(s, w.keep_logp) + w.domain * vocab.domain.get(s, 0.0)
+    return -w.channel * cost + w.unigram * vocab.logp.get(s, w.keep_logp)
 
 
-def _context(pp: Optional[str], prev: Optional[str], s: str, vocab: Vocabulary, w: Weights,
-             lm: Optional[LanguageModel]) -> float:
-    """What the syllables before add to ``s``: the pair gain, the trigram bonus (only on a listed
-    pair), and a language model's score."""
+def _context(pp: Optional[str], prev: Optional[str], s: str, vocab: Vocabulary, w: Weights) -> float:
+    """What the syllables before add to ``s`` from the word lists: the pair gain and the trigram
+    bonus (only on a listed pair)."""
     total = 0.0
     if prev is not None and s in vocab.bigrams.get(prev, {}):
         total += w.bigram * vocab.bigrams[prev][s]
         if pp is not None and s in vocab.trigrams.get(pp + " " + prev, {}):
             total += w.trigram
-    if lm is not None:
-        total += w.lm * lm.logp(s, prev, pp)
     return total
+
+
+def _lm_term(slots: Sequence[Slot], chosen: Sequence[Optional[str]], i: int, w: Weights,
+             lm: Optional[LanguageModel]) -> float:
+    """A language model's score of slot i's token (a kept one is <unk>) after the two before it;
+    <s> where the context is cut. ``chosen`` holds the tokens of slots i-2..i at those indices."""
+    if lm is None:
+        return 0.0
+    tok = chosen[i] or UNK
+    if i == 0 or not slots[i].joined:
+        return w.lm * lm.logp(tok, BOS)
+    pp = (chosen[i - 2] or UNK) if i > 1 and slots[i - 1].joined else BOS
+    return w.lm * lm.logp(tok, chosen[i - 1] or UNK, pp)
 
 
 def path_score(slots: Sequence[Slot], path: Sequence[int], vocab: Vocabulary, w: Weights,
                lm: Optional[LanguageModel] = None) -> float:
     """The score of one path, term by term."""
     total = 0.0
+    chosen = [slot.options[k][0] for slot, k in zip(slots, path)]
     for i, slot in enumerate(slots):
         opt = slot.options[path[i]]
-        total += _local(opt, vocab, w)
+        total += _local(opt, vocab, w) + _lm_term(slots, chosen, i, w, lm)
         if opt[0] is None:
             continue
-        prev = slots[i - 1].options[path[i - 1]][0] if i > 0 and slot.joined else None
-        pp = slots[i - 2].options[path[i - 2]][0] if prev is not None and i > 1 and slots[i - 1].joined else None
-        total += _context(pp, prev, opt[0], vocab, w, lm)
+        prev = chosen[i - 1] if i > 0 and slot.joined else None
+        pp = chosen[i - 2] if prev is not None and i > 1 and slots[i - 1].joined else None
+        total += _context(pp, prev, opt[0], vocab, w)
     return total
 
 
@@ -72,18 +83,18 @@ def reference_viterbi(slots: Sequence[Slot], vocab: Vocabulary, w: Weights,
         row, brow = [], []
         for opt in slot.options:
             if i == 0:
-                ctx = 0.0 if opt[0] is None else _context(None, None, opt[0], vocab, w, lm)
-                row.append(_local(opt, vocab, w) + ctx)
+                row.append(_local(opt, vocab, w) + _lm_term(slots, [opt[0]], 0, w, lm))
                 brow.append(-1)
                 continue
             best, arg = -math.inf, -1
             for k, p in enumerate(slots[i - 1].options):
                 sc = scores[i - 1][k]
+                two_back = slots[i - 2].options[back[i - 1][k]][0] if i > 1 else None
+                sc += _lm_term(slots, ([None] * i + [two_back, p[0], opt[0]])[-(i + 1):], i, w, lm)
                 if opt[0] is not None:
                     prev = p[0] if slot.joined else None
-                    pp = (slots[i - 2].options[back[i - 1][k]][0]
-                          if prev is not None and i > 1 and slots[i - 1].joined else None)
-                    sc += _context(pp, prev, opt[0], vocab, w, lm)
+                    pp = two_back if prev is not None and i > 1 and slots[i - 1].joined else None
+                    sc += _context(pp, prev, opt[0], vocab, w)
                 if sc > best:
                     best, arg = sc, k
             row.append(best + _local(opt, vocab, w))
@@ -111,9 +122,9 @@ class TableLM:
     """A language model that is a table of random scores, for the decoder's hook."""
 
     def __init__(self, rnd: random.Random, second_order: bool) -> None:
-        ctx = [None, *SYLLABLES]
+        ctx = [None, BOS, UNK, *SYLLABLES]
         self.table = {(pp if second_order else None, prev, s): rnd.uniform(-6.0, 0.0)
-                      for pp in ctx for prev in ctx for s in SYLLABLES}
+                      for pp in ctx for prev in ctx for s in (UNK, *SYLLABLES)}
 
     def logp(self, w: str, prev1: Optional[str] = None, prev2: Optional[str] = None) -> float:
         return self.table[(prev2 if (prev2, prev1, w) in self.table else None, prev1, w)]
@@ -126,7 +137,6 @@ def lattices(draw, trigram: bool = True):
     rnd = random.Random(draw(st.integers(0, 2**32)))
     v = Vocabulary()
     v.logp = {s: rnd.uniform(-12.0, -3.0) for s in SYLLABLES if draw(st.booleans()) or s == "ba"}
-    v.domain = {s: rnd.uniform(0.0, 1.0) for s in SYLLABLES if rnd.random() < 0.3}
     density = draw(st.sampled_from([0.0, 0.2, 0.5, 1.0]))
     v.bigrams = {a: bs for a in SYLLABLES if (bs := {b: rnd.uniform(0.0, 4.0) for b in SYLLABLES
                                                       if rnd.random() < density})}
@@ -136,7 +146,7 @@ def lattices(draw, trigram: bool = True):
     slots = [Slot([(s, rnd.uniform(0.0, 9.0)) for s in draw(options)], joined=draw(st.booleans()))
              for _ in range(draw(st.integers(1, 6)))]
     w = Weights(channel=rnd.uniform(0.1, 2.0), unigram=rnd.uniform(0.0, 1.5), bigram=rnd.uniform(0.0, 3.0),
-                trigram=rnd.uniform(0.0, 3.0) if trigram else 0.0, domain=rnd.uniform(0.0, 3.0),
+                trigram=rnd.uniform(0.0, 3.0) if trigram else 0.0,
                 keep_logp=rnd.uniform(-20.0, -8.0), lm=rnd.uniform(0.1, 2.0))
     return slots, v, w, rnd
 
@@ -195,13 +205,13 @@ def _toy_vocab() -> Vocabulary:
 def test_decoder_uses_bigram_context():
     v = _toy_vocab()
     slots = [Slot([("địa", 0.0), ("đĩa", 0.0)]), Slot([("ban", 0.0), ("bàn", 0.0), ("bán", 0.0)])]
-    path = best_path(slots, v, Weights(unigram=1.0, bigram=1.0, domain=0.0))
+    path = best_path(slots, v, Weights(unigram=1.0, bigram=1.0))
     assert [slots[i].options[k][0] for i, k in enumerate(path)] == ["địa", "bàn"]
 
 
 def test_decoder_without_context_falls_back_to_frequency():
     v = _toy_vocab()
-    w = Weights(unigram=1.0, bigram=1.0, domain=0.0)
+    w = Weights(unigram=1.0, bigram=1.0)
     slots = [Slot([("địa", 0.0), ("đĩa", 0.0)]), Slot([("ban", 0.0), ("bàn", 0.0), ("bán", 0.0)], joined=False)]
     path = best_path(slots, v, w)
     assert slots[1].options[path[1]][0] == "ban"
@@ -210,12 +220,12 @@ def test_decoder_without_context_falls_back_to_frequency():
 
 def test_decoder_channel_cost_can_outweigh_frequency():
     slots = [Slot([("ban", 9.0), ("bán", 0.0)])]
-    assert best_path(slots, _toy_vocab(), Weights(unigram=1.0, domain=0.0)) == [1]
+    assert best_path(slots, _toy_vocab(), Weights(unigram=1.0)) == [1]
 
 
 def test_decoder_keep_option_wins_when_nothing_fits():
     slots = [Slot([("ban", 30.0), (None, 4.0)])]
-    assert best_path(slots, _toy_vocab(), Weights(unigram=1.0, domain=0.0)) == [1]
+    assert best_path(slots, _toy_vocab(), Weights(unigram=1.0)) == [1]
 
 
 def test_a_language_model_can_overrule_the_word_lists():
@@ -225,7 +235,7 @@ def test_a_language_model_can_overrule_the_word_lists():
 
     v = _toy_vocab()
     slots = [Slot([("địa", 0.0)]), Slot([("ban", 0.0), ("bàn", 0.0), ("bán", 0.0)])]
-    w = Weights(unigram=1.0, bigram=1.0, domain=0.0)
+    w = Weights(unigram=1.0, bigram=1.0)
     assert best_path(slots, v, w) == [0, 1]
     assert best_path(slots, v, w, Prefers()) == [0, 2]
 
