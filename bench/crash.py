@@ -66,6 +66,14 @@ def planscan_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "planscan.cli", *args]
 
 
+def run_env(**extra: str) -> dict[str, str]:
+    """The environment of every process started here: this tree's planscan first on the path, so a
+    copy of the tree (a frozen snapshot, while the working tree changes) runs its own code in the
+    coordinator and in the workers alike, whatever the installed package is."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
 def make_scans(indir: Path, scans=SCANS) -> list[str]:
     import pikepdf
 
@@ -249,16 +257,23 @@ def batch_args(indir: Path, outdir: Path) -> list[str]:
     return ["batch", str(indir), "-o", str(outdir), "--jobs", "2", "-q"]
 
 
+def _errors(outdir: Path) -> list[str]:
+    try:
+        return sorted({row["error"] for row in read_summary(outdir).values() if row["error"]})[:3]
+    except OSError:
+        return []
+
+
 def reference(work: Path) -> Reference:
     """The uninterrupted run every trial is compared with (it also fills the page cache)."""
     indir, outdir, cache = work / "in", work / "ref", work / "cache"
     rels = make_scans(indir)
-    env = {**os.environ, "PLANSCAN_CACHE": str(cache)}
+    env = run_env(PLANSCAN_CACHE=str(cache))
     # A first run fills the cache; the timed second one is what a trial's run costs.
     r = subprocess.run(planscan_cmd(*batch_args(indir, work / "warm")), env=env, capture_output=True, text=True,
                        cwd=ROOT, timeout=TIMEOUT)
     if r.returncode != 0:
-        raise SystemExit(f"reference run failed ({r.returncode}): {r.stderr}")
+        raise SystemExit(f"reference run failed ({r.returncode}): {r.stderr} {_errors(work / 'warm')}")
     count_file = work / "ledger-calls"
     started = time.monotonic()
     r = subprocess.run([sys.executable, __file__, "child", "none", "0", str(count_file), "--",
@@ -266,7 +281,7 @@ def reference(work: Path) -> Reference:
                        timeout=TIMEOUT)
     seconds = time.monotonic() - started
     if r.returncode != 0:
-        raise SystemExit(f"reference run failed ({r.returncode}): {r.stderr}")
+        raise SystemExit(f"reference run failed ({r.returncode}): {r.stderr} {_errors(outdir)}")
     files = output_files(outdir)
     warm = output_files(work / "warm")
     if files != warm:
@@ -314,7 +329,7 @@ def batch_trial(ref: Reference, work: Path, mode: str, rng: random.Random) -> Tr
     shutil.copytree(ref.cache, cache)
     for entry in rng.sample(ref.cache_entries, k=min(2, len(ref.cache_entries))):
         (cache / entry).unlink()  # these pages are OCR'd again, and their cache entries written
-    env = {**os.environ, "PLANSCAN_CACHE": str(cache)}
+    env = run_env(PLANSCAN_CACHE=str(cache))
     n, delay = 0, 0.0
     if mode == "ledger":
         n = rng.randint(1, max(1, ref.ledger_calls))
@@ -416,8 +431,8 @@ def ingest_reference(ref: Reference, work: Path, copies: int) -> IngestReference
     inputs = ingest_inputs(ref, work, copies)
     db = work / "ref-store.sqlite"
     started = time.monotonic()
-    r = subprocess.run(planscan_cmd("ingest", *inputs, "--db", str(db)), capture_output=True, text=True, cwd=ROOT,
-                       timeout=TIMEOUT)
+    r = subprocess.run(planscan_cmd("ingest", *inputs, "--db", str(db)), env=run_env(), capture_output=True,
+                       text=True, cwd=ROOT, timeout=TIMEOUT)
     seconds = time.monotonic() - started
     if r.returncode != 0:
         raise SystemExit(f"reference ingest failed ({r.returncode}): {r.stderr}")
@@ -432,7 +447,7 @@ def ingest_trial(iref: IngestReference, work: Path, rng: random.Random) -> Trial
     work.mkdir(parents=True)
     db = work / "store.sqlite"
     delay = rng.uniform(0.2, iref.seconds)
-    proc = subprocess.Popen(planscan_cmd("ingest", *iref.inputs, "--db", str(db)), cwd=ROOT,
+    proc = subprocess.Popen(planscan_cmd("ingest", *iref.inputs, "--db", str(db)), env=run_env(), cwd=ROOT,
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         proc.wait(timeout=delay)
@@ -448,8 +463,8 @@ def ingest_trial(iref: IngestReference, work: Path, rng: random.Random) -> Trial
         trial.corrupt += [f"half stored: {p}" for p in partial]
         trial.present = len(docs)
         trial.different += [sha[:12] for sha, counts in docs.items() if iref.documents.get(sha) != counts]
-    r = subprocess.run(planscan_cmd("ingest", *iref.inputs, "--db", str(db)), capture_output=True, text=True,
-                       cwd=ROOT, timeout=TIMEOUT)
+    r = subprocess.run(planscan_cmd("ingest", *iref.inputs, "--db", str(db)), env=run_env(), capture_output=True,
+                       text=True, cwd=ROOT, timeout=TIMEOUT)
     if r.returncode != 0:
         trial.problems.append(f"the re-run exited {r.returncode}: {r.stderr.strip()[-300:]}")
     check, docs, partial = store_documents(db)
