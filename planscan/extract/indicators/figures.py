@@ -17,7 +17,7 @@ from planscan.extract.indicators.labels import compose, left_tokens, right_token
 from planscan.extract.text.numbers import Quantity, Skipped
 from planscan.extract.text.periods import Period
 from planscan.extract.text.fold import fold
-from planscan.extract.text.units import lookup_unit
+from planscan.extract.text.units import is_stop_word, lookup_unit
 
 @dataclass(slots=True)
 class Cue:
@@ -74,7 +74,11 @@ _VS_PLAN = re.compile(r"^\W*(?:so\s+voi\s+)?(?:ke\s+hoach|du\s+toan|kh\b|chi\s+t
 _PLAN_FIGURE_BEFORE = re.compile(r"\(\s*(?:ke\s+hoach|kh|chi\s+tieu|du\s+toan)(?:\s+(?:giao|de\s+ra|nam\s+\d{4}))?\s*:?\s*$")
 _INLINE_YEAR = re.compile(r"^\s*\(\s*(?:cung\s+ky\s+|thoi\s+diem\s+|tinh\s+den\s+)?(?:nam\s+)?((?:19|20)\d{2})\s*\)")
 _VS_ANY = re.compile(r"^\W*(?:\w+\s+){0,3}?so\s+(?:voi\s+)?")
-_CHANGE_BEFORE = re.compile(r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren))?\s*$")
+_CHANGE_BEFORE = re.compile(
+    r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren|lan luot|tuong ung))?\s*$"
+)
+# "tăng lần lượt 32% và 9,8%": the second figure of a pair continues the first one's change
+_PAIR_JOIN = re.compile(r"^\s*(?:va|,)\s*$")
 _COMPARISON_VERB = re.compile(r"(?:^|\W)((?:tang|giam|dat|bang)\b[^\d]*)$")
 _FROM_BEFORE = re.compile(r"(?:^|\W)tu\s*$")
 _TO_BEFORE = re.compile(r"(?:^|\W)(?:len|xuong)\s*(?:den\s*)?$")
@@ -82,7 +86,7 @@ _TIME_UNITS = {"năm", "tháng", "quý", "tuần"}
 # Letters of Vietnamese words (no f, j, w, z), for telling a guessed unit from an OCR fragment.
 _VIET_WORD = re.compile(r"(?:[a-eg-ik-vxyđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]+[ ,]*)+")
 _ROUND_BASES = {1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0}
-_PER_BEFORE = re.compile(r"(?:(?<![^\W\d_])([^\W\d_]+)|/)\s*$")
+_PER_BEFORE = re.compile(r"(?:(?:(?<![^\W\d_])([^\W\d_]+)\s+)?(?<![^\W\d_])([^\W\d_]+)|/)\s*$")
 _LINKED = re.compile(r"(?:^|\s)(?:la|dat|bang|uoc dat|uoc|chiem|dat ty le|ty le|len|tu|tang|giam)\s*:?$")
 # Said after the label of the figure a change or ratio refers to, so the record reads on its own.
 _KIND_SUFFIX = {
@@ -202,8 +206,12 @@ def analyse(
         if q.unit_source == "guess" and unit and not _VIET_WORD.fullmatch(unit.split("/")[0]):
             skip(q, "an OCR fragment taken for a unit")  # "234/287 tịữfJ"
             continue
-        per = _PER_BEFORE.search(text[max(0, q.start - 12) : q.start]) if q.value in _ROUND_BASES else None
-        if per and q.of is None and (not per.group(1) or any(word_is(per.group(1), w) for w in ("trên", "mỗi"))):
+        per = _PER_BEFORE.search(text[max(0, q.start - 20) : q.start]) if q.value in _ROUND_BASES else None
+        if per and q.of is None and (
+            not per.group(2)
+            # "bác sĩ trên 1 vạn dân" after a noun; "cho trên 10.000 lao động" bounds a count
+            or (any(word_is(per.group(2), w) for w in ("trên", "mỗi")) and not (per.group(1) and is_stop_word(per.group(1))))
+        ):
             skip(q, "the base of a rate")  # "bác sĩ trên 1 vạn dân"
             continue
         sent = _sentence_of(sents, q.start)
@@ -252,6 +260,14 @@ def analyse(
         elif vs_plan and (q.unit_family == "percent" or unit == "%"):
             fig.kind = "ratio_to_plan"
             fig.kind_cue = _span_text(text, q.end, q.end + vs_plan.end())
+        pair = prev_in_sentence[-1] if prev_in_sentence else None
+        if (
+            fig.kind in ("actual", "ratio_to_prior") and pair is not None and pair.kind == "change" and pair.unit == unit
+            and _PAIR_JOIN.match(folded[pair.quantity.end : q.start])
+        ):
+            fig.kind, fig.kind_cue = "change", pair.kind_cue
+            fig.value = -abs(q.value) if pair.value < 0 else q.value
+            fig.change_without_vs = pair.change_without_vs and not (vs_year or vs_prior)
         plan_figure = bool(_PLAN_FIGURE_BEFORE.search(before))
         if fig.kind in ("change", "ratio_to_prior"):
             if vs_year:

@@ -27,6 +27,7 @@ from planscan.extract.text.units import (
     max_unit_syllables,
     scale_factor,
     unit_info,
+    written_unit,
 )
 
 
@@ -201,7 +202,11 @@ def _unit_after(
         # a comma pair must be complete: "xã, thị trấn", not "xã," (handled by the lexicon)
         if glued and info.family == "count":
             return None, None, pos, None
-        return info, info.unit, words[n - 1][2], "glued" if glued else "after"
+        # units stay as written ("tỷ đô la mỹ", "đ") when written in one of the table's spellings;
+        # symbols keep their one form ("m²" and "mét vuông" are "m2", "phần trăm" is "%")
+        symbolic = any(c.isdigit() or c in "%‰" for c in info.unit)
+        unit = info.unit if symbolic else written_unit(tokens[:n]) or info.unit
+        return info, unit, words[n - 1][2], "glued" if glued else "after"
     if glued:
         return None, None, pos, None
     found = fuzzy_lookup_unit(tokens) if not is_written_stop_word(tokens[0]) else None

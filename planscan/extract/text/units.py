@@ -25,7 +25,7 @@ from planscan.extract.text.syllables import split_tone
 
 # A unit token: a word (letters, digits, ², ³, and joiners used inside units like "m/s" are split
 # elsewhere) or a comma, which joins paired nouns ("xã, thị trấn").
-_TOKEN = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*[²³]?|%|,")
+_TOKEN = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*[²³]?|%|‰|,")
 
 
 def unit_tokens(text: str) -> list[str]:
@@ -47,6 +47,9 @@ class UnitInfo:
 # "cân" is left out: colloquial for kg, and its fold "can" is "cần" and "cán" far more often.
 _MEASURES: list[tuple[str, str, float, str, tuple[str, ...]]] = [
     ("%", "percent", 1.0, "%", ("phần trăm",)),
+    ("‰", "percent", 0.1, "%", ("phần nghìn", "phần ngàn")),
+    # a share of GDP is no plain percentage: its base says so
+    ("% gdp", "percent", 1.0, "% gdp", ("% grdp",)),
     ("đồng", "money", 1.0, "đồng", ("vnđ", "vnd", "đ")),
     ("nghìn đồng", "money", 1e3, "đồng", ("ngàn đồng", "nghìn đ", "ngàn đ", "1.000 đồng", "1000 đồng")),
     ("triệu đồng", "money", 1e6, "đồng", ("tr đồng", "trđ", "tr.đ", "tr đ", "tr.đồng", "triệu đ")),
@@ -195,6 +198,15 @@ def lookup_unit(syllables: list[str] | tuple[str, ...], marks: str = "auto") -> 
         if info is not None:
             return info, n
     return None
+
+
+def written_unit(syllables: list[str] | tuple[str, ...]) -> str | None:
+    """The unit as the text writes it, lower case ("tỷ đô la mỹ", "đ", "tr.đ"), when that is one
+    of the table's own spellings; None for a spelling only its fold matches ("trieu dong")."""
+    lowered = tuple(unicodedata.normalize("NFC", s.lower()) for s in syllables)
+    if lowered not in _exact_lexicon():
+        return None
+    return " ".join(lowered).replace(" ,", ",")
 
 
 @lru_cache(maxsize=1)

@@ -43,3 +43,14 @@ def test_parts_of_a_sum_point_to_their_total():
 def test_a_total_stated_again_is_marked_as_the_same_figure():
     recs = records("Tổng số hộ nghèo là 410 hộ.\n\nI. TỔNG HỢP\nTổng số hộ nghèo là 410 hộ.")
     assert len(recs) == 2 and recs[1].same_as == recs[0].ref and recs[0].same_as is None
+
+
+def test_the_second_of_a_pair_continues_the_first_ones_change():
+    recs = records("Vốn đăng ký và vốn thực hiện tăng lần lượt 12% và 7,5% so với cùng kỳ năm 2030.")
+    assert [(r.value, r.kind) for r in recs] == [(12.0, "change"), (7.5, "change")]
+
+
+def test_a_bound_on_a_count_is_no_base_of_a_rate():
+    recs = records("Tạo việc làm cho trên 10.000 lao động; có 9 bác sĩ trên 1 vạn dân.")
+    assert [(r.value, r.unit, r.qualifier) for r in recs][:1] == [(10000.0, "lao động", "trên")]
+    assert 1.0 not in [r.value for r in recs]

@@ -418,3 +418,9 @@ def test_a_number_glued_to_its_qualifier_is_read():
 
 def test_a_number_ending_a_sentence_is_no_section_number():
     assert [q.value for q in find_quantities("Có 40 hộ ở tổ 4.\n- Có 70 hộ ở thôn 2.")] == [40.0, 70.0]
+
+
+def test_units_stay_as_written_and_symbols_keep_one_form():
+    got = [(q.value, q.unit) for q in find_quantities("đạt 3,2 tỷ đô la Mỹ, 150.000 đ, 46% GDP, dưới 11 ‰ và 20 m²")]
+    assert got == [(3.2, "tỷ đô la mỹ"), (150000.0, "đ"), (46.0, "% gdp"), (11.0, "‰"), (20.0, "m2")]
+    assert [q.unit for q in find_quantities("thu 5 trieu dong")] == ["triệu đồng"]  # bare text: the table's form
