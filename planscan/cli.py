@@ -472,9 +472,14 @@ def ingest_cmd(inputs, db, no_derive):
     """
     import contextlib
     import functools
+    from planscan.errors import InputFileError
     from planscan.io.store import Store
     from planscan.pipeline import expand_inputs, ingest_path
 
+    for p in map(Path, inputs):
+        if p.is_dir() and not expand_inputs([p]):
+            raise InputFileError(f"{p}: no batch outputs (x.indicators.jsonl) and no PDF, image or text file in this"
+                                 " folder; give the scans' folder, or run planscan batch on it first")
     inputs = [str(p) for p in expand_inputs([Path(p) for p in inputs])]
     added = skipped = records = 0
     codes: list[int] = []
@@ -510,6 +515,51 @@ def ingest_cmd(inputs, db, no_derive):
                err=True)
     return overall_exit_code(codes)
 
+# [search]
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="SQLite database written by planscan ingest.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Pages shown at most.")
+def search_cmd(query, db, limit):
+    """Find pages whose text holds every word of QUERY, accents and case ignored ("tu khoa" finds
+    "từ khóa"): document, page and a snippet with the words in [brackets].
+
+    Example: planscan search "trạm BTS" --db planscan.db
+    """
+    from planscan.io.store import Store
+
+    with Store(Path(db), create=False) as store:
+        hits = store.search(query, limit)
+    if not hits:
+        click.echo(f"planscan: no page of {db} holds {query!r}", err=True)
+        return None
+    for h in hits:
+        click.echo(f"{h.source or h.document_id}\tpage {h.page}\t{h.snippet}")
+    return None
+
+
+# [keys]
+
+
+@cli.command("keys")
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False), help="SQLite database written by planscan ingest.")
+def keys_cmd(db):
+    """List the indicator keys of a store with their most common label and number of figures,
+    most figures first: what planscan series takes.
+
+    Example: planscan keys --db planscan.db
+    """
+    from planscan.io.store import Store
+
+    with Store(Path(db), create=False) as store:
+        rows = store.keys()
+    for key, label, n in rows:
+        click.echo(f"{key}\t{n}\t{label}")
+    return None
+
+
 # [series]
 
 
@@ -525,15 +575,20 @@ def ingest_cmd(inputs, db, no_derive):
 def series_cmd(key, db, district, plot, fmt, unreviewed):
     """Print the time series of indicator KEY (a key such as ict.bts_stations, or a label)."""
     import dataclasses
-    from planscan.io.series import load_series, plot_series, series_table
+    from planscan.errors import InputFileError
+    from planscan.io.series import SeriesPoint, load_series, nearest_keys, plot_series, series_table
     from planscan.io.store import Store
 
     with Store(Path(db), create=False) as store:
         used, points = load_series(store, key, district, reviewed=not unreviewed)
+        near = nearest_keys(store, key) if not points and not district else []
     if not points:
-        click.echo(f"planscan: no figures for {key!r} in {db}" + (f" for district {district!r}" if district else ""),
-                   err=True)
-        return None
+        if district:
+            raise InputFileError(f"{db}: no figures for {key!r} for district {district!r}; leave out --district to"
+                                 " see every district")
+        hint = f"; nearest: {', '.join(near)}" if near else ""
+        # exit 2, OCRmyPDF's "input file" code: the key names nothing in this input store
+        raise InputFileError(f"{db}: no indicator {key!r}{hint} (planscan keys --db {db} lists them)")
     if fmt == "table":
         from rich.console import Console
 
@@ -541,7 +596,8 @@ def series_cmd(key, db, district, plot, fmt, unreviewed):
     else:
         from planscan.io.export import write_records
 
-        write_records([dataclasses.asdict(p) for p in points], None, fmt)
+        write_records([dataclasses.asdict(p) for p in points], None, fmt,
+                      columns=[f.name for f in dataclasses.fields(SeriesPoint)], sheet="series")
     if plot:
         plot_series(used, points, Path(plot))
         click.echo(f"planscan: chart written to {plot}", err=True)

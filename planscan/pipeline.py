@@ -238,12 +238,29 @@ def _stored_meta(store, doc_id: int):
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the batch outputs (``*.indicators.jsonl``) under it."""
+    """Files as given; a folder stands for what it holds: the batch outputs under it
+    (``x.indicators.jsonl``, stored with their ``x.ocr.json``), then every PDF, image and text file
+    that has no batch output beside it (converted here). Hidden files and folders are left out."""
     from planscan.io.records import BATCH_RECORDS_SUFFIX
 
     out: list[Path] = []
     for p in paths:
-        out.extend(sorted(p.rglob("*" + BATCH_RECORDS_SUFFIX)) if p.is_dir() else [p])
+        if not p.is_dir():
+            out.append(p)
+            continue
+        outputs = sorted(p.rglob("*" + BATCH_RECORDS_SUFFIX))
+        covered = {(o.parent, o.name[: -len(BATCH_RECORDS_SUFFIX)]) for o in outputs}
+        scans = []
+        for f in sorted(p.rglob("*")):
+            if any(part.startswith(".") for part in f.relative_to(p).parts) or not f.is_file():
+                continue
+            try:
+                kind = input_kind(f)
+            except InputFileError:
+                continue
+            if kind in ("pdf", "image", "text") and (f.parent, f.stem) not in covered:
+                scans.append(f)
+        out += outputs + scans
     return out
 
 
@@ -261,9 +278,13 @@ def ingest_path(store, path: Path, derive: bool = True) -> list:
 
 
 def _ingest_path(store, path: Path, derive: bool) -> list:
-    from planscan.io.records import sidecar_document
+    from planscan.io.records import is_records_file, sidecar_document
     from planscan.io.store import records_hash
 
+    if not is_records_file(path) and input_kind(path) in ("pdf", "image", "text") and path.is_file():
+        known = store.stored(file_sha256(path))
+        if known is not None:  # checked before the file is read: a stored scan is never OCR'd again
+            return [known]
     records, meta, doc, sections = load_input(path)
     if doc is not None:
         image = str(path.resolve()) if input_kind(path) in ("pdf", "image") else None

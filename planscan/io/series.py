@@ -9,6 +9,7 @@ preferring a stated figure to a derived one, an actual to an estimate, and the n
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,43 @@ from planscan.extract.text.units import compatible
 from planscan.io.store import Store
 
 _LEVEL_KINDS = ("actual", "estimate", "target")
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_words(period_type: str | None) -> str:
+    """A period type as a Vietnamese reader says it: H1 -> "6 tháng đầu năm", Y -> "cả năm"."""
+    pt = period_type or ""
+    named = {"Y": "cả năm", "H1": "6 tháng đầu năm", "H2": "6 tháng cuối năm"}
+    if pt in named:
+        return named[pt]
+    if m := re.fullmatch(r"(\d+)M", pt):
+        return f"{m[1]} tháng đầu năm"
+    if m := re.fullmatch(r"Q([1-4])", pt):
+        return f"quý {_ROMAN[int(m[1])]}"
+    if m := re.fullmatch(r"M(\d+)", pt):
+        return f"tháng {m[1]}"
+    if m := re.fullmatch(r"M(\d+)-(\d+)", pt):
+        return f"tháng {m[1]}–{m[2]}"
+    if m := re.fullmatch(r"multi:(\d+)-(\d+)", pt):
+        return f"giai đoạn {m[1]}–{m[2]}"
+    return "kỳ không rõ" if pt in ("", "?") else pt
+
+
+def nearest_keys(store: Store, key: str, n: int = 5) -> list[str]:
+    """The stored keys closest to ``key`` (by key or by label, accents ignored), for a hint."""
+    from rapidfuzz import fuzz, process
+
+    choices: dict[str, str] = {}
+    for k, label, _count in store.keys():
+        choices[fold_words(k)] = k
+        if label:
+            choices.setdefault(fold_words(label), k)
+    found = process.extract(fold_words(key), list(choices), scorer=fuzz.WRatio, limit=n * 3, score_cutoff=50)
+    out: list[str] = []
+    for text, _score, _i in found:
+        if choices[text] not in out:
+            out.append(choices[text])
+    return out[:n]
 
 
 @dataclass
@@ -119,30 +157,18 @@ def series_table(key: str, points: list[SeriesPoint]):
     return t
 
 
+# marker and filled? per kind of point: an estimate and a value derived from a stated change look
+# different from a reported actual
+_MARKERS = {"actual": ("o", True), "estimate": ("s", False), "derived": ("o", False), "target": ("x", True)}
+_KIND_WORDS = {"actual": "thực hiện", "estimate": "ước thực hiện", "derived": "suy ra từ mức tăng",
+               "target": "kế hoạch"}
+
+
 def plot_series(key: str, points: list[SeriesPoint], out: Path) -> None:
     """Draw the series with matplotlib (Agg, no display needed) into ``out`` (png, svg, pdf)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
-    for (district, ptype, cls), pts in sorted(best_points(points).items()):
-        xs = [p.year for p in pts]
-        ys = [p.value for p in pts]
-        style = "--" if cls == "target" else "-"
-        marker = "x" if cls == "target" else "o"
-        (line,) = ax.plot(xs, ys, style, marker=marker, label=f"{district} · {ptype}" + (" · target" if cls == "target" else ""))
-        for p in pts:
-            if p.derived:
-                ax.plot([p.year], [p.value], marker="o", markerfacecolor="white", color=line.get_color())
-    ax.set_title(f"{points[0].indicator if points else key}\n[{key}]", fontsize=10)
-    ax.set_xlabel("year")
-    ax.set_ylabel(points[0].unit if points else "")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+    fig = draw_series(key, points)
     fmt = out.suffix.lstrip(".").lower() or "png"
     try:
         with atomic_open(out, "wb", encoding=None) as fh:
@@ -151,3 +177,52 @@ def plot_series(key: str, points: list[SeriesPoint], out: Path) -> None:
         raise OutputError(f"{out}: the chart cannot be written ({e}); use a .png, .svg or .pdf path") from e
     finally:
         plt.close(fig)
+
+
+def draw_series(key: str, points: list[SeriesPoint]):
+    """The chart as a matplotlib figure: one line per district and period type (named in words),
+    a marker per kind of point (actual, estimate, derived, target), years as whole numbers."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    kinds_seen: set[str] = set()
+    for (district, ptype, cls), pts in sorted(best_points(points).items()):
+        xs = [p.year for p in pts]
+        ys = [p.value for p in pts]
+        style = "--" if cls == "target" else "-"
+        name = f"{district} · {period_words(ptype)}" + (" · kế hoạch" if cls == "target" else "")
+        (line,) = ax.plot(xs, ys, style, label=name)
+        colour = line.get_color()
+        for p in pts:
+            kind = "derived" if p.derived else p.kind
+            kinds_seen.add(kind)
+            marker, face = _MARKERS[kind]
+            ax.plot([p.year], [p.value], linestyle="none", marker=marker, markersize=7, color=colour,
+                    markerfacecolor=colour if face else "white")
+    handles, _labels = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], linestyle="none", marker=_MARKERS[k][0], color="0.3",
+                       markerfacecolor="0.3" if _MARKERS[k][1] else "white", label=_KIND_WORDS[k])
+                for k in _MARKERS if k in kinds_seen]
+    ax.set_title(f"{points[0].indicator if points else key}\n[{key}]", fontsize=10)
+    ax.set_xlabel("năm")
+    ax.set_ylabel(points[0].unit if points else "")
+    years = sorted({p.year for p in points if p.year is not None})
+    if years:
+        # a one-point series would otherwise get an axis of two centuries around its year
+        lo, hi = years[0], years[-1]
+        ax.set_xlim(lo - 0.6, hi + 0.6)
+        step = max(1, math.ceil((hi - lo + 1) / 12))
+        ax.set_xticks(range(lo, hi + 1, step))
+        values = [p.value for p in points if p.year is not None]
+        if max(values) == min(values):
+            pad = abs(values[0]) * 0.1 or 1.0
+            ax.set_ylim(values[0] - pad, values[0] + pad)
+    ax.xaxis.get_major_formatter().set_useOffset(False)
+    ax.grid(alpha=0.3)
+    ax.legend(handles=handles, fontsize=8)
+    fig.tight_layout()
+    return fig

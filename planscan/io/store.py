@@ -24,10 +24,11 @@ from pathlib import Path
 
 from planscan._util.owned_sqlite import open_owned
 from planscan.errors import DatabaseError
+from planscan.extract.text.fold import fold
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
 
 APPLICATION_ID = 0x706C6E73  # "plns": marks the file as a planscan store for `file` and for us
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Fields a review may set: the figure's own (as in IndicatorRecord) and its status.
 REVIEW_FIELDS = ("value", "unit", "of", "value_base", "base_unit", "period", "period_type", "period_first_month",
                  "period_last_month", "year", "kind", "key", "indicator", "status")
@@ -131,6 +132,8 @@ CREATE TABLE IF NOT EXISTS reviews (
     undone_at    TEXT,
     undone_by    TEXT
 );
+-- full-text index of page text, accent-folded (rowid = pages.rowid): "tu khoa" finds "từ khóa"
+CREATE VIRTUAL TABLE IF NOT EXISTS page_text USING fts5(folded, tokenize='unicode61');
 CREATE INDEX IF NOT EXISTS reviews_indicator ON reviews(indicator_id, field, id);
 CREATE INDEX IF NOT EXISTS reviews_document ON reviews(document_id, id);
 CREATE INDEX IF NOT EXISTS indicators_key ON indicators(key, year);
@@ -164,6 +167,7 @@ class Store:
         self.conn, _new = open_owned(self.path, APPLICATION_ID, remedy="pass another --db",
                                      timeout=BUSY_TIMEOUT_MS / 1000)
         try:
+            self.conn.create_function("planscan_fold", 1, fold, deterministic=True)
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._check_schema_version()
             self.conn.execute("PRAGMA foreign_keys=ON")
@@ -227,6 +231,9 @@ class Store:
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     self.conn.execute(stmt)
+            # pages stored before the full-text index (schema < 3) are indexed now
+            self.conn.execute("INSERT INTO page_text(rowid, folded) SELECT rowid, planscan_fold(text) FROM pages"
+                              " WHERE rowid NOT IN (SELECT rowid FROM page_text)")
             self.conn.execute("UPDATE planscan_info SET value=? WHERE name='schema_version'", (str(SCHEMA_VERSION),))
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             self.conn.execute("COMMIT")
@@ -307,12 +314,14 @@ class Store:
         )
         doc_id = cur.lastrowid
         if doc is not None:
-            c.executemany(
-                "INSERT INTO pages(document_id, number, source, status, error, rotation, skew, text, width,"
-                " height, dpi, layout) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(doc_id, p.number, p.source, p.status, p.error, p.rotation, p.skew, p.text, p.width or None,
-                  p.height or None, p.dpi or None, _layout_json(p)) for p in doc.pages],
-            )
+            for p in doc.pages:
+                page = c.execute(
+                    "INSERT INTO pages(document_id, number, source, status, error, rotation, skew, text, width,"
+                    " height, dpi, layout) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc_id, p.number, p.source, p.status, p.error, p.rotation, p.skew, p.text, p.width or None,
+                     p.height or None, p.dpi or None, _layout_json(p)),
+                )
+                c.execute("INSERT INTO page_text(rowid, folded) VALUES (?, ?)", (page.lastrowid, fold(p.text)))
         if sections is not None:
             self._add_sections(doc_id, sections)
         c.executemany(
@@ -354,6 +363,40 @@ class Store:
 
 
     # --- reviews ---------------------------------------------------------------------------------
+
+    def stored(self, sha256: str) -> IngestResult | None:
+        """The document stored under ``sha256``, if any: checked before an input is read or OCR'd."""
+        row = self.conn.execute("SELECT id, n_indicators, source FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return IngestResult(row[0], False, row[1], sha256, row[2]) if row else None
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Pages whose text holds every word of ``query`` (accents and case ignored), best first,
+        each with a snippet of its text around the first match."""
+        words = fold(query).split()
+        if not words:
+            return []
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = self.conn.execute(
+            "SELECT p.document_id, p.number, p.text, d.source, d.title FROM page_text"
+            " JOIN pages p ON p.rowid = page_text.rowid JOIN documents d ON d.id = p.document_id"
+            " WHERE page_text MATCH ? ORDER BY rank, p.document_id, p.number LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [SearchHit(r[0], r[1], r[3] or "", r[4], _snippet(r[2], words)) for r in rows]
+
+    def keys(self) -> list[tuple[str, str, int]]:
+        """(key, its most frequent label, number of figures) for every key, most figures first."""
+        rows = self.conn.execute(
+            "SELECT key, indicator, COUNT(*) FROM indicators WHERE key IS NOT NULL AND key != ''"
+            " GROUP BY key, indicator"
+        ).fetchall()
+        labels: dict[str, tuple[int, str]] = {}
+        counts: dict[str, int] = {}
+        for key, label, n in rows:
+            counts[key] = counts.get(key, 0) + n
+            if key not in labels or n > labels[key][0]:
+                labels[key] = (n, label or "")
+        return sorted(((k, labels[k][1], n) for k, n in counts.items()), key=lambda t: (-t[2], t[0]))
 
     def has_reviews(self) -> bool:
         """Whether the store has the reviews table (a store of schema 1 opened read-only has none)."""
@@ -525,6 +568,33 @@ _ADDED_COLUMNS = (  # columns of schema 2 a schema-1 store lacks
     ("indicators", "origin", "TEXT NOT NULL DEFAULT 'extract'"),
     ("indicators", "period_first_month", "INTEGER"), ("indicators", "period_last_month", "INTEGER"),
 )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: int
+    page: int
+    source: str
+    title: str | None
+    snippet: str
+
+
+def _snippet(text: str, words: list[str], width: int = 70) -> str:
+    """The page text around the first folded word, on one line, the words marked with [ ]: fold
+    keeps offsets, so a match in the folded text is a match in the text."""
+    folded = fold(text)
+    at = min((i for i in (folded.find(w) for w in words) if i >= 0), default=0)
+    start, end = max(0, at - width // 2), min(len(text), at + width)
+    piece = text[start:end]
+    low = fold(piece)
+    for w in sorted(set(words), key=len, reverse=True):
+        out, i = [], 0
+        while (j := low.find(w, i)) >= 0:
+            out.append((j, j + len(w)))
+            i = j + len(w)
+        for a, b in reversed(out):
+            piece, low = piece[:a] + "[" + piece[a:b] + "]" + piece[b:], low[:a] + "[" + low[a:b] + "]" + low[b:]
+    return ("…" if start else "") + " ".join(piece.split()) + ("…" if end < len(text) else "")
 
 
 def _now() -> str:
