@@ -42,6 +42,12 @@ class PlanscanError(Exception):
         return " ".join(self.message.split())
 
 
+class BadArgumentError(PlanscanError):
+    """An argument the command line parser could not judge: e.g. an output suffix that names no format."""
+
+    exit_code = ExitCode.bad_args
+
+
 class InputFileError(PlanscanError):
     """The input is not something we can read: not a PDF/image/text, empty, truncated, no pages."""
 

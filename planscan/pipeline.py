@@ -174,12 +174,16 @@ def diff_inputs(paths: list[Path]):
     """Load every input (records file, text, PDF ...) and compare them in the given order."""
     from planscan.extract.compare import ComparedDocument, compare_documents
     from planscan.io.records import display_names
+    from planscan.schemas.comparison import DiffDocument
 
-    docs = []
+    docs, sources = [], {}
     for p, name in zip(paths, display_names(paths)):
         records, meta, _doc, _sections = load_input(p)
         docs.append(ComparedDocument(name, list(records), meta))
-    return compare_documents(docs)
+        sources[name] = DiffDocument(name=name, path=str(p), sha256=file_sha256(p), metadata=meta)
+    result = compare_documents(docs)
+    result.sources = [sources[n] for n in result.documents]  # compare_documents may put them in date order
+    return result
 
 
 def stored_document_id(store, ref: str) -> int:
@@ -200,15 +204,19 @@ def diff_stored(store, refs: list[str], reviewed: bool = True):
     values unless ``reviewed`` is false; rejected figures are left out, corrected ones flagged."""
     from planscan.extract.compare import ComparedDocument, compare_documents
     from planscan.io.store import record_of
+    from planscan.schemas.comparison import DiffDocument
 
-    docs, corrected = [], set()
+    docs, corrected, sources = [], set(), {}
     for ref in refs:
         doc_id = stored_document_id(store, ref)
         meta = _stored_meta(store, doc_id)
+        (stored,) = store.query("SELECT source, sha256 FROM documents WHERE id=?", (doc_id,))
+        sources[ref] = DiffDocument(name=ref, path=stored["source"] or ref, sha256=stored["sha256"], metadata=meta)
         rows = [r for r in store.figures(doc_id, reviewed=reviewed) if r["review_status"] != "rejected"]
         corrected |= {(r["key"], r["year"]) for r in rows if r["review_status"] in ("corrected", "added")}
         docs.append(ComparedDocument(ref, [record_of(r) for r in rows], meta))
     result = compare_documents(docs)
+    result.sources = [sources[n] for n in result.documents]
     for row in result.rows:
         if any(c is not None and (row.key, c.year) in corrected for c in row.cells):
             row.flags.append("reviewed")

@@ -90,6 +90,12 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
         from planscan.io.export import write_records
         from planscan.ocr.output import write_outputs
 
+        if doc.pages and all(p.status == "failed" for p in doc.pages):
+            # Nothing was read: empty outputs beside the good ones would pass for a blank document.
+            return FileResult(rel=rel, status="failed", pages=len(doc.pages), failed_pages=len(doc.pages),
+                              error="; ".join(_page_error(p.number, p.error) for p in doc.pages[:5]),
+                              exit_code=int(ExitCode.partial), seconds=round(time.perf_counter() - started, 3),
+                              peak_rss_mb=_peak_rss_mb())
         written = write_outputs(doc, target_dir, stem, pdf=settings.pdf and kind != "text", source=path, meta=_meta,
                                 ocr_settings=settings.ocr)
         jsonl = target_dir / f"{stem}.indicators.jsonl"

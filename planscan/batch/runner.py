@@ -143,7 +143,7 @@ def run_batch(
         try:
             return _run(
                 walked.files,
-                walked.ignored,
+                walked.ignored_files,
                 walked.skipped,
                 outdir,
                 settings,
@@ -189,7 +189,7 @@ def _hash_inputs(files: list[InputFile], ledger: Ledger) -> tuple[dict[str, str]
 
 def _run(
     files: list[InputFile],
-    ignored: int,
+    ignored: list[str],
     skipped: list[tuple[str, str]],
     outdir: Path,
     settings: BatchSettings,
@@ -299,7 +299,7 @@ def _run(
     if not quiet:
         print_summary(all_rows, console, seconds, ignored, skipped)
     return BatchReport(
-        rows=all_rows, seconds=seconds, exit_code=code, ignored=ignored, counts=dict(c), peak_rss_mb=peak,
+        rows=all_rows, seconds=seconds, exit_code=code, ignored=len(ignored), counts=dict(c), peak_rss_mb=peak,
         skipped=skipped,
     )
 

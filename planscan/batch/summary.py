@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from planscan._util.atomic import atomic_open
 from planscan.batch.result import ROW_FIELDS, STATUSES, FileResult
 
 SUMMARY_NAME = "summary.csv"
 
 
 def write_summary_csv(rows: list[FileResult], outdir: Path) -> Path:
+    """Through the shared CSV writer, so it reads as every other planscan CSV does."""
+    from planscan.io.export import write_records
+
     path = outdir / SUMMARY_NAME
-    with atomic_open(path, "w") as fh:
-        w = csv.DictWriter(fh, fieldnames=ROW_FIELDS, lineterminator="\n")
-        w.writeheader()
-        for r in sorted(rows, key=lambda r: r.rel):
-            w.writerow({**r.row(), "seconds": f"{r.seconds:.3f}", "error": r.error or ""})
+    write_records([{**r.row(), "seconds": f"{r.seconds:.3f}"} for r in sorted(rows, key=lambda r: r.rel)],
+                  path, "csv", columns=ROW_FIELDS)
     return path
 
 
@@ -31,7 +29,7 @@ def counts(rows: list[FileResult]) -> Counter:
     return c
 
 
-def print_summary(rows: list[FileResult], console: Console, seconds: float, ignored: int = 0,
+def print_summary(rows: list[FileResult], console: Console, seconds: float, ignored: list[str] = (),
                   skipped: list[tuple[str, str]] = ()) -> None:
     c = counts(rows)
     table = Table(title="planscan batch", show_edge=False)
@@ -59,5 +57,9 @@ def print_summary(rows: list[FileResult], console: Console, seconds: float, igno
         console.print(f"skipped {entry!r}: {why}", markup=False, highlight=False)
     if len(skipped) > 20:
         console.print(f"... and {len(skipped) - 20} more skipped; see progress.jsonl")
-    extra = f"; {ignored} files of other types ignored" if ignored else ""
+    if ignored:
+        shown = ", ".join(repr(name) for name in list(ignored)[:10])
+        more = f" and {len(ignored) - 10} more" if len(ignored) > 10 else ""
+        console.print(f"ignored (not a PDF, image or text file): {shown}{more}", markup=False, highlight=False)
+    extra = f"; {len(ignored)} files of other types ignored" if ignored else ""
     console.print(f"{len(rows)} files in {seconds:.1f} s{extra}")

@@ -34,6 +34,7 @@ class WalkResult:
     # (path relative to INDIR, why): entries named like inputs that are not regular files (a FIFO
     # would block the reader for ever), dangling links, folder links (not followed), links into OUTDIR
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    ignored_files: list[str] = field(default_factory=list)  # the ignored files, relative to INDIR
 
 
 def _is_inside(child: Path, parent: Path) -> bool:
@@ -65,7 +66,7 @@ def walk_inputs(indir: Path, outdir: Path | None = None) -> WalkResult:
     out_resolved = outdir.resolve() if outdir is not None else None
     found: list[tuple[str, Path, str]] = []
     skipped: list[tuple[str, str]] = []
-    ignored = 0
+    ignored: list[str] = []
     for root, dirs, names in os.walk(indir):
         root_path = Path(root)
         keep = []
@@ -91,10 +92,10 @@ def walk_inputs(indir: Path, outdir: Path | None = None) -> WalkResult:
             try:
                 kind = input_kind(path)
             except InputFileError:
-                ignored += 1
+                ignored.append(path.relative_to(indir).as_posix())
                 continue
             if kind not in BATCH_KINDS:
-                ignored += 1
+                ignored.append(path.relative_to(indir).as_posix())
                 continue
             rel = path.relative_to(indir).as_posix()
             try:
@@ -111,7 +112,7 @@ def walk_inputs(indir: Path, outdir: Path | None = None) -> WalkResult:
                 continue
             found.append((rel, path, kind))
     found.sort(key=lambda t: t[0])
-    return WalkResult(files=_assign_stems(found), ignored=ignored, skipped=sorted(skipped))
+    return WalkResult(files=_assign_stems(found), ignored=len(ignored), skipped=sorted(skipped), ignored_files=ignored)
 
 
 def _has_input_suffix(name: str) -> bool:

@@ -114,6 +114,7 @@ class ReviewApp:
     def export(self, request: Request) -> Response:
         from planscan.io.export import render
         from planscan.pipeline import stored_records
+        from planscan.schemas.records import IndicatorRecord
 
         fmt = request.path_params["fmt"]
         doc_id = request.path_params.get("doc_id")
@@ -124,7 +125,8 @@ class ReviewApp:
         media = "text/csv; charset=utf-8" if fmt == "csv" else (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         name = f"planscan-{'document-' + str(doc_id) if doc_id is not None else 'store'}-reviewed.{fmt}"
-        return Response(render(rows, fmt), media_type=media,
+        return Response(render(rows, fmt, model=IndicatorRecord, columns=["review_status"], sheet="reviewed figures"),
+                        media_type=media,
                         headers={"content-disposition": f'attachment; filename="{name}"'})
 
     # --- actions (POST, CSRF-checked by the guard) -------------------------------------------

@@ -1,16 +1,17 @@
 """Typed rows of a year-on-year comparison (``planscan diff --format json``).
 
-``comparison.schema.json`` beside this file is generated from ``ComparisonRow`` and checked in
-(tests fail when it is stale), so other tools can validate the diff output.
+``comparison.schema.json`` (one row, ``ComparisonRow``) and ``diff.schema.json`` (the whole
+``--format json`` object, ``DiffOutput``) beside this file are generated and checked in (tests fail
+when they are stale), so other tools can validate the diff output.
 """
 
 from __future__ import annotations
 
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from planscan.schemas.records import SCHEMA_VERSION
+from planscan.schemas.records import SCHEMA_VERSION, DocumentMeta
 
 Consistency = Literal["consistent", "inconsistent", "unverifiable"]
 RowClass = Literal["level", "target", "fulfilment", "change", "ratio_to_prior", "ratio_to_plan"]
@@ -81,9 +82,38 @@ class ComparisonRow(_Row):
         default=None, description="inconsistent if any check is; consistent if any is and none fails; null without checks."
     )
     score: Optional[float] = Field(default=None, description="Pairing score (0-100+) of the latest pair.")
+    change_unit: Optional[str] = Field(
+        default=None, description="Unit of change: the row's unit, or 'pp' (percentage points) when the row is a rate in %."
+    )
+
+    @model_validator(mode="after")
+    def _change_unit(self) -> "ComparisonRow":
+        # a rate that goes from 40 % to 45 % changed by 5 percentage points, not by 5 %
+        if self.change is not None and self.change_unit is None:
+            self.change_unit = "pp" if self.unit.strip() == "%" else self.unit
+        return self
+
+
+class DiffDocument(_Row):
+    """One compared document, as the JSON output names it."""
+
+    name: str = Field(description="Display name, as in Cell.document.")
+    path: str = Field(description="The input as given (a file, or a stored document's source).")
+    sha256: Optional[str] = Field(default=None, description="Content hash of the input file.")
+    metadata: Optional[DocumentMeta] = None
 
 
 class DiffResult(_Row):
     documents: list[str]
+    warnings: list[str] = Field(default_factory=list)
+    rows: list[ComparisonRow]
+    sources: list[DiffDocument] = Field(default_factory=list, description="Per document, in the order of documents.")
+
+
+class DiffOutput(_Row):
+    """``planscan diff --format json``: the documents compared, then one row per indicator."""
+
+    schema_version: str = SCHEMA_VERSION
+    documents: list[DiffDocument]
     warnings: list[str] = Field(default_factory=list)
     rows: list[ComparisonRow]

@@ -26,6 +26,7 @@ SCHEMAS: dict[str, tuple[str, str, str | None]] = {
     "indicator.schema.json": ("planscan.schemas.records", "IndicatorRecord", "planscan indicator record"),
     "document.schema.json": ("planscan.schemas.records", "Document", "planscan document (pages, lines, words)"),
     "comparison.schema.json": ("planscan.schemas.comparison", "ComparisonRow", None),
+    "diff.schema.json": ("planscan.schemas.comparison", "DiffOutput", "planscan diff --format json"),
     "table.schema.json": ("planscan.schemas.tables", "Table", "planscan table (grid of cells)"),
 }
 
