@@ -87,9 +87,9 @@ def background(gray: np.ndarray, dpi: int) -> np.ndarray:
 def normalise_background(state: CleanState) -> None:
     """Divide by the estimated paper so shading, yellowing and dark scan edges become white."""
     gray = to_gray(state.image)
-    bg = background(gray, state.dpi).astype(np.float32)
-    out = gray.astype(np.float32) * 255.0 / np.maximum(bg, 1.0)
-    state.image = np.clip(out, 0, 255).astype(np.uint8)
+    # In 8 bits with saturation: the same page as float arithmetic to within one grey level, at
+    # half the cost.
+    state.image = cv2.divide(gray, np.maximum(background(gray, state.dpi), 1), scale=255.0)
 
 
 def paper_noise(gray: np.ndarray, dpi: int) -> float:
@@ -305,17 +305,20 @@ def despeckle(state: CleanState) -> None:
     """Remove isolated dots far smaller than any letter part (toner noise)."""
     gray = to_gray(state.image)
     mask = ink_mask(gray)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_SPAGHETTI)
     if n <= 1:
         return
     # A diacritic dot at 300 dpi covers roughly 20-40 pixels; noise is well below that.
     min_area = max(2, int(round(6 * (state.dpi / 300.0) ** 2)))
-    small = np.zeros(n, dtype=bool)
-    small[1:] = stats[1:, cv2.CC_STAT_AREA] < min_area
-    if not small.any():
+    specks = np.nonzero(stats[1:, cv2.CC_STAT_AREA] < min_area)[0] + 1
+    if not len(specks):
         return
     out = gray.copy()
-    out[small[labels]] = 255
+    # Each speck within its own few-pixel box: looking up every pixel's label costs more than this.
+    for i in specks:
+        x, y, w, h = stats[i, :4]
+        box = out[y: y + h, x: x + w]
+        box[labels[y: y + h, x: x + w] == i] = 255
     state.image = out
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from planscan.errors import InputFileError, MissingDependencyError
+from planscan.ocr import embedded
 
 # Images without a resolution tag: guess it from the pixel size, assuming an A4/Letter page.
 _PAGE_LONG_SIDE_INCHES = 11.69
@@ -193,9 +194,15 @@ def load_page(path: Path, kind: str, number: int, target_dpi: int, native_dpi: i
     if kind == "pdf":
         # Render a scanned page at its own resolution (capped at the target), a vector page at the target.
         render_dpi = min(native_dpi, target_dpi) if native_dpi and native_dpi >= 50 else target_dpi
-        render_dpi = _fit_render_dpi(path, number, render_dpi)
-        arr = load_pdf_page(path, number, render_dpi, grayscale=grayscale)
-        source_dpi = render_dpi
+        fitted = _fit_render_dpi(path, number, render_dpi)
+        # A scan page at no more than the target resolution: its own image, decoded, is what the
+        # renderer would paint, at a fraction of the cost.
+        scan = embedded.scan_image(path, number) if native_dpi and fitted == render_dpi == native_dpi else None
+        if scan is not None:
+            arr = _to_array(scan.convert("L") if grayscale else scan)
+        else:
+            arr = load_pdf_page(path, number, fitted, grayscale=grayscale)
+        source_dpi = fitted
     else:
         arr, source_dpi = load_image_page(path, number)
     arr, dpi = upsample(arr, source_dpi, target_dpi)
