@@ -10,7 +10,7 @@ and the wall time of a cold `planscan ocr --jobs 2 --no-cache` run, with and wit
 pages, measured in the same run. Then it builds a 100-page PDF by repeating scan pages and
 reports the peak memory (RSS summed over the process tree) of `planscan ocr --jobs 2` on it.
 
-usage: python bench/ocr.py [--corpus ../shared/corpus] [--levels moderate,harsh,rotated]
+usage: python bench/ocr.py [--corpus ../shared/corpus] [--levels moderate,harsh,rotated] [--docs a,b]
                            [--skip-memory] [--memory-pages 100]
 """
 
@@ -145,6 +145,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--tools", type=Path, default=None, help="folder of score_text.py [default: corpus/../tools]")
     ap.add_argument("--levels", default="moderate,harsh,rotated")
+    ap.add_argument("--docs", default=None, help="comma-separated corpus folders [default: all with a gold.txt]")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--memory-pages", type=int, default=100)
     args = ap.parse_args()
@@ -165,7 +166,9 @@ def main() -> None:
     t_raw = t_raw1 = t_ps = t_pdf = t_peer = 0.0
     with tempfile.TemporaryDirectory(prefix="planscan-bench-") as tmp:
         tmp = Path(tmp)
-        for doc in sorted(p for p in args.corpus.iterdir() if (p / "gold.txt").is_file()):
+        wanted = set(args.docs.split(",")) if args.docs else None
+        for doc in sorted(p for p in args.corpus.iterdir() if (p / "gold.txt").is_file()
+                          and (wanted is None or p.name in wanted)):
             gold = (doc / "gold.txt").read_text(encoding="utf-8")
             for level in args.levels.split(","):
                 pdf = doc / f"scan-{level}.pdf"
