@@ -77,6 +77,8 @@ _VS_ANY = re.compile(r"^\W*(?:\w+\s+){0,3}?so\s+(?:voi\s+)?")
 _CHANGE_BEFORE = re.compile(
     r"(?:^|\W)(tang|giam)(?:\s+(?:them|di|duoc|khoang|gan|hon|tren|lan luot|tuong ung))?\s*$"
 )
+# The numbering or bullet of a list item, alone before its name.
+_ITEM_MARK = re.compile(r"\s*(?:[-+*\u2013\u2022]|[a-zđ]\)|\d{1,2}[.)])?\s*")
 # "tăng lần lượt 32% và 9,8%": the second figure of a pair continues the first one's change
 _PAIR_JOIN = re.compile(r"^\s*(?:va|,)\s*$")
 _COMPARISON_VERB = re.compile(r"(?:^|\W)((?:tang|giam|dat|bang)\b[^\d]*)$")
@@ -323,9 +325,12 @@ def analyse(
         colon = bool(left) and text[left[-1].end : q.start].strip() == ":"
         linked = colon or (bool(left) and bool(_LINKED.search(fold(" ".join(t.text for t in left[-3:])))))
         subject = strip_fillers(_drop_periods(left, periods))
-        if colon:
-            # "Phấn đấu năm 2021: 100% cán bộ ...": a short lead-in before a colon names no subject
-            if sum(t.is_word for t in subject) <= 2:
+        if colon and subject:
+            # "Phấn đấu năm 2021: 100% cán bộ ...": a short lead-in before a colon names no subject,
+            # unless it is the name of a list item ("+ Doanh nghiệp: 495 triệu đồng")
+            line_start = text.rfind("\n", 0, subject[0].start) + 1
+            item = bool(_ITEM_MARK.fullmatch(text[line_start : subject[0].start]))
+            if sum(t.is_word for t in subject) <= 2 and not item:
                 subject = []
         if not linked:
             # "Đài đã xây dựng 186 tin, bài": an actor and a verb, not the name of what is counted

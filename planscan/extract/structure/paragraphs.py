@@ -74,6 +74,10 @@ def is_heading_line(text: str, heading: Heading | None) -> bool:
     return titled and len(text.strip()) < 60 and not ends_sentence(text)
 
 
+# A line this long was wrapped by the page width, not ended by its writer.
+_WRAPPED = 55
+
+
 def paragraphs(doc: Document) -> list[Paragraph]:
     """Blank lines and block starts end a paragraph, except that a sentence left open continues at the
     top of the next page, or after blank lines when the next line goes on in lower case."""
@@ -106,8 +110,12 @@ def paragraphs(doc: Document) -> list[Paragraph]:
             heading = classify(line, prev)
             if heading is not None:
                 flush()
-            elif pending_blank and not (open_sentence and (page_break or text.lstrip()[:1].islower())):
-                # OCR leaves blank lines inside sentences; a line that goes on in lower case continues one
+            elif pending_blank and not (
+                open_sentence and (page_break or text.lstrip()[:1].islower() or len(parts[-1]) >= _WRAPPED)
+            ):
+                # OCR leaves blank lines inside sentences; a line that goes on in lower case continues
+                # one, and so does any line after a full-width line that left its sentence open (a
+                # list of names wraps: "..., thị xã Bình An (08), Tân\n\nHòa (22), ...")
                 flush()
             pending_blank = False
             page_break = False

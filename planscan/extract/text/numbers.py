@@ -359,7 +359,8 @@ _WORDS_BEFORE = re.compile(r"((?:[^\W\d_]+[ \t]+){1,3})(?:s[oố][ \t]*)?$")
 
 def _designator_before(text: str, pos: int, marks: str) -> str | None:
     """The kind of designator written right before the number at ``pos``, or None. Only text that
-    lost all its marks is matched by the fold: elsewhere a bare "quan" is no "quận"."""
+    lost its marks is matched by the fold, and then only designators of several syllables:
+    elsewhere a bare "quan" is no "quận"."""
     m = _WORDS_BEFORE.search(text[max(0, pos - 30) : pos])
     if not m:
         return None
@@ -369,7 +370,11 @@ def _designator_before(text: str, pos: int, marks: str) -> str | None:
     for n in range(min(3, len(words)), 0, -1):
         phrase = " ".join(words[-n:])
         folded = fold(phrase)
-        reason = _DESIGNATORS_FOLDED.get(folded) if marks == "bare" else _DESIGNATORS.get(phrase)
+        if marks == "bare":
+            # one bare syllable is too many words: "quan" is "quân" as often as "quận"
+            reason = _DESIGNATORS_FOLDED.get(folded) if n > 1 else None
+        else:
+            reason = _DESIGNATORS.get(phrase)
         if reason is not None:
             return reason
     return None
@@ -399,10 +404,16 @@ def _unglued(text: str) -> str:
     return _GLUED_RANGE.sub(" ", _GLUED_BEFORE.sub(lambda m: m.group()[:-1] + " ", text))
 
 
+_MARKED_SHARE = 0.2
+
+
 def _accented(text: str) -> bool:
-    """Whether the text keeps its diacritics: most Vietnamese sentences carry several marks."""
+    """Whether the text keeps its vowel marks. Written Vietnamese marks about three letters in ten;
+    English-model OCR of it keeps stray marks on about one in ten, which are noise ("hé" for
+    "hộ"); "đ" says nothing, since text stripped of its marks often keeps it."""
     letters = sum(c.isalpha() for c in text)
-    return letters > 0 and sum(c.isalpha() and c != fold(c) for c in text) >= max(1, letters // 40)
+    marked = sum(c.isalpha() and c not in "đĐ" and c != fold(c) for c in text)
+    return letters > 0 and marked >= max(1.0, _MARKED_SHARE * letters)
 
 
 def find_quantities(

@@ -178,8 +178,9 @@ def lookup_unit(syllables: list[str] | tuple[str, ...], marks: str = "auto") -> 
       "công" no "cống", "số" no "sở"); a word written without marks is taken as written too,
       except that a unit of several syllables still matches by its fold ("thue bao" that OCR
       left bare inside marked text);
-    - "bare", none (text that lost its diacritics): units match by their fold; on a clash the
-      table's order decides ("ho" is "hộ");
+    - "bare", none (text that lost its diacritics, or English-model OCR whose few marks are
+      noise): units match by their fold; among several the one whose vowel letters agree wins,
+      else the table's order decides ("ho" is "hộ");
     - "restored", a restorer's, which may be wrong ("117 trăm" for "117 trạm"): a folded match
       stands, and among several the one whose vowel letters agree wins;
     - "auto": a word with marks is "written", one without is "bare".
@@ -192,7 +193,7 @@ def lookup_unit(syllables: list[str] | tuple[str, ...], marks: str = "auto") -> 
         info = exact.get(tuple(lowered[:n]))
         if info is None:
             bare = lowered[:n] == folded[:n]
-            if marks == "restored" or (bare and (marks in ("bare", "auto") or (marks == "written" and n > 1))):
+            if marks in ("restored", "bare") or (bare and (marks == "auto" or (marks == "written" and n > 1))):
                 options = _folded_options().get(tuple(folded[:n]), ())
                 info = next((o for o in options if _marks_agree(lowered[:n], o)), options[0] if options else None)
         if info is not None:
