@@ -260,19 +260,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", default="", help="Comma-separated folder names (default: all).")
     ap.add_argument("--no-img2table", action="store_true")
     ap.add_argument("--no-tesseract", action="store_true")
+    ap.add_argument("--readers", default="planscan,tesseract,img2table")
     ap.add_argument("--no-speed", action="store_true", help="Do not time OCR as text (the time budget's base).")
     args = ap.parse_args(argv)
     folders = sorted(p.parent for p in args.corpus.glob("*/tables.json"))
     if args.docs:
         folders = [f for f in folders if f.name in args.docs.split(",")]
-    console = Console()
+    console = Console(width=170)
     out = RichTable(title="Table reading on the development tables (pooled)")
     for col in ("channel", "reader", "figure F1", "kind", "tables found", "cols exact", "rows ±1",
                 "number cells", "s/page", "× text OCR"):
         out.add_column(col, justify="right" if col not in ("channel", "reader") else "left")
     for channel in args.channels.split(","):
-        readers = ["planscan"] + ([] if args.no_tesseract or channel == "digital" else ["tesseract"]) \
-            + ([] if args.no_img2table else ["img2table"])
+        readers = [r for r in args.readers.split(",")
+                   if not (r == "tesseract" and (args.no_tesseract or channel == "digital"))
+                   and not (r == "img2table" and args.no_img2table)]
         for reader in readers:
             tally = Tally()
             for folder in folders:

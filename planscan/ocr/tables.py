@@ -22,7 +22,7 @@ MIN_H_RULE_IN = 0.25
 # A vertical rule piece spans at least one text row; a tall letter with its accents is shorter.
 MIN_V_RULE_IN = 0.16
 # A rule covers a cell edge when it runs along this share of it; less is a merged cell.
-EDGE_COVER = 0.8
+EDGE_COVER = 0.9
 
 
 @dataclass
@@ -73,28 +73,41 @@ def rule_masks(mask: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     h = cv2.morphologyEx(h, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
     v = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
     v = cv2.morphologyEx(v, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
-    return h, v
+    return _thin_only(h, dpi, horizontal=True), _thin_only(v, dpi, horizontal=False)
 
 
-def _cluster(values: list[float], tol: float) -> list[int]:
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [int(round(float(np.median(c)))) for c in out]
+def _thin_only(rule: np.ndarray, dpi: int, horizontal: bool) -> np.ndarray:
+    """Drop short thick pieces: a bold word blurred on a worn copy opens into a bar as long as a
+    narrow cell but many times thicker than a rule."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rule, connectivity=8)
+    out = rule.copy()
+    for i in range(1, n):
+        length = stats[i, cv2.CC_STAT_WIDTH] if horizontal else stats[i, cv2.CC_STAT_HEIGHT]
+        thick = stats[i, cv2.CC_STAT_HEIGHT] if horizontal else stats[i, cv2.CC_STAT_WIDTH]
+        if length < dpi and thick > max(4, dpi // 25):
+            out[labels == i] = 0
+    return out
+
+
+def _cluster(pieces: list[tuple[float, int]], tol: float) -> list[int]:
+    """Positions of rules from (position, length) pieces: the longest piece of a rule sets its
+    position and takes in the shorter ones near it, so specks near a rule cannot drag it away."""
+    anchors: list[float] = []
+    for pos, _ in sorted(pieces, key=lambda p: -p[1]):
+        if all(abs(pos - a) > tol for a in anchors):
+            anchors.append(pos)
+    return sorted(int(round(a)) for a in anchors)
 
 
 def _line_positions(rule: np.ndarray, axis: int, tol: int, min_len: int) -> list[int]:
     """Centres of rule pieces (connected components) along ``axis`` (0: rows of horizontal rules)."""
     n, _, stats, cents = cv2.connectedComponentsWithStats(rule, connectivity=8)
-    vals = []
+    pieces = []
     for i in range(1, n):
         length = stats[i, cv2.CC_STAT_WIDTH] if axis == 0 else stats[i, cv2.CC_STAT_HEIGHT]
         if length >= min_len:
-            vals.append(float(cents[i][1] if axis == 0 else cents[i][0]))
-    return _cluster(vals, tol)
+            pieces.append((float(cents[i][1] if axis == 0 else cents[i][0]), int(length)))
+    return _cluster(pieces, tol)
 
 
 def _cover(rule: np.ndarray, horizontal: bool, at: int, a: int, b: int, band: int) -> float:
@@ -126,12 +139,12 @@ def _cells(ys: list[int], xs: list[int], h: np.ndarray, v: np.ndarray, band: int
             # The middle of the edge only: rules of neighbouring cells meet at the corners.
             if c + 1 < nc:
                 y0, y1 = ys[r], ys[r + 1]
-                m = max(band, (y1 - y0) // 10)
+                m = max(3, band // 2)
                 if _cover(v, False, xs[c + 1], y0 + m, y1 - m, band) < EDGE_COVER:
                     union(r * nc + c, r * nc + c + 1)
             if r + 1 < nr:
                 x0, x1 = xs[c], xs[c + 1]
-                m = max(band, (x1 - x0) // 10)
+                m = max(3, band // 2)
                 if _cover(h, True, ys[r + 1], x0 + m, x1 - m, band) < EDGE_COVER:
                     union(r * nc + c, (r + 1) * nc + c)
     groups: dict[int, list[tuple[int, int]]] = {}

@@ -142,6 +142,7 @@ def read_columns(table: Table, document_year: Optional[int] = None) -> list[Colu
         if col.role == "value":
             _value_meaning(col, folded, document_year)
         cols.append(col)
+    _snap_years(cols, table)
     _borrow(cols)
     _check_with_body(cols, table)
     if not any(c.role == "label" for c in cols):
@@ -223,3 +224,38 @@ def _check_with_body(cols: list[Column], table: Table) -> None:
             c.role = "unit"
         elif figures < 0.3:
             c.role = "note"
+
+
+# Digits a worn copy turns into one another (closed loops, a flag lost): a cheaper misreading.
+_LOOKALIKE_DIGITS = {frozenset(p) for p in ("08", "09", "06", "38", "68", "98", "56", "17", "49", "27", "35")}
+
+
+def _misread_cost(a: str, b: str) -> float:
+    return sum(0.0 if x == y else 0.5 if frozenset((x, y)) in _LOOKALIKE_DIGITS else 1.0 for x, y in zip(a, b))
+
+
+def _snap_years(cols: list[Column], table: Table) -> None:
+    """A column year far from every year the table states more than once, or in its caption, is a
+    misread ("2028" in a header of 2019 and 2020): the nearest year around those, counting
+    look-alike digits as near."""
+    seen: dict[int, int] = {}
+    for c in cols:
+        for y in {int(y) for t in c.path for y in _YEAR.findall(fold(t))}:
+            seen[y] = seen.get(y, 0) + 1
+    for t in [table.title or ""] + table.context:
+        for y in _YEAR.findall(fold(t)):
+            seen[int(y)] = seen.get(int(y), 0) + 2
+    anchors = {y for y, n in seen.items() if n >= 2}
+    if not anchors:
+        return
+    near = sorted({a + d for a in anchors for d in (-1, 0, 1)})
+    for c in cols:
+        for attr in ("year", "vs_year"):
+            y = getattr(c, attr)
+            if y is None or min(abs(y - a) for a in anchors) <= 2:
+                continue
+            best = min(near, key=lambda a: (_misread_cost(str(y), str(a)), abs(a - y)))
+            if _misread_cost(str(y), str(best)) <= 1.0:
+                setattr(c, attr, best)
+                if attr == "year" and c.period:
+                    c.period = c.period.replace(str(y), str(best))

@@ -173,3 +173,12 @@ def test_prose_path_skips_lines_inside_tables():
     outside = Line(text="Tổng thu đạt 100 tỷ đồng", bbox=BBox(x0=150, y0=400, x1=600, y1=410), words=[])
     doc = Document(source="x.pdf", pages=[Page(number=1, dpi=72, lines=[inside, outside])])
     assert [ln.text for ln in without_tables(doc, [t]).pages[0].lines] == [outside.text]
+
+
+def test_a_misread_year_snaps_to_the_years_the_table_states():
+    rows = [["STT", "Chỉ tiêu", "Năm 2022", SPAN, "Kế hoạch năm 2028"],
+            ["^", "^", "Kế hoạch", "Ước thực hiện", "^"],
+            ["1", "Số xã", "18", "18", "19"]]
+    cols = read_columns(make_table(rows))
+    assert (cols[4].year, cols[4].period) == (2023, "năm 2023")  # an 8 for a 3, five years from the rest
+    assert cols[2].year == 2022
