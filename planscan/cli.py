@@ -199,6 +199,9 @@ def restore_cmd(file, mode, explain):
     def show(lineno, ch) -> None:
         click.echo(f"{lineno}:{ch.start + 1}\t{ch.original}\t->\t{ch.restored}\t{ch.confidence:.2f}", err=True)
 
+    if file == "-" and sys.stdin.isatty():
+        click.echo("planscan restore: reading the text from standard input (end it with Ctrl-D), or give a FILE",
+                   err=True)
     # block by block: a text of any size is restored in bounded memory
     used, changed = restore_file(file, lambda text: click.echo(text, nl=False), mode, on_change=show if explain else None)
     if explain:
@@ -354,12 +357,20 @@ def tables_cmd(input_path, fmt, output, dpi):
 # [sections]
 
 
+def _pages_bar(name: str):
+    """A bar of the pages read, on a terminal only: for commands that may OCR a scan."""
+    from planscan.ocr.progress import page_bar
+
+    return page_bar(name, sys.stderr.isatty())
+
+
 def _read_for_sections(path, restore_mode: str):
     """A Document from any input: .txt and .ocr.json directly, PDFs and images through OCR."""
     from planscan.ocr.settings import OcrSettings
     from planscan.pipeline import read_document
 
-    return read_document(Path(path), OcrSettings(restore=restore_mode))
+    with _pages_bar(Path(path).name) as progress:
+        return read_document(Path(path), OcrSettings(restore=restore_mode), progress)
 
 
 @cli.command("sections")
@@ -450,7 +461,7 @@ def diff_cmd(inputs, fmt, output, db, unreviewed, only_paired, min_confidence):
         with Store(Path(db), create=False) as store:
             result = diff_stored(store, list(inputs), reviewed=not unreviewed)
     else:
-        result = diff_inputs([Path(p) for p in inputs])
+        result = diff_inputs([Path(p) for p in inputs], page_bar=_pages_bar)
     for w in result.warnings:
         click.echo(f"planscan: warning: {w}", err=True)
     write(select(result, only_paired, min_confidence), fmt, out)
@@ -495,7 +506,9 @@ def ingest_cmd(inputs, db, no_derive):
 
         for raw in inputs:
             try:
-                results = ingest_path(store, Path(raw), derive=not no_derive)
+                # one bar at a time: the bar over the inputs, or the pages of the one input
+                with contextlib.nullcontext() if show else _pages_bar(Path(raw).name) as pages:
+                    results = ingest_path(store, Path(raw), derive=not no_derive, progress=pages)
             except PlanscanError as e:
                 if e.exit_code == ExitCode.database_error:
                     raise

@@ -143,7 +143,7 @@ def convert(path: Path, outdir: Path | None, settings, pdf: bool = False, stem: 
     return doc, written
 
 
-def load_input(path: Path) -> tuple[list, object, Document | None, object]:
+def load_input(path: Path, progress=None) -> tuple[list, object, Document | None, object]:
     """(records, meta, document or None, sections or None) for any input diff and ingest accept.
 
     A records file is read as it is; a batch output's records get the metadata of their
@@ -165,20 +165,26 @@ def load_input(path: Path) -> tuple[list, object, Document | None, object]:
             except InputFileError:
                 meta = None  # metadata only enriches the comparison
         return records, meta, None, None
-    doc = read_document(path)
+    doc = read_document(path, progress=progress)
     meta, sections, records = extract_document(doc)
     return records, meta, doc, sections
 
 
-def diff_inputs(paths: list[Path]):
-    """Load every input (records file, text, PDF ...) and compare them in the given order."""
+def diff_inputs(paths: list[Path], page_bar=None):
+    """Load every input (records file, text, PDF ...) and compare them in the given order.
+
+    ``page_bar(name)``, if given, is a context manager yielding a ``progress(done, total)`` callback
+    for the pages of one input (a bar on a terminal)."""
+    import contextlib
+
     from planscan.extract.compare import ComparedDocument, compare_documents
     from planscan.io.records import display_names
     from planscan.schemas.comparison import DiffDocument
 
     docs, sources = [], {}
     for p, name in zip(paths, display_names(paths)):
-        records, meta, _doc, _sections = load_input(p)
+        with page_bar(p.name) if page_bar else contextlib.nullcontext() as progress:
+            records, meta, _doc, _sections = load_input(p, progress)
         docs.append(ComparedDocument(name, list(records), meta))
         sources[name] = DiffDocument(name=name, path=str(p), sha256=file_sha256(p), metadata=meta)
     result = compare_documents(docs)
@@ -272,7 +278,7 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     return out
 
 
-def ingest_path(store, path: Path, derive: bool = True) -> list:
+def ingest_path(store, path: Path, derive: bool = True, progress=None) -> list:
     """Store one input: a PDF, image, text or .ocr.json (read and extracted here), or a records
     file from planscan extract, which may hold many documents (grouped by their ``document``)."""
     from planscan._util.bulk import collector_paused
@@ -280,12 +286,12 @@ def ingest_path(store, path: Path, derive: bool = True) -> list:
 
     path = Path(path)
     if not is_records_file(path):
-        return _ingest_path(store, path, derive)
+        return _ingest_path(store, path, derive, progress)
     with collector_paused():  # a records file may hold 100,000 records
         return _ingest_path(store, path, derive)
 
 
-def _ingest_path(store, path: Path, derive: bool) -> list:
+def _ingest_path(store, path: Path, derive: bool, progress=None) -> list:
     from planscan.io.records import is_records_file, sidecar_document
     from planscan.io.store import records_hash
 
@@ -293,7 +299,7 @@ def _ingest_path(store, path: Path, derive: bool) -> list:
         known = store.stored(file_sha256(path))
         if known is not None:  # checked before the file is read: a stored scan is never OCR'd again
             return [known]
-    records, meta, doc, sections = load_input(path)
+    records, meta, doc, sections = load_input(path, progress)
     if doc is not None:
         image = str(path.resolve()) if input_kind(path) in ("pdf", "image") else None
         return [store.add_document(_with_derived(records, derive), meta, doc, sections, source=str(path),

@@ -17,11 +17,31 @@ def read_input_bytes(path: Path) -> bytes:
         raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def not_utf8(name: str, offset: int, data: bytes) -> EncodingError:
+    """The error for text that is not UTF-8, naming what it probably is and how to convert it."""
+    sample = data[:4096]
+    if sample.count(0) * 4 > len(sample):  # every other byte NUL: UTF-16 that lost its byte-order mark
+        return EncodingError(f"{name}: looks like UTF-16 without a byte-order mark; convert it, e.g."
+                             " iconv -f UTF-16LE -t UTF-8")
+    return EncodingError(
+        f"{name}: is not UTF-8 (bad byte at offset {offset}); a legacy Vietnamese encoding (Windows-1258,"
+        " TCVN3/ABC, VNI, VISCII) must be converted first: iconv -f CP1258 -t UTF-8 (or -f TCVN, -f VISCII);"
+        " VNI and TCVN3 font text with UniKey's converter"
+    )
+
+
 def decode_utf8(data: bytes, name: str) -> str:
-    """UTF-8 text (a BOM is dropped); ``name`` is the file (or <stdin>) the error message names."""
+    """UTF-8 text (a BOM is dropped), or UTF-16 when a byte-order mark says so (what Windows Notepad
+    saves as "Unicode"); ``name`` is the file (or <stdin>) the error message names."""
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise EncodingError(f"{name}: starts as UTF-16 but byte {e.start} is not; re-save it as UTF-8") from e
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise EncodingError(
-            f"{name}: is not UTF-8 (bad byte at offset {e.start}); convert it, e.g. iconv -f CP1258 -t UTF-8"
-        ) from e
+        raise not_utf8(name, e.start, data) from e
