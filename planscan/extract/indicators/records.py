@@ -28,7 +28,7 @@ from planscan.extract.structure.metadata import parse_metadata
 from planscan.extract.indicators.nlp import shared_nlp
 from planscan.extract.structure.paragraphs import Paragraph, paragraphs
 from planscan.extract.structure.parts import Part, document_part, heading_part
-from planscan.extract.text.periods import Period, find_periods, period_fields
+from planscan.extract.text.periods import Period, find_periods, period_fields, with_year
 from planscan.extract.structure.sections import parse_sections, section_chain
 from planscan.extract.text.fold import fold
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
@@ -57,7 +57,21 @@ class _HeadingInfo:
         self.part: Part | None = None
 
 
-def _heading_period(chain: list[Section]) -> _HeadingInfo:
+def _stated_periods(heading: str, year: int | None) -> list[Period]:
+    """The periods a heading names; one that leaves its year to the document ("B. NHIỆM VỤ THÁNG
+    03") takes ``year``, the document's."""
+    out = []
+    for p in find_periods(heading):
+        if p.reference:
+            continue
+        if p.year is None and year is not None and p.kind in ("month", "quarter", "months"):
+            p = with_year(p, year)
+        if p.year is not None:
+            out.append(p)
+    return out
+
+
+def _heading_period(chain: list[Section], year: int | None) -> _HeadingInfo:
     info = _HeadingInfo()
     for node in reversed(chain):
         if node.style == "bullet":
@@ -65,7 +79,7 @@ def _heading_period(chain: list[Section]) -> _HeadingInfo:
         folded = fold(node.heading)
         if info.part is None and info.period is None:
             info.part = heading_part(node.heading)
-        periods = [p for p in find_periods(node.heading) if p.year is not None and not p.reference]
+        periods = _stated_periods(node.heading, year)
         if _PLAN_HEADING.search(folded) and not _REPORT_HEADING.search(folded):
             info.plan = True
         if periods:
@@ -107,11 +121,11 @@ class _Headings:
         self.plan = False
         self.part: Part | None = None
 
-    def update(self, para: Paragraph) -> None:
+    def update(self, para: Paragraph, year: int | None) -> None:
         if not para.is_heading:
             return
         folded = fold(para.text)
-        periods = [p for p in find_periods(para.text) if p.year is not None and not p.reference]
+        periods = _stated_periods(para.text, year)
         plan = bool(_PLAN_HEADING.search(folded)) and not _REPORT_HEADING.search(folded)
         self.part = heading_part(para.text) or self.part
         if periods:
@@ -145,7 +159,7 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     chain = section_chain(ctx.sections, seg.page, seg.line_index + 1) if ctx.sections is not None else []
     key = tuple(id(n) for n in chain)
     if key not in ctx.heading_cache:
-        ctx.heading_cache[key] = _heading_period(chain)
+        ctx.heading_cache[key] = _heading_period(chain, ctx.report_year or ctx.plan_year)
     info = ctx.heading_cache[key]
     heading_period, plan_section, heading_name = info.period, info.plan, info.period_heading
     if heading_period is None and headings.period is not None:
@@ -327,7 +341,7 @@ def extract_indicators(
     nlp = nlp or shared_nlp()
     headings = _Headings()
     for para, sdoc in zip(paras, nlp.pipe(_make_docs(nlp, paras))):
-        headings.update(para)
+        headings.update(para, ctx.report_year or ctx.plan_year)
         for message in sdoc._.number_warnings or []:
             m = _OFFSET.search(message)
             seg = para.locate(int(m.group(1))) if m else para.segments[0]

@@ -18,7 +18,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from planscan.extract.text.periods import find_periods
+from planscan.extract.structure.headings import classify
+from planscan.extract.text.periods import Period, find_periods, with_year
 from planscan.extract.text.fold import fold
 from planscan.schemas.records import Document, DocumentMeta
 
@@ -298,6 +299,27 @@ def _month(raw: str) -> int | None:
     return None
 
 
+def _opens_section(line: str) -> bool:
+    """A numbered heading ("A. TÌNH HÌNH ...", "I. KẾT QUẢ ..."): the body has begun."""
+    h = classify(line)
+    return h is not None and h.is_heading and h.style not in ("bullet",)
+
+
+def _title_periods(title: str) -> list[Period]:
+    """The periods a title names, in order, each with a year: one that leaves its year to a later
+    period of the title ("tháng 02 và kế hoạch tháng 3 năm 2031") takes that one's year."""
+    found = [p for p in find_periods(title) if not p.reference]
+    out: list[Period] = []
+    for i, p in enumerate(found):
+        if p.year is None:
+            later = next((q.year for q in found[i + 1 :] if q.year is not None), None)
+            if later is None or p.kind not in ("month", "quarter", "months"):
+                continue
+            p = with_year(p, later)
+        out.append(p)
+    return out
+
+
 def parse_metadata(doc: Document) -> DocumentMeta:
     """Issuer, number and code, place and date, type, title, plan year and report period."""
     meta = DocumentMeta(source=doc.source, sha256=doc.sha256)
@@ -383,7 +405,7 @@ def parse_metadata(doc: Document) -> DocumentMeta:
                 if title:
                     break
                 continue
-            if _TITLE_STOP.match(fold(s)) or len(title) >= 4:
+            if _TITLE_STOP.match(fold(s)) or len(title) >= 4 or (title and _opens_section(s)):
                 break
             title.append(s.strip(_SPECKS))
         if title:
@@ -411,7 +433,7 @@ def parse_metadata(doc: Document) -> DocumentMeta:
         meta.parent_issuer = f"UBND tỉnh {meta.province}"
 
     if meta.title:
-        title_periods = [p for p in find_periods(meta.title) if p.year]
+        title_periods = _title_periods(meta.title)
         if title_periods:
             last = title_periods[-1]
             if meta.doc_type == "Báo cáo":

@@ -18,6 +18,7 @@ when the period does not say ("từ đầu năm": up to the report date).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,7 +121,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            rf"\b(?:(?P<pos>{_DAU}|cuoi|giua){_S})?thang{_S}(?P<m>1[0-2]|0?[1-9])(?:[ \t]*/[ \t]*{_YEAR}|{_S}{_NAM}{_S}{_YEAR2})"
+            # the year may be left to the context: "B. NHIỆM VỤ THÁNG 03" in a report on a year
+            rf"\b(?:(?P<pos>{_DAU}|cuoi|giua){_S})?thang{_S}(?P<m>1[0-2]|0?[1-9])(?!\d)"
+            rf"(?:[ \t]*/[ \t]*{_YEAR}|{_S}{_NAM}{_S}{_YEAR2})?(?![ \t]*/)"
         ),
     ),
     (
@@ -208,7 +211,10 @@ def _label(kind: str, m: re.Match[str]) -> tuple[str, dict]:
     if kind == "month":
         mo = int(g["m"])
         pos = f"{_pos(g['pos'])} " if g.get("pos") else ""
-        text = f"{pos}tháng {mo}/{year}" if "/" in m.group(0) else f"{pos}tháng {mo} năm {year}"
+        if year is None:
+            text = f"{pos}tháng {mo}"
+        else:
+            text = f"{pos}tháng {mo}/{year}" if "/" in m.group(0) else f"{pos}tháng {mo} năm {year}"
         # "đầu tháng 6" is a moment (a stock), "tháng 6" the whole month
         return text, {"year": year, "month": mo, "cover": None if pos else (mo, mo), "type": f"M{mo}"}
     pos = _pos(g.get("pos"))
@@ -239,6 +245,13 @@ def _period(kind: str, m: re.Match[str], start: int, end: int, reference: bool) 
         last_month=cover[1] if cover else None,
         type=ptype,
     )
+
+
+def with_year(p: Period, year: int) -> Period:
+    """A period that left its year to the context ("tháng 3", "quý II"), given that year."""
+    if p.year is not None:
+        return p
+    return dataclasses.replace(p, year=year, label=f"{p.label} năm {year}")
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -56,3 +56,25 @@ def test_a_monthly_reports_plan_part_keeps_its_month_to_itself() -> None:
 def test_a_sentence_cue_wins_over_the_part() -> None:
     recs = records(APPROVED.replace("2. Kinh phí", "Hiện nay toàn tỉnh có 800 ha tre.\n2. Kinh phí"))
     assert recs[800].kind == "actual" and "hiện nay" in recs[800].kind_reason.lower()
+
+
+MONTHLY_TITLED = """BỘ NÔNG NGHIỆP
+Số: 12/BC-BNN
+BÁO CÁO
+Tình hình sản xuất tháng 02 và kế hoạch tháng 3 năm 2031
+A. TÌNH HÌNH SẢN XUẤT THÁNG 02
+Sản lượng lúa đạt 3.400 tấn.
+B. KẾ HOẠCH THÁNG 3
+Tiêm vắc xin cho 5.000 con gia súc.
+"""
+
+
+def test_a_plan_months_part_does_not_give_the_whole_report_its_month():
+    from planscan.extract.structure.metadata import parse_metadata
+
+    meta = parse_metadata(text_to_document(MONTHLY_TITLED, source="t.txt"))
+    assert (meta.report_period, meta.report_year) == ("tháng 2 năm 2031", 2031)
+    assert "TÌNH HÌNH" not in (meta.title or "")  # the title stops where part A begins
+    recs = records(MONTHLY_TITLED)
+    assert (recs[3400].kind, recs[3400].period, recs[3400].period_type) == ("actual", "tháng 2 năm 2031", "M2")
+    assert (recs[5000].kind, recs[5000].period, recs[5000].period_type) == ("target", "tháng 3 năm 2031", "M3")

@@ -188,3 +188,12 @@ def test_a_figure_without_a_period_of_its_own_takes_the_report_period():
 )
 def test_comparable_period_types(a, b, expected):
     assert comparable(a, b) == expected
+
+
+def test_a_month_may_leave_its_year_to_the_context():
+    from planscan.extract.text.periods import with_year
+
+    (p,) = find_periods("B. NHIỆM VỤ THÁNG 03")
+    assert (p.label, p.year, p.type) == ("tháng 3", None, "M3")
+    assert with_year(p, 2031).label == "tháng 3 năm 2031"
+    assert find_periods("ngày 18 tháng 02 năm 2031") == []  # a date, not a period
