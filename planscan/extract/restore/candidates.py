@@ -36,6 +36,9 @@ SPREAD = 6.0
 # Budget of the key walk, and the price of an edit the confusion model has no entry for.
 WALK_BUDGET = 7.0
 FREE_EDIT = 4.0
+# States a walk visits at most: bounds the cost of one token whatever it is (a garbled token with
+# free edits visits a few hundred; the bound only cuts the hopeless ones short).
+MAX_STEPS = 4000
 # Free edits are tried only when the confusion model alone reads no key cheaper than this.
 GOOD_ENOUGH = 2.5
 # Price of reading a token with its tone moved to the vowel that carries it.
@@ -84,6 +87,10 @@ class CandidateGenerator:
             self._reverse = _reverse_map(self.channel)
         return self._reverse
 
+    def readable(self, token: str, budget: float) -> bool:
+        """Whether the channel alone (no free edits) reads the token as some key within ``budget``."""
+        return bool(self._walk(token, budget, 0))
+
     def walk_keys(self, token: str, budget: float = WALK_BUDGET) -> dict[str, float]:
         """Keys the printed token can be read as, with the cheapest reading's cost.
 
@@ -107,7 +114,9 @@ class CandidateGenerator:
         stack: list[tuple[int, str, float, int, int]] = [(0, "", 0.0, free0, 1)]
         seen: dict[tuple[int, str, int, int], float] = {}
         dropped = rev.get("", ())
-        while stack:
+        steps = 0
+        while stack and steps < MAX_STEPS:
+            steps += 1
             i, key, cost, free, drops = stack.pop()
             sig = (i, key, free, drops)
             if seen.get(sig, 1e9) <= cost:
@@ -182,8 +191,12 @@ class CandidateGenerator:
         if moved == token:
             moved = None
         scored: list[Candidate] = []
+        same = canonical(token)
         for _c, k in ranked:
-            for syl in vocab.by_key[k][:MAX_PER_KEY]:
+            syls = vocab.by_key[k][:MAX_PER_KEY]
+            if same in vocab.logp and key_of(same) == k and same not in syls:
+                syls = [*syls, same]
+            for syl in syls:
                 cost = edit_cost(syl, token, ch)
                 if moved is not None:
                     cost = min(cost, edit_cost(syl, moved, ch) + TONE_MOVE)
@@ -194,7 +207,14 @@ class CandidateGenerator:
         # rank by channel cost plus a weak frequency prior, so a common reading is not cut for a rare one
         scored.sort(key=lambda c: c.cost - PRIOR * vocab.logp[c.syllable])
         best = min(c.cost for c in scored)
-        return [c for c in scored if c.cost <= min(best + SPREAD, MAX_COST)][:MAX_CANDIDATES]
+        out = [c for c in scored if c.cost <= min(best + SPREAD, MAX_COST)][:MAX_CANDIDATES]
+        # the token read as written is always a candidate when it is a syllable: a rare one ("Tho"
+        # in "Mỹ Tho") must not lose its place to common syllables of the same letters
+        if same in vocab.logp and all(c.syllable != same for c in out):
+            mine = next((c for c in scored if c.syllable == same), None)
+            if mine is not None and mine.cost <= MAX_COST:
+                out[-1:] = [mine] if len(out) >= MAX_CANDIDATES else [*out[-1:], mine]
+        return out
 
 
 def _reverse_map(ch: Channel) -> dict[str, list[tuple[str, float]]]:
@@ -205,6 +225,8 @@ def _reverse_map(ch: Channel) -> dict[str, list[tuple[str, float]]]:
         k = key_of(gold)
         if len(k) != 1:
             continue
+        if gold == printed:
+            cost = ch.sub(gold, printed)  # a letter printed as itself is always a fair reading
         if cost < best.get((printed, k), 1e9):
             best[(printed, k)] = cost
     # Plain letters and lost or garbled diacritics, which the table need not list one by one.
@@ -214,7 +236,8 @@ def _reverse_map(ch: Channel) -> dict[str, list[tuple[str, float]]]:
     for v in "aăâeêioôơuưy":
         for printed in _marked_forms(v):
             k = key_of(v)
-            best[(printed, k)] = min(best.get((printed, k), 1e9), ch.sub(v, printed))
+            # the marked letter as printed (itself: a fair reading), or another one misread as it
+            best[(printed, k)] = min(best.get((printed, k), 1e9), ch.sub(printed, printed), ch.sub(v, printed))
     out: dict[str, list[tuple[str, float]]] = {}
     for (printed, k), cost in best.items():
         out.setdefault(printed, []).append((k, cost))

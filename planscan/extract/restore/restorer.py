@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterable, Literal, Optional
 
 from planscan.extract.restore.candidates import Candidate, CandidateGenerator, simple_key
 from planscan.extract.restore.channel import Channel
+from planscan.extract.restore.document import DocumentContext
 from planscan.extract.restore.decode import LanguageModel, Option, Slot, Weights, best_path, confidence
 from planscan.extract.restore.vocabulary import NUM, Vocabulary, load
 from planscan.extract.text.fold import fold
@@ -43,8 +44,10 @@ _CORE = re.compile(rf"{_W}+(?:['‘’]{_W}+)*")
 _CONFUSABLE_DIGITS = frozenset("013456")
 # Keeping an unknown token as printed costs this much channel: lower for capitalised words,
 # which are more often names.
-KEEP_COST = 7.0
-KEEP_COST_TITLE = 4.5
+KEEP_COST = 9.0
+KEEP_COST_TITLE = 6.0
+# Weight of the corpus's capitalisation of a syllable in reading a capitalised word inside a sentence.
+CASE_WEIGHT = 0.5
 # Auto mode: below this share of marked syllables the text is taken as accent-less.
 ACCENTED_SHARE = 0.25
 # Auto mode: the channel cost of replacing a valid syllable by another with the same letters.
@@ -57,7 +60,8 @@ AUTO_HOOK_ACUTE = 4.0
 # become "tuyên truyền dẫn" because "tuyên truyền" is a common phrase).
 AUTO_MIN_CONFIDENCE = 0.9
 _HOOK_ACUTE = frozenset("\u0309\u0301")
-# A lone digit is read as the syllable English OCR printed it for only when the context is this sure.
+# A lone token of one or two digits is read as the syllable English OCR printed it for only when
+# the context is this sure.
 DIGIT_MIN_CONFIDENCE = 0.95
 # Entries of each Restorer's option cache (about 1 kB each); the candidate caches are as large.
 CACHE_SIZE = 200_000
@@ -89,11 +93,21 @@ _ROMAN = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3}|XI?V|XVI{0,3})$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 
 
+# Longer tokens are kept as printed: the longest syllable has 7 letters ("nghiêng"), English OCR
+# prints a few as two ("ư" as "ir"), and two syllables run together make at most about 16. The
+# cap bounds the cost of a token, whatever the input ("no spaces at all").
+MAX_TOKEN = 16
+
+
 @lru_cache(maxsize=100_000)
 def _restorable(core: str) -> bool:
+    if len(core) > MAX_TOKEN:
+        return False
     letters = sum(1 for c in core if c.isalpha() or c in "¢&§@")
     if letters == 0 or (len(core) == 1 and not core.isalpha()):
         return False  # "&" alone is an ampersand
+    if not all(c in _OCR_SYMBOLS or _latin(c) for c in core):
+        return False  # another script (Cyrillic, Arabic, Chinese), combining marks: not Vietnamese
     if _ROMAN.match(core):
         return False  # section numbers: II, IV, VI
     digits = [c for c in core if c.isdigit()]
@@ -110,6 +124,14 @@ def _restorable(core: str) -> bool:
     if any(c in _VOWEL_LIKE for c in plain):
         return True
     return core.islower() and len(core) >= 2 and plain not in _UNITS
+
+
+_OCR_SYMBOLS = frozenset("¢&§@0123456789'‘’")
+
+
+def _latin(c: str) -> bool:
+    plain = fold(c)
+    return len(plain) == 1 and "a" <= plain <= "z"
 
 
 # Lower-case units and symbols without a vowel that must never be read as garbled syllables.
@@ -184,6 +206,14 @@ SPLIT_COST = 2.0
 SPLIT_FREE_LEN = 7
 # Shorter tokens are never split: "tivi", "taxi", "logo" are written as one word.
 SPLIT_MIN_LEN = 5
+
+
+def _inside_sentence(line: str, start: int, core: str) -> bool:
+    """Whether a capitalised token stands inside a sentence, where a capital marks a name."""
+    if case_pattern(core) != "title":
+        return False
+    before = line[:start].rstrip()
+    return bool(before) and before[-1] not in ".:;!?-–•*+()\"'“”…"
 
 
 def _case_of(core: str, syl: str, line: str, start: int) -> str:
@@ -285,8 +315,9 @@ class Restorer:
         if used == "off":
             return raw, [[] for _ in raw], used
         out, changes = [], []
+        lm = self._document_model(lines, used)
         for a, b in _blocks(lines):
-            for text, ch in self.restore_block(lines[a:b], used, kind):
+            for text, ch in self.restore_block(lines[a:b], used, kind, lm):
                 out.append(text)
                 changes.append(ch)
         return out, changes, used
@@ -305,6 +336,7 @@ class Restorer:
         new.restored = used
         if used == "off":
             return new
+        lm = self._document_model((unicodedata.normalize("NFC", t) for t in all_lines), used)
         for page in new.pages:
             for ln in page.lines:
                 if not unicodedata.is_normalized("NFC", ln.text):
@@ -312,7 +344,7 @@ class Restorer:
                     ln.text = unicodedata.normalize("NFC", ln.text)
             texts = [ln.text for ln in page.lines]
             for a, b in _blocks(texts):
-                for ln, (text, changes) in zip(page.lines[a:b], self.restore_block(texts[a:b], used, kind)):
+                for ln, (text, changes) in zip(page.lines[a:b], self.restore_block(texts[a:b], used, kind, lm)):
                     self._restore_line_record(ln, text, changes, used, kind)
         return new
 
@@ -394,9 +426,13 @@ class Restorer:
         if single <= (SPLIT_ABOVE if self.channels[kind].marks_only else SPLIT_ABOVE_OCR):
             return None
         best, at = single, None
+        readable = self._candidates[kind].readable
         for cut in range(2, len(core) - 1):
             left, right = core[:cut], core[cut:]
             if not (right.islower() and _restorable(left) and _restorable(right)):
+                continue
+            # a cheap walk first: a half no plain reading explains within SPLIT_PART is no syllable
+            if not (readable(left, SPLIT_PART) and readable(right, SPLIT_PART)):
                 continue
             lc = min((c for s, c in self._options(left, mode, kind) or () if s is not None), default=math.inf)
             if lc > SPLIT_PART:
@@ -446,6 +482,8 @@ class Restorer:
                     # a unit after a number stays a unit ("120 ha", "15 tấn")
                     units = tuple(o for o in opts if o[0] is not None and _is_measure_unit(o[0]))
                     opts = units or opts
+                if opts is not None and len(opts) > 2 and mode == "full" and _inside_sentence(line, start, core):
+                    opts = self._by_case(opts)
                 place = (start, end, core)
                 cut = self._split_at(core, mode, kind) if opts is not None else None
                 if cut is not None:
@@ -479,21 +517,43 @@ class Restorer:
         closes_open = last_end is not None and line[last_end:].strip() == ""
         return slots, where, opens, closes_open
 
+    def _by_case(self, opts: tuple[Option, ...]) -> tuple[Option, ...]:
+        """A capitalised word inside a sentence is most often a name: its readings cost more the
+        less often the corpus writes them with a capital ("Mỹ Tho", not "Mỹ Thơ")."""
+        ratio = getattr(self.lm, "case_ratio", None)
+        if ratio is None:
+            return opts
+        logs = [math.log(ratio(s) + 0.01) if s is not None else None for s, _c in opts]
+        top = max(v for v in logs if v is not None)
+        return tuple((s, c if v is None else c + CASE_WEIGHT * (top - v)) for (s, c), v in zip(opts, logs))
+
     def _digit_options(self, line: str, start: int, end: int, core: str, mode: str,
                        kind: str) -> tuple[Option, ...]:
-        """A figure's slot. A lone digit that English OCR prints for a short syllable ("nha 6" for
-        "nhà ở") may also be read as that syllable, where no figure's neighbours stand."""
-        readings = self.channels[kind].syllables.get(core) if mode == "full" else None
+        """A figure's slot. A lone token of one or two digits that English OCR prints for a short
+        syllable ("nha 6" for "nhà ở", "14" for "là") may also be read as that syllable, where no
+        figure's neighbours stand."""
+        readings = self.channels[kind].syllables.get(core) if mode == "full" and len(core) <= 2 else None
         if not readings or (start and not line[start - 1].isspace()) or (end < len(line) and line[end] not in " ,;"):
             return _NUM_OPTIONS
         vocab = self.vocab
         return _NUM_OPTIONS + tuple((canonical(syl), cost) for syl, cost in readings[:4]
                                     if canonical(syl) in vocab.logp)
 
-    def restore_block(self, lines: list[str], mode: str, kind: str) -> list[tuple[str, list[Change]]]:
+    def _document_model(self, lines: Iterable[str], mode: str) -> LanguageModel | None:
+        """The language model for one document: in text that lost its diacritics, the pairs it
+        still spells correctly somewhere count most. (Text that has them would only vote for
+        itself, against the tone fixes of auto mode.)"""
+        if self.lm is None or mode != "full":
+            return self.lm
+        return DocumentContext(lines, self.vocab.logp).model(self.lm)
+
+    def restore_block(self, lines: list[str], mode: str, kind: str,
+                      lm: LanguageModel | None = None) -> list[tuple[str, list[Change]]]:
         """Restore consecutive lines of one paragraph with context running across the line breaks
-        ("viễn" at the end of a line and "thông" at the start of the next); lines stay separate."""
-        vocab, w, lm = self.vocab, self.weights, self.lm
+        ("viễn" at the end of a line and "thông" at the start of the next); lines stay separate.
+        ``lm``: the document's language model (``_document_model``), else the Restorer's own."""
+        vocab, w = self.vocab, self.weights
+        lm = lm if lm is not None else self.lm
         all_slots: list[Slot] = []
         per_line = []
         prev_open = False
