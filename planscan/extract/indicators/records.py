@@ -27,7 +27,7 @@ from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.structure.metadata import parse_metadata
 from planscan.extract.indicators.nlp import shared_nlp
 from planscan.extract.structure.paragraphs import Paragraph, paragraphs
-from planscan.extract.structure.parts import Part, document_part, heading_part
+from planscan.extract.structure.parts import Part, document_part, heading_part, quote
 from planscan.extract.text.periods import Period, find_periods, period_fields, with_year
 from planscan.extract.structure.sections import parse_sections, section_chain
 from planscan.extract.text.fold import fold
@@ -187,7 +187,7 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
     elif heading_period is not None:
         period, year, source = heading_period.label, heading_period.year, "section"
         span = heading_period
-        period_reason = f"heading '{' '.join(heading_name.split())[:60]}'"
+        period_reason = f"heading '{quote(heading_name)}'"
     elif ctx.report_year is not None and not (fig.target_cue and ctx.plan_year):
         period, year = ctx.report_period or f"năm {ctx.report_year}", ctx.report_year
         period_reason = "document's report period"

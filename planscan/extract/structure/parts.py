@@ -49,6 +49,14 @@ class Part:
         return FIGURE_KIND[self.kind]
 
 
+def quote(text: str, limit: int = 60) -> str:
+    """``text`` on one line, cut at a word boundary to about ``limit`` characters, for a reason."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: flat.rfind(" ", 0, limit) if " " in flat[:limit] else limit] + " …"
+
+
 # Headings, folded. A report heading wins over a plan word inside it ("Kết quả thực hiện kế hoạch
 # năm 2020" reports); "tổ chức thực hiện" and "giải pháp" say how a plan is carried out.
 _FORECAST_HEADING = re.compile(r"\b(?:uoc thuc hien|uoc tinh|uoc dat|du bao)\b")
@@ -66,7 +74,7 @@ def heading_part(heading: str) -> Part | None:
     if states_figure(heading):
         return None
     folded = fold(heading).lower()
-    quoted = " ".join(heading.split())[:60]
+    quoted = quote(heading)
     forecast = _FORECAST_HEADING.search(folded)
     plan = _PLAN_HEADING.search(folded)
     if forecast and not (plan and plan.start() < forecast.start()):
@@ -138,7 +146,7 @@ def document_part(doc: Document, meta: DocumentMeta | None = None) -> Part | Non
         clause = " ".join([m.group("rest"), folded[i + 1] if i + 1 < len(folded) else ""])
         if _FACTS.search(clause) or not _PROGRAMME.search(clause):
             continue
-        quoted = " ".join(lines[i].split())[:60]
+        quoted = quote(lines[i])
         kind: PartKind = "budget" if _BUDGET_TITLE.search(clause) else "approved"
         return Part(kind, f"operative clause '{quoted}'")
     if doc_type is None:
