@@ -506,6 +506,8 @@ def main() -> None:
     ap.add_argument("--ingest-copies", type=int, default=20, help="records files ingested besides the batch outputs")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: a temp folder, removed)")
+    ap.add_argument("--ingest-only", type=Path, default=None, metavar="REF",
+                    help="only the ingest trials, on the reference outputs of an earlier run (its WORK/ref)")
     args = ap.parse_args()
     if shutil.which("qpdf") is None:
         raise SystemExit("qpdf is not installed (make sysdeps)")
@@ -517,10 +519,15 @@ def main() -> None:
     started = time.monotonic()
     print(f"# crash safety, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()},"
           f" {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
-    ref = reference(work)
-    print(f"reference batch: {len(ref.rels)} scans, {len(ref.files)} outputs, {ref.seconds:.1f} s (cached pages),"
-          f" {ref.ledger_calls} ledger steps of {LEDGER_STEP}")
     trials = []
+    if args.ingest_only:
+        ref = Reference(indir=Path(), outdir=args.ingest_only, cache=Path(), rels=[], files={}, summary={},
+                        seconds=0.0, ledger_calls=0)
+        args.trials = 0
+    else:
+        ref = reference(work)
+        print(f"reference batch: {len(ref.rels)} scans, {len(ref.files)} outputs, {ref.seconds:.1f} s (cached pages),"
+              f" {ref.ledger_calls} ledger steps of {LEDGER_STEP}")
     for i, mode in enumerate(batch_modes(args.trials)):
         trials.append(batch_trial(ref, work / "trial", mode, rng))
         t = trials[-1]
