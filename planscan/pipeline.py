@@ -8,33 +8,115 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from planscan.errors import InputFileError
 from planscan.ocr.inputs import file_sha256, input_kind
 from planscan.schemas.records import Document, Line, Page
-from planscan._util.textio import decode_utf8, read_input_bytes
+
+_BREAK = re.compile("[\n\f]")
+
+# A .txt input is read, restored and extracted this many characters at a time (at page breaks
+# where it can): a text of any size in bounded memory, and a text shorter than this as one Document.
+TEXT_WINDOW_CHARS = 1_000_000
+
+
+def _text_lines(chunks: Iterable[str]) -> Iterator[tuple[int, int | None, str]]:
+    """(page, line index, line) for every line of a text, and (page, None, "") where each page
+    starts; pages split on form feeds, lines on "\n" ("\r\n" read as "\n"), every line kept,
+    blank ones too, so line numbers match the file."""
+    page, index, pending = 1, 0, ""
+    yield page, None, ""
+    for chunk in chunks:
+        text = pending + chunk
+        # a "\r" at the end may be the first half of a "\r\n" the next chunk completes
+        text, pending = (text[:-1], "\r") if text.endswith("\r") else (text, "")
+        start = 0
+        text = text.replace("\r\n", "\n")
+        for m in _BREAK.finditer(text):
+            line = text[start:m.start()]
+            start = m.end()
+            if m.group() == "\n":
+                yield page, index, line
+                index += 1
+            else:  # a form feed: a last line without "\n" ends the page
+                if line:
+                    yield page, index, line
+                page, index = page + 1, 0
+                yield page, None, ""
+        pending = text[start:] + pending
+    if pending:
+        yield page, index, pending
+
+
+def _document(source: str, sha256: str, items: list[tuple[int, int | None, str]]) -> Document:
+    pages: list[Page] = []
+    for number, index, text in items:
+        if index is None or not pages or pages[-1].number != number:
+            pages.append(Page(number=number, source="text", lines=[]))
+        if index is not None:
+            pages[-1].lines.append(Line(text=unicodedata.normalize("NFC", text), line=index))
+    return Document(source=source, sha256=sha256, pages=pages)
+
 
 def text_to_document(text: str, source: str = "-", sha256: str = "") -> Document:
     """Pages split on form feeds; every line kept, blank ones too, so line numbers match the file.
 
     Lines are composed (NFC): every later stage matches and keeps offsets on composed text."""
-    pages = []
-    for number, page_text in enumerate(text.split("\f"), start=1):
-        if number > 1 and page_text.startswith("\n"):
-            pass  # the form feed starts the next page's first line; nothing to strip
-        raw_lines = page_text.split("\n")
-        if raw_lines and raw_lines[-1] == "":
-            raw_lines.pop()
-        pages.append(Page(number=number, source="text", lines=[Line(text=unicodedata.normalize("NFC", t), line=i) for i, t in enumerate(raw_lines)]))
-    return Document(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), pages=pages)
+    return _document(source, sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), list(_text_lines([text])))
+
+
+def text_windows(path: Path, window_chars: int = TEXT_WINDOW_CHARS) -> Iterator[Document]:
+    """A UTF-8 text file as Documents of about ``window_chars`` each, cut where a page starts (in a
+    page longer than that, at a blank line, or at any line past twice the size), every page and
+    line numbered as in the whole file; all carry the whole file's hash."""
+    from planscan._util.textio import iter_utf8_chunks
+
+    path = Path(path)
+    try:
+        fh = open(path, "rb")
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+        fh.seek(0)
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
+    with fh:
+        items: list[tuple[int, int | None, str]] = []
+        size = 0
+        for item in _text_lines(iter_utf8_chunks(fh, str(path))):
+            _, index, text = item
+            if size >= window_chars and (index is None or (not text.strip() or size >= 2 * window_chars)):
+                yield _document(str(path), sha, items)
+                items, size = [], 0
+            items.append(item)
+            size += len(text) + 1
+        yield _document(str(path), sha, items)
 
 
 def read_text_file(path: Path) -> Document:
-    data = read_input_bytes(path)
-    text = decode_utf8(data, str(path))
-    return text_to_document(text.replace("\r\n", "\n"), source=str(path), sha256=hashlib.sha256(data).hexdigest())
+    """A whole UTF-8 text file as one Document (``text_windows`` reads one of any size in parts)."""
+    return next(text_windows(path, window_chars=10**18))
+
+
+def restore_file(file: str, write, mode: str = "auto", on_change=None) -> tuple[str, int]:
+    """Restore the UTF-8 text file ``file`` ("-": stdin), giving ``write`` the restored text block by
+    block, so memory stays bounded whatever the file's size. Returns (mode used, tokens changed)."""
+    import sys
+
+    from planscan._util.textio import iter_utf8_chunks
+    from planscan.extract.restore.stream import restore_stream
+
+    if file == "-":
+        stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        return restore_stream(iter_utf8_chunks(stream, "<stdin>"), write, mode, on_change=on_change)
+    try:
+        fh = open(file, "rb")
+    except OSError as e:
+        raise InputFileError(f"{file}: cannot be read ({e.strerror}); check the path and permissions") from e
+    with fh:
+        return restore_stream(iter_utf8_chunks(fh, file), write, mode, on_change=on_change)
 
 
 def read_ocr_json(path: Path) -> Document:
@@ -91,13 +173,41 @@ def extract_document(doc: Document, tables: list | None = None, skipped: list | 
     return meta, sections, records + tables_records(tables, doc.source or doc.sha256, year)
 
 
-def read_tables(path: Path, settings=None) -> list:
-    """Every table of a PDF or image (Table records), a table continued over pages joined."""
+def extract_path(path: Path, settings=None, skipped: list | None = None, failed: list | None = None) -> Iterator:
+    """The indicator records of any input, as they are found. A .txt file is read, restored and
+    extracted ``TEXT_WINDOW_CHARS`` at a time (each part with the metadata of the first), so a text
+    of any size is extracted in bounded memory; ``failed`` receives the pages that could not be read."""
+    from planscan.ocr.settings import OcrSettings
+
+    settings = settings or OcrSettings()
+    path = Path(path)
+    if input_kind(path) != "text":
+        doc = read_document(path, settings)
+        if failed is not None:
+            failed.extend(p for p in doc.pages if p.status == "failed")
+        yield from extract_document(doc, skipped=skipped)[2]
+        return
+    from planscan.extract.indicators.records import extract_indicators
+    from planscan.extract.restore.restorer import restore_document
+    from planscan.extract.structure.metadata import parse_metadata
+    from planscan.extract.structure.sections import parse_sections
+
+    meta = None
+    for doc in text_windows(path, TEXT_WINDOW_CHARS):
+        if settings.restore != "off":
+            doc = restore_document(doc, settings.restore)
+        meta = meta or parse_metadata(doc)
+        yield from extract_indicators(doc, meta, parse_sections(doc), skipped=skipped)
+
+
+def read_tables(path: Path, settings=None, pages: set[int] | None = None) -> list:
+    """Every table of a PDF or image (of ``pages`` only, when given) as Table records, a table
+    continued over pages joined."""
     from planscan.extract.tables.build import build_tables
     from planscan.ocr.settings import OcrSettings
     from planscan.ocr.tables import read_page_tables
 
-    return build_tables(read_page_tables(Path(path), settings or OcrSettings()))
+    return build_tables(read_page_tables(Path(path), settings or OcrSettings(), pages))
 
 
 def document_tables(doc: Document) -> list:
@@ -112,7 +222,7 @@ def document_tables(doc: Document) -> list:
     ocred = any(p.source == "ocr" for p in doc.pages)
     settings = OcrSettings(dpi=dpis[0] if dpis else 300, force_ocr=ocred and path.suffix.lower() == ".pdf"
                            and not any(p.source == "text-layer" for p in doc.pages))
-    return read_tables(path, settings)
+    return read_tables(path, settings, pages={p.number for p in doc.pages if p.status == "ok"})
 
 
 def convert(path: Path, outdir: Path | None, settings, pdf: bool = False, stem: str | None = None,

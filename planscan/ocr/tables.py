@@ -8,13 +8,17 @@ page with the rules erased, so that a rule beside a digit is not read as a "1" o
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
+from planscan.errors import PlanscanError
 from planscan.schemas.records import BBox, Word
+
+log = logging.getLogger(__name__)
 
 # A horizontal rule is at least this long (inches): longer than any letter, shorter than the
 # narrowest column a form has (an STT column is about 0.4 in).
@@ -468,10 +472,11 @@ def tables_from_scan(number: int, gray: np.ndarray, dpi: int, lang: str, timeout
 RULE_DPI = 150
 
 
-def read_page_tables(path, settings) -> list[PageTables]:
-    """The tables of every page of a PDF or image. A page with a text layer takes its words from
-    it; any other page is cleaned exactly as ``ocr.pipeline`` cleans it (so boxes agree with the
-    Document's) and its cells are OCR'd."""
+def read_page_tables(path, settings, pages: set[int] | None = None) -> list[PageTables]:
+    """The tables of every page of a PDF or image (of ``pages`` only, when given). A page with a
+    text layer takes its words from it; any other page is cleaned exactly as ``ocr.pipeline``
+    cleans it (so boxes agree with the Document's) and its cells are OCR'd. A page whose tables
+    cannot be read (a Tesseract failure or timeout) has none; the other pages still do."""
     from pathlib import Path
 
     from planscan.ocr import clean, poppler, rasterize, tesseract
@@ -491,20 +496,30 @@ def read_page_tables(path, settings) -> list[PageTables]:
         count = rasterize.image_page_count(path)
     out = []
     for number in range(1, count + 1):
-        page = layer[number - 1] if number - 1 < len(layer) else None
-        if page is not None:
-            gray = clean.to_gray(rasterize.load_pdf_page(path, number, RULE_DPI, grayscale=True))
-            out.append(tables_from_words(number, gray, RULE_DPI, [w for ln in page.lines for w in ln.words], 72))
+        if pages is not None and number not in pages:
             continue
-        tesseract.check_tesseract(settings.lang)
-        native = natives.get(number)
-        img = rasterize.load_page(path, kind, number, settings.dpi, native[0] if native else None,
-                                  native[1] if native else False)
-        if settings.clean:
-            state = clean.clean_page(img.image, img.dpi, disabled=settings.disabled_steps,
-                                     osd=lambda im, dpi: tesseract.osd(im, dpi, timeout=settings.page_timeout))
-            gray, extra = state.image, "-c textord_heavy_nr=1" if clean.is_degraded(state) else ""
-        else:
-            gray, extra = clean.to_gray(img.image), ""
-        out.append(tables_from_scan(number, gray, img.dpi, settings.lang, settings.page_timeout, extra))
+        try:
+            out.append(_page_tables(path, kind, number, layer, natives, settings))
+        except PlanscanError as e:
+            log.warning("%s: page %d: tables not read: %s", path, number, e)
     return out
+
+
+def _page_tables(path, kind: str, number: int, layer: list, natives: dict, settings) -> PageTables:
+    from planscan.ocr import clean, rasterize, tesseract
+
+    page = layer[number - 1] if number - 1 < len(layer) else None
+    if page is not None:
+        gray = clean.to_gray(rasterize.load_pdf_page(path, number, RULE_DPI, grayscale=True))
+        return tables_from_words(number, gray, RULE_DPI, [w for ln in page.lines for w in ln.words], 72)
+    tesseract.check_tesseract(settings.lang)
+    native = natives.get(number)
+    img = rasterize.load_page(path, kind, number, settings.dpi, native[0] if native else None,
+                              native[1] if native else False)
+    if settings.clean:
+        state = clean.clean_page(img.image, img.dpi, disabled=settings.disabled_steps,
+                                 osd=lambda im, dpi: tesseract.osd(im, dpi, timeout=settings.page_timeout))
+        gray, extra = state.image, "-c textord_heavy_nr=1" if clean.is_degraded(state) else ""
+    else:
+        gray, extra = clean.to_gray(img.image), ""
+    return tables_from_scan(number, gray, img.dpi, settings.lang, settings.page_timeout, extra)
