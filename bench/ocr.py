@@ -147,6 +147,7 @@ def main() -> None:
     ap.add_argument("--levels", default="moderate,harsh,rotated")
     ap.add_argument("--docs", default=None, help="comma-separated corpus folders [default: all with a gold.txt]")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--no-restore", action="store_true", help="leave out the '+ restore' column")
     ap.add_argument("--memory-pages", type=int, default=100)
     args = ap.parse_args()
     if not args.corpus.is_dir():
@@ -183,7 +184,7 @@ def main() -> None:
                 pdf_s = planscan_ocr(pdf, work / "pdfa", tmp / "cache", searchable=True)
                 peer_s = ocrmypdf(pdf, work / "peer.pdf")
                 ocr_text = (work / "out" / f"{pdf.stem}.txt").read_text(encoding="utf-8")
-                rest = restored_text(work / "out" / f"{pdf.stem}.ocr.json")
+                rest = None if args.no_restore else restored_text(work / "out" / f"{pdf.stem}.ocr.json")
                 a_raw, a_ocr = score(raw_text, gold), score(ocr_text, gold)
                 a_rest = score(rest, gold) if rest is not None else None
                 n_pages = ocr_text.count("\f") + 1
