@@ -132,5 +132,77 @@ def main() -> None:
     print(f"worst: {worst_all:.1f} ms per 1,000 characters (budget {BUDGET_MS:.0f})")
 
 
+# --- extraction (bench/hostile.py --extract) -------------------------------------------------------
+# The same cases through the whole extraction of a text (metadata, headings and sections, the spaCy
+# pipeline with quantities, periods and cues, labels), plus cases of its own.
+
+EXTRACT_CASES = CASES + ("digits-100k", "nam-repeats", "figures-one-paragraph", "separator-lines")
+
+
+def generate_extract(name: str, n: int, seed: int) -> str:
+    rnd = random.Random(f"{name}-{seed}")
+    if name == "digits-100k":  # 100,000 digits, no space
+        return "".join(rnd.choice("0123456789") for _ in range(100_000))
+    if name == "nam-repeats":  # the period word 10,000 times
+        return "năm " * 10_000
+    if name == "figures-one-paragraph":  # figure after figure, no full stop, no line break
+        out, i = [], 0
+        while sum(map(len, out)) < n:
+            out.append(f"xã {i} đạt {rnd.randint(1, 9999)} tấn, ")
+            i += 1
+        return "Sản lượng lúa " + "".join(out)
+    if name == "separator-lines":  # ruled lines between short paragraphs
+        block = ("=" * 120 + "\n") * 40 + "Diện tích trồng rừng mới đạt 1.250 ha năm 2020.\n\n"
+        return (block * (n // len(block) + 1))[:n]
+    return generate(name, n, seed)
+
+
+_EXTRACT_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from hostile import generate_extract
+from planscan.pipeline import extract_document, text_to_document
+name, n, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+text = generate_extract(name, n, seed)
+extract_document(text_to_document("Tổng sản phẩm đạt 5 tỷ đồng năm 2020.", source="warm.txt"))  # load first
+t0 = time.process_time()
+meta, sections, records = extract_document(text_to_document(text, source="hostile.txt"))
+whole = time.process_time() - t0
+worst = 0.0
+for i in range(0, len(text), 1000):
+    piece = text[i:i + 1000]
+    t0 = time.process_time()
+    extract_document(text_to_document(piece, source="slice.txt"))
+    worst = max(worst, (time.process_time() - t0) * 1000 * 1000 / max(len(piece), 1))
+print(json.dumps({"chars": len(text), "records": len(records), "whole_ms_per_1k": whole * 1e6 / len(text),
+                  "worst_slice_ms_per_1k": worst,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def main_extract() -> None:
+    ap = argparse.ArgumentParser(description="Extraction on hostile input: CPU ms per 1,000 characters, peak memory")
+    ap.add_argument("--extract", action="store_true")
+    ap.add_argument("--chars", type=int, default=50_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--case", action="append", choices=EXTRACT_CASES, help="run only these cases")
+    args = ap.parse_args()
+    print(f"## Extraction on hostile input (CPU ms per 1,000 characters; budget {BUDGET_MS:.0f})\n")
+    print("| case | chars | records | whole text | worst 1k slice | peak MB |")
+    print("|---|---|---|---|---|---|")
+    worst_all = 0.0
+    for name in args.case or EXTRACT_CASES:
+        proc = subprocess.run([sys.executable, "-c", _EXTRACT_CHILD, str(ROOT / "bench"), name, str(args.chars),
+                               str(args.seed)], capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode:
+            print(f"| {name} | FAILED: {(proc.stderr.strip().splitlines() or ['?'])[-1]} | | | | |")
+            continue
+        r = json.loads(proc.stdout)
+        worst_all = max(worst_all, r["whole_ms_per_1k"], r["worst_slice_ms_per_1k"])
+        print(f"| {name} | {r['chars']:,} | {r['records']:,} | {r['whole_ms_per_1k']:.1f} | "
+              f"{r['worst_slice_ms_per_1k']:.1f} | {r['peak_mb']:.0f} |")
+    print(f"\nworst: {worst_all:.1f} ms per 1,000 characters (budget {BUDGET_MS:.0f})")
+
+
 if __name__ == "__main__":
-    main()
+    main_extract() if "--extract" in sys.argv else main()

@@ -45,3 +45,42 @@ def decode_utf8(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise not_utf8(name, e.start, data) from e
+
+
+CHUNK_CHARS = 1 << 20
+
+
+def iter_utf8_chunks(stream, name: str, chunk_bytes: int = CHUNK_CHARS):
+    """The text of a binary stream a chunk at a time, decoded as ``decode_utf8`` decodes a whole
+    file (UTF-8, a BOM dropped, or UTF-16 when a byte-order mark says so), with its errors; for
+    inputs of any size."""
+    import codecs
+
+    decoder = None
+    first = b""
+    offset = 0
+    while True:
+        try:
+            data = stream.read(chunk_bytes)
+        except OSError as e:
+            raise InputFileError(f"{name}: cannot be read ({e.strerror}); check the path and permissions") from e
+        if isinstance(data, str):  # a text stream (a test's stdin) is already decoded
+            if not data:
+                return
+            yield data
+            continue
+        if decoder is None:
+            first = data
+            utf16 = data.startswith(_UTF16_BOMS)
+            decoder = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")()
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as e:
+            if isinstance(decoder, codecs.getincrementaldecoder("utf-16")):
+                raise EncodingError(f"{name}: starts as UTF-16 but byte {offset + e.start} is not; re-save it as UTF-8") from e
+            raise not_utf8(name, offset + e.start, first) from e
+        offset += len(data)
+        if text:
+            yield text
+        if not data:
+            return

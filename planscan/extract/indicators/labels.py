@@ -21,6 +21,7 @@ from planscan.extract.text.units import lookup_unit
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.,/][^\W_]+)*|[^\w\s]", re.UNICODE)
 MAX_LEFT_WORDS = 30
+LEFT_CHARS = 40 * MAX_LEFT_WORDS  # far more than 30 words and the marks between them take
 MAX_RIGHT_WORDS = 16
 
 
@@ -109,7 +110,9 @@ def left_tokens(
     a comma inside a noun list ("trạm thu, phát sóng") is kept. Parentheses without digits ("(BTS)") are
     part of the subject; a parenthesis with a figure is a separate remark and ends it.
     """
-    toks = tokens(text, floor, start)
+    # the walk stops after MAX_LEFT_WORDS words: the text further back than this is never reached
+    # by a real subject, and tokenising it for every figure made a long paragraph cost its square
+    toks = tokens(text, max(floor, start - LEFT_CHARS), start)
     # digits inside a period ("6 tháng đầu năm 2019") do not make a clause boundary
     toks = [
         Tok(t.text, t.norm if not any(a <= t.start < b for a, b in transparent) else "#period", t.start, t.end)

@@ -105,7 +105,9 @@ _AGENCIES = {
     "uy ban": "Ủy ban",
 }
 
-_MOTTO = re.compile(r"\S+\s+\S+\s*[-\u2013]\s*t\S{0,2}\s+d\S{1,2}\s*[-\u2013]\s*h\S{2,4}\s+ph\S{1,4}")
+# (?<!\S): a match starts at a word (where the leftmost one starts anyway), so a line without spaces
+# costs one pass, not one per character
+_MOTTO = re.compile(r"(?<!\S)\S+\s+\S+\s*[-\u2013]\s*t\S{0,2}\s+d\S{1,2}\s*[-\u2013]\s*h\S{2,4}\s+ph\S{1,4}")
 _NATION = re.compile(
     r"c\S{2,3}g\s+h\S{1,3}\s+x\S{1,2}\s+h\S{1,3}\s+ch\S{1,2}\s+ngh\S{1,3}.*$"
     r"|d\S{1,3}ng\s+c\S{1,3}ng\s+s\S{1,2}n\s+vi\S{1,2}t\s+nam.*$"  # party documents: ĐẢNG CỘNG SẢN VIỆT NAM
