@@ -1,7 +1,7 @@
 """`planscan restore` and `planscan extract` read a text file block by block: memory does not grow
 with the file. Each command runs on a small and on a ~20 MB generated file in a fresh process; the
-larger file may cost only a small part of its own size more at the peak (loading it whole costs
-many times its size). No timing is asserted."""
+larger file may cost less than a few times its own size more at the peak (loading it whole costs
+more than that). No timing is asserted."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def test_restore_streams(tmp_path):
     base = _peak_mb(["restore", str(small)], tmp_path / "small.out")
     peak = _peak_mb(["restore", str(big)], tmp_path / "big.out")
     assert (tmp_path / "big.out").read_bytes() == big.read_bytes()  # nothing to restore: passed through whole
-    assert peak - base < 0.5 * big.stat().st_size / 1e6, (base, peak)
+    # whole, the file would be held at least three times (its bytes, its text, the restored text)
+    assert peak - base < 1.5 * big.stat().st_size / 1e6, (base, peak)
 
 
 def test_extract_streams(tmp_path):
