@@ -121,7 +121,12 @@ def _continues(prev: _Part, part: _Part) -> bool:
         return False
     a, b = _header_key(prev.cells, prev.n_header), _header_key(part.cells, part.n_header)
     same = sum(x == y for x, y in zip(a, b))
-    return len(a) == len(b) and same >= 0.6 * len(a)
+    # On a worn copy the repeated header reads differently each time; its merged cells do not.
+    return len(a) == len(b) and (same >= 0.6 * len(a) or _header_layout(prev) == _header_layout(part))
+
+
+def _header_layout(part: _Part) -> list[tuple[int, int, int, int]]:
+    return sorted((c.row, c.col, c.rowspan, c.colspan) for c in part.cells if c.row <= part.n_header)
 
 
 _FORM_NUMBER = re.compile(r"\b(biểu|phụ lục|bảng|mẫu)\s+(số\s+)?[0-9A-Z][\w./-]*", re.I)
