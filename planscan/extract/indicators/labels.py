@@ -169,7 +169,8 @@ def right_tokens(text: str, start: int, ceiling: int, noun_first: bool = False) 
     ``noun_first``: the phrase starts with the counted noun itself (after "100%"), so a list of
     nouns ("cán bộ, công chức, viên chức") may continue past commas.
     """
-    toks = tokens(text, start, ceiling)
+    # as on the left: the walk ends within MAX_RIGHT_WORDS words (the phrase checks look a few past)
+    toks = tokens(text, start, min(ceiling, start + LEFT_CHARS))
     norms = [t.text for t in toks]
     out: list[Tok] = []
     words = 0
