@@ -227,12 +227,14 @@ def main() -> None:
     ap.add_argument("--no-speed", action="store_true", help="skip the speed runs")
     ap.add_argument("--no-pyvi", action="store_true", help="skip the pyvi peer")
     ap.add_argument("--no-heldout", action="store_true", help="skip the held-out corpus documents")
+    ap.add_argument("--no-accuracy", action="store_true", help="skip the accuracy table")
     ap.add_argument("--heldout-chars", type=int, default=None, help="cut each held-out document to this length")
     ap.add_argument("--tokens", type=int, default=100_000, help="size of the speed test file")
     args = ap.parse_args()
     if not args.corpus.exists():
         sys.exit(f"{args.corpus}: corpus not found; pass --corpus")
-    accuracy_table(args, metrics(args.corpus), Restorer())
+    if not args.no_accuracy:
+        accuracy_table(args, metrics(args.corpus), Restorer())
     if not args.no_speed:
         speed_table(args)
 

@@ -26,7 +26,7 @@ FORMAT = 2
 # syllables seen once, foreign words and other scripts, tens of thousands of types
 OOV_LOGP = -9.0
 # memoised lookups before the memo is emptied: a document's lattice asks the same n-grams again
-_MEMO_LIMIT = 1 << 20
+_MEMO_LIMIT = 1 << 18
 
 
 class LanguageModel:

@@ -64,7 +64,7 @@ _HOOK_ACUTE = frozenset("\u0309\u0301")
 # the context is this sure.
 DIGIT_MIN_CONFIDENCE = 0.95
 # Entries of each Restorer's option cache (about 1 kB each); the candidate caches are as large.
-CACHE_SIZE = 200_000
+CACHE_SIZE = 50_000
 
 
 def _swap_cost(printed: str, other: str) -> float:
@@ -206,6 +206,8 @@ SPLIT_COST = 2.0
 SPLIT_FREE_LEN = 7
 # Shorter tokens are never split: "tivi", "taxi", "logo" are written as one word.
 SPLIT_MIN_LEN = 5
+# A pair of the language model this likely (natural log) counts as a listed one for a short split.
+SPLIT_PAIR_LOGP = -6.0
 
 
 def _inside_sentence(line: str, start: int, core: str) -> bool:
@@ -446,12 +448,15 @@ class Restorer:
         return at
 
     def _listed_pair(self, left: str, right: str, mode: str, kind: str) -> bool:
-        """Whether some reading of the two halves is a pair of the word lists ("cùng kỳ"): a short
-        foreign word ("video", "logo") splits into two syllables by chance, a real word pair rarely."""
+        """Whether some reading of the two halves is a pair of the word lists or a common pair of the
+        language model ("cùng kỳ"): a short foreign word ("video", "logo") splits into two syllables by chance, a real word pair rarely."""
         bigrams = self.vocab.bigrams
         ls = [s for s, _c in (self._options(left, mode, kind) or ())[:4] if s is not None]
         rs = [s for s, _c in (self._options(right, mode, kind) or ())[:4] if s is not None]
-        return any(r in bigrams.get(a, ()) for a in ls for r in rs)
+        if any(r in bigrams.get(a, ()) for a in ls for r in rs):
+            return True
+        # or a pair the corpus writes often ("cùng kỳ")
+        return self.lm is not None and any(self.lm.logp(r, a) > SPLIT_PAIR_LOGP for a in ls for r in rs)
 
     def _line_slots(self, line: str, mode: str, kind: str) -> tuple[list[Slot], list[Optional[Place]], bool, bool]:
         """The line's lattice slots, where each restorable one sits, and whether the line starts and
@@ -474,8 +479,11 @@ class Restorer:
                 # "HDND" in accent-less text is "HĐND"
                 opts = ((_abbreviations()[core].lower(), 0.0),)
                 place = (start, end, core)
-            elif _ROMAN.match(core):
-                opts = _NUM_OPTIONS  # a section number ("Phần IV") gives context as a figure does
+            elif _ROMAN.match(core) or (core.islower() and _ROMAN.match(core.upper())
+                                        and canonical(core) not in self.vocab.logp):
+                # a section number ("Phần IV", "khóa xii" in a lower-cased title; not "xi", a
+                # syllable) gives context as a figure does
+                opts = _NUM_OPTIONS
             elif _restorable(core):
                 opts = self._options(core, mode, kind)
                 if follows_number and opts is not None and mode == "full":

@@ -1,7 +1,8 @@
 """The restoration vocabulary: syllables, their frequencies, and which syllables follow which.
 
 Built from general resources only: wordfreq's Vietnamese syllable frequencies and the Viet74K word
-list (each multi-syllable word is a chain of syllable bigrams). Context statistics of real text
+list, only its entries the general text corpus attests (data/Viet74K-attested.txt; each
+multi-syllable word is a chain of syllable bigrams). Context statistics of real text
 come from the language model (lm.py), not from here. Building takes about a second, so it is done once and cached as a
 pickle under the user cache dir ($PLANSCAN_CACHE, else ~/.cache/planscan), keyed by the data
 and the code it came from; later start-ups only unpickle it (about 0.1 s).
@@ -70,7 +71,7 @@ def _sources_digest() -> str:
     from importlib.metadata import version
 
     h = hashlib.sha256(f"format={FORMAT};wordfreq={version('wordfreq')}".encode())
-    h.update(_data_path("Viet74K.txt").read_bytes())
+    h.update(_data_path("Viet74K-attested.txt").read_bytes())
     # the code that builds it too, so an upgrade never loads a vocabulary built the old way
     h.update(Path(__file__).read_bytes())
     h.update(Path(syllables.__file__).read_bytes())
@@ -133,7 +134,7 @@ def build() -> Vocabulary:
                 if a and b and c:
                     triple_count[(a, b, c)] = triple_count.get((a, b, c), 0.0) + 1.0
 
-    add_words(_read_lexicon("Viet74K.txt"))
+    add_words(_read_lexicon("Viet74K-attested.txt"))
 
     vocab = Vocabulary()
     listed = {c for a, b in pair_count for c in (a, b)} | listed_alone
