@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Estimate the OCR character-edit table (planscan/extract/data/confusion.tsv) from aligned text.
+"""Estimate an OCR character-edit table from aligned text (scripts/build_channel.py uses its
+estimator for the shipped data/channel-*.tsv; the development documents are never its input).
 
-usage: bench/estimate_confusion.py OCR.txt GOLD.txt [OCR.txt GOLD.txt ...] [-o confusion.tsv]
+usage: bench/estimate_confusion.py OCR.txt GOLD.txt [OCR.txt GOLD.txt ...] -o channel.tsv
 
 OCR/GOLD pairs with the same number of lines are taken as line-aligned; others are aligned as
 whole texts. Tokens are paired by a word-level alignment of each line (or text), then letters by a character alignment of each token pair.
@@ -211,8 +212,8 @@ def write_table(edits: Counter, totals: Counter, path: Path,
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("files", nargs="+", type=Path, help="OCR.txt GOLD.txt pairs, line-aligned")
-    ap.add_argument("-o", "--output", type=Path,
-                    default=Path(__file__).resolve().parents[1] / "planscan/extract/data/confusion.tsv")
+    ap.add_argument("-o", "--output", type=Path, required=True,
+                    help="the table to write (Restorer(channel_table=...) reads it)")
     args = ap.parse_args(argv)
     if len(args.files) % 2:
         ap.error("give OCR and GOLD files in pairs")
