@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import random
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _harness():
     spec = importlib.util.spec_from_file_location("crash_harness", ROOT / "bench" / "crash.py")
     module = importlib.util.module_from_spec(spec)
+    # dataclasses look their module up in sys.modules while the class body is built
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -61,7 +61,7 @@ def test_missing_and_non_utf8_inputs_are_one_line_errors(tmp_path, capsysbinary)
     code, out, err = run(["extract", str(tmp_path / "nope.txt")], capsysbinary)
     assert code == ExitCode.input_file and out == "" and len(err.strip().splitlines()) == 1
     bad = tmp_path / "cp1258.txt"
-    bad.write_bytes("Số trạm: 12".encode("utf-16"))
+    bad.write_bytes(b"S\xf4 tr\xe0m: 12\n")  # Windows-1258 bytes, not UTF-8
     code, _, err = run(["extract", str(bad)], capsysbinary)
     assert code == ExitCode.encoding_error and str(bad) in err
 
