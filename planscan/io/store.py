@@ -19,8 +19,10 @@ import datetime as _dt
 import hashlib
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from planscan._util.owned_sqlite import open_owned
 from planscan.errors import DatabaseError
@@ -157,6 +159,18 @@ class IngestResult:
     source: str
 
 
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One ``BEGIN IMMEDIATE`` transaction: committed whole, or rolled back and the error raised."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 class Store:
     """An open planscan store. Use as a context manager, or call ``close()``."""
 
@@ -199,22 +213,30 @@ class Store:
         if exists:
             self._migrate()
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(self.conn):
             # another process may have created it while we waited for the lock: IF NOT EXISTS
-            for stmt in SCHEMA.split(";"):
-                if stmt.strip():
-                    self.conn.execute(stmt)
+            self._apply_schema()
             self.conn.execute(
                 "INSERT OR IGNORE INTO planscan_info(name, value) VALUES ('schema_version', ?), ('created_by', 'planscan')",
                 (str(SCHEMA_VERSION),),
             )
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+
+    def _apply_schema(self) -> None:
+        for stmt in SCHEMA.split(";"):
+            if stmt.strip():
+                self.conn.execute(stmt)
+
+    @contextmanager
+    def _writing(self, failure: str) -> Iterator[sqlite3.Connection]:
+        """A write transaction whose SQLite failure becomes one DatabaseError line: ``failure``
+        says what failed, with ``{e}`` for SQLite's own words."""
+        try:
+            with _immediate(self.conn) as c:
+                yield c
+        except sqlite3.DatabaseError as e:
+            raise DatabaseError(f"{self.path}: " + failure.format(e=e)) from e
 
     def _migrate(self) -> None:
         """Bring a store of an older schema up to this one: new columns and tables only, nothing
@@ -222,24 +244,17 @@ class Store:
         row = self.conn.execute("SELECT value FROM planscan_info WHERE name='schema_version'").fetchone()
         if row and int(row[0]) >= SCHEMA_VERSION:
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(self.conn):
             for table, column, decl in _ADDED_COLUMNS:
                 have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
                 if column not in have:
                     self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
-            for stmt in SCHEMA.split(";"):
-                if stmt.strip():
-                    self.conn.execute(stmt)
+            self._apply_schema()
             # pages stored before the full-text index (schema < 3) are indexed now
             self.conn.execute("INSERT INTO page_text(rowid, folded) SELECT rowid, planscan_fold(text) FROM pages"
                               " WHERE rowid NOT IN (SELECT rowid FROM page_text)")
             self.conn.execute("UPDATE planscan_info SET value=? WHERE name='schema_version'", (str(SCHEMA_VERSION),))
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     def close(self) -> None:
         self.conn.close()
@@ -276,18 +291,8 @@ class Store:
         """Store several documents, each given as ``add_document``'s keyword arguments, in one
         transaction: a records file of many documents is stored whole or not at all, with one
         commit (a commit per document made a long file cost a disk sync per document)."""
-        c = self.conn
-        try:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                out = [self._insert_document(**d) for d in documents]
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
-        except sqlite3.DatabaseError as e:
-            raise DatabaseError(f"{self.path}: writing failed ({e}); the database was rolled back, retry") from e
-        return out
+        with self._writing("writing failed ({e}); the database was rolled back, retry"):
+            return [self._insert_document(**d) for d in documents]
 
     def _insert_document(self, records: list[IndicatorRecord], meta: DocumentMeta | None = None,
                          doc: Document | None = None, sections: Section | None = None, source: str = "",
@@ -486,61 +491,41 @@ class Store:
             if field not in REVIEW_FIELDS and field != "added":
                 raise ValueError(f"{field!r} is not a field a review may set")
         now = _now()
-        c = self.conn
-        try:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                action = c.execute("SELECT coalesce(max(action), 0) + 1 FROM reviews").fetchone()[0]
-                for ind_id, field, value in changes:
-                    belongs = c.execute("SELECT 1 FROM indicators WHERE id=? AND document_id=?",
-                                        (ind_id, document_id)).fetchone()
-                    if not belongs:
-                        raise DatabaseError(f"{self.path}: figure {ind_id} is not in document {document_id}")
-                    old = c.execute("SELECT new_value FROM reviews WHERE indicator_id=? AND field=? AND undone_at IS NULL"
-                                    " ORDER BY id DESC LIMIT 1", (ind_id, field)).fetchone()
-                    if old is None and field in REVIEW_FIELDS and field != "status":
-                        raw = c.execute(f'SELECT "{field}" FROM indicators WHERE id=?', (ind_id,)).fetchone()
-                        old = (json.dumps(raw[0], ensure_ascii=False),)
-                    c.execute("INSERT INTO reviews(action, indicator_id, document_id, field, old_value, new_value, reviewer,"
-                              " created_at) VALUES (?,?,?,?,?,?,?,?)",
-                              (action, ind_id, document_id, field, old[0] if old else None,
-                               json.dumps(value, ensure_ascii=False), reviewer, now))
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
-        except sqlite3.DatabaseError as e:
-            raise DatabaseError(f"{self.path}: writing the review failed ({e}); it was rolled back, retry") from e
+        with self._writing("writing the review failed ({e}); it was rolled back, retry") as c:
+            action = c.execute("SELECT coalesce(max(action), 0) + 1 FROM reviews").fetchone()[0]
+            for ind_id, field, value in changes:
+                belongs = c.execute("SELECT 1 FROM indicators WHERE id=? AND document_id=?",
+                                    (ind_id, document_id)).fetchone()
+                if not belongs:
+                    raise DatabaseError(f"{self.path}: figure {ind_id} is not in document {document_id}")
+                old = c.execute("SELECT new_value FROM reviews WHERE indicator_id=? AND field=? AND undone_at IS NULL"
+                                " ORDER BY id DESC LIMIT 1", (ind_id, field)).fetchone()
+                if old is None and field in REVIEW_FIELDS and field != "status":
+                    raw = c.execute(f'SELECT "{field}" FROM indicators WHERE id=?', (ind_id,)).fetchone()
+                    old = (json.dumps(raw[0], ensure_ascii=False),)
+                c.execute("INSERT INTO reviews(action, indicator_id, document_id, field, old_value, new_value, reviewer,"
+                          " created_at) VALUES (?,?,?,?,?,?,?,?)",
+                          (action, ind_id, document_id, field, old[0] if old else None,
+                           json.dumps(value, ensure_ascii=False), reviewer, now))
         return action
 
     def add_figure(self, document_id: int, record: IndicatorRecord, reviewer: str) -> tuple[int, int]:
         """Store a figure the extractor missed (origin 'review'; only reviewed reads show it) and
         return (its id, the action id that undoes it)."""
-        c = self.conn
-        try:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                cur = c.execute(
-                    'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
-                    " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
-                    " period_first_month, period_last_month, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*_indicator_row(document_id, record), "review"),
-                )
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
-        except sqlite3.DatabaseError as e:
-            raise DatabaseError(f"{self.path}: adding the figure failed ({e}); it was rolled back, retry") from e
+        with self._writing("adding the figure failed ({e}); it was rolled back, retry") as c:
+            cur = c.execute(
+                'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
+                " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
+                " period_first_month, period_last_month, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*_indicator_row(document_id, record), "review"),
+            )
         return cur.lastrowid, self.add_reviews(document_id, [(cur.lastrowid, "added", True)], reviewer)
 
     def undo(self, document_id: int, reviewer: str, action: int | None = None) -> int | None:
         """Undo ``action`` (default: the reviewer's latest live action in the document); the rows
         stay, marked undone. Returns the action undone, or None when there was none."""
         now = _now()
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(self.conn) as c:
             if action is None:
                 row = c.execute("SELECT max(action) FROM reviews WHERE document_id=? AND reviewer=? AND undone_at IS NULL",
                                 (document_id, reviewer)).fetchone()
@@ -549,10 +534,6 @@ class Store:
             if action is not None:
                 n = c.execute("UPDATE reviews SET undone_at=?, undone_by=? WHERE action=? AND document_id=?"
                               " AND undone_at IS NULL", (now, reviewer, action, document_id)).rowcount
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
         return action if n else None
 
     def review_history(self, document_id: int) -> list[sqlite3.Row]:
