@@ -146,11 +146,16 @@ def read_document(path: Path, settings=None, progress=None) -> Document:
         from planscan.ocr.pipeline import ocr_document
 
         doc = ocr_document(path, settings, progress)
-    if settings.restore != "off" and doc.restored in ("none", "off"):
-        from planscan.extract.restore.restorer import restore_document
+    return _restored(doc, settings.restore)
 
-        doc = restore_document(doc, settings.restore)
-    return doc
+
+def _restored(doc: Document, mode: str) -> Document:
+    """``doc`` with its diacritics restored in ``mode``, unless the mode is off or it already was."""
+    if mode == "off" or doc.restored not in ("none", "off"):
+        return doc
+    from planscan.extract.restore.restorer import restore_document
+
+    return restore_document(doc, mode)
 
 
 def extract_document(doc: Document, tables: list | None = None, skipped: list | None = None):
@@ -188,14 +193,12 @@ def extract_path(path: Path, settings=None, skipped: list | None = None, failed:
         yield from extract_document(doc, skipped=skipped)[2]
         return
     from planscan.extract.indicators.records import extract_indicators
-    from planscan.extract.restore.restorer import restore_document
     from planscan.extract.structure.metadata import parse_metadata
     from planscan.extract.structure.sections import parse_sections
 
     meta = None
     for doc in text_windows(path, TEXT_WINDOW_CHARS):
-        if settings.restore != "off":
-            doc = restore_document(doc, settings.restore)
+        doc = _restored(doc, settings.restore)
         meta = meta or parse_metadata(doc)
         yield from extract_indicators(doc, meta, parse_sections(doc), skipped=skipped)
 
