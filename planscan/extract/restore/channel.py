@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 from planscan.extract.text.syllables import key_of
 
@@ -101,28 +102,8 @@ class Channel:
         return SUBSTITUTE * len(printed)
 
 
-def read_table(path: Path) -> dict[tuple[str, str], float]:
-    """The prior shape confusions, overridden by the costs of the table at ``path``."""
-    table: dict[tuple[str, str], float] = {}
-    for g, o in PRIOR_PAIRS:
-        table[(g, o)] = 2.0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) < 3:
-            continue
-        g, o, cost = parts[0], parts[1], parts[2]
-        try:
-            table[(_unescape(g), _unescape(o))] = float(cost)
-        except ValueError:
-            continue
-    return table
-
-
-def read_syllables(path: Path) -> dict[str, list[tuple[str, float]]]:
-    """printed -> [(written syllable, cost)], cheapest first, from a syllable table at ``path``."""
-    out: dict[str, list[tuple[str, float]]] = {}
+def _rows(path: Path) -> Iterator[tuple[str, str, float]]:
+    """(written, printed, cost) of each row of a channel table; comments and broken rows skipped."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):
             continue
@@ -133,7 +114,22 @@ def read_syllables(path: Path) -> dict[str, list[tuple[str, float]]]:
             cost = float(parts[2])
         except ValueError:
             continue
-        out.setdefault(_unescape(parts[1]), []).append((_unescape(parts[0]), cost))
+        yield _unescape(parts[0]), _unescape(parts[1]), cost
+
+
+def read_table(path: Path) -> dict[tuple[str, str], float]:
+    """The prior shape confusions, overridden by the costs of the table at ``path``."""
+    table: dict[tuple[str, str], float] = {(g, o): 2.0 for g, o in PRIOR_PAIRS}
+    for g, o, cost in _rows(path):
+        table[(g, o)] = cost
+    return table
+
+
+def read_syllables(path: Path) -> dict[str, list[tuple[str, float]]]:
+    """printed -> [(written syllable, cost)], cheapest first, from a syllable table at ``path``."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for written, printed, cost in _rows(path):
+        out.setdefault(printed, []).append((written, cost))
     for v in out.values():
         v.sort(key=lambda sc: sc[1])
     return out
