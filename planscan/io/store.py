@@ -19,6 +19,7 @@ import datetime as _dt
 import hashlib
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,7 +208,7 @@ class Store:
 
     def _create(self) -> None:
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            self._switch_to_wal()
         self.conn.execute("PRAGMA synchronous=NORMAL")  # durable enough in WAL mode, and much faster
         exists = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name='planscan_info'").fetchone()
         if exists:
@@ -222,6 +223,20 @@ class Store:
             )
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _switch_to_wal(self) -> None:
+        """SQLite answers the journal-mode switch with "database is locked" at once, without its busy
+        handler, while another process holds the new file (two ingests creating one store), so the
+        switch is retried for as long as any other statement would wait."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _apply_schema(self) -> None:
         for stmt in SCHEMA.split(";"):
