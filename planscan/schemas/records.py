@@ -164,9 +164,15 @@ class IndicatorRecord(_Record):
         default="",
         description="Why the figure has its period: its sentence, a heading, or the document's report period or plan year.",
     )
-    ref: str = Field(default="", description="Reference of the figure within its document: '<page>.<line>.<n>'.")
+    ref: str = Field(
+        default="",
+        description="Reference of the figure within its document: '<page>.<line>.<n>' in prose, "
+        "'T<table>.<row>.<col>' for a table cell.",
+    )
     part_of: Optional[str] = Field(
-        default=None, description="ref of the total this figure is a part of ('trong đó ...', list items under a total)."
+        default=None,
+        description="ref of the total this figure is a part of ('trong đó ...', list items under a total; in a table, "
+        "the figure of the same column in the parent row or the 'Tổng số' row).",
     )
     same_as: Optional[str] = Field(
         default=None, description="ref of an earlier record stating the same figure again (a repeated total)."
@@ -183,6 +189,26 @@ class IndicatorRecord(_Record):
     text: str = Field(description="The source phrase that holds the number.")
     confidence: float = 1.0
     document: str = Field(default="", description="Reference to the document: its path or sha256.")
+    also_in: list["FigureSource"] = Field(
+        default_factory=list,
+        description="Other places of the same document that state this figure (a sentence of the prose that "
+        "gives a table's figure): one figure with several sources, not a duplicate.",
+    )
+
+
+class FigureSource(_Record):
+    """Where else a document states a figure: its page and line, or its table cell, and the words."""
+
+    page: int = Field(description="1-based page in the input file.")
+    line: int = Field(default=0, description="1-based line within the page; 0 for a table cell.")
+    bbox: Optional[BBox] = None
+    table: Optional[int] = None
+    row: Optional[int] = None
+    col: Optional[int] = None
+    ref: str = Field(default="", description="The ref the figure had there.")
+    section: list[str] = Field(default_factory=list, description="Headings from the root to the statement.")
+    text: str = Field(description="The source phrase that holds the number.")
 
 
 Section.model_rebuild()
+IndicatorRecord.model_rebuild()

@@ -1,4 +1,5 @@
-"""Every figure cell of a table as an IndicatorRecord that knows its table, row and column."""
+"""Every figure cell of a table as an IndicatorRecord that knows its table, row and column, and the
+figure of the row it is a part of (``part_of``); a figure the prose states again is one record."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from planscan.extract.tables.rows import Row, build_rows, is_empty_mark
 from planscan.extract.text.fold import fold
 from planscan.extract.text.numbers import parse_number
 from planscan.extract.text.periods import period_fields
-from planscan.extract.text.units import unit_info
-from planscan.schemas.records import Document, IndicatorRecord, Line
+from planscan.extract.text.units import compatible, unit_info
+from planscan.schemas.records import Document, FigureSource, IndicatorRecord, Line
 from planscan.schemas.tables import Cell, Table
 
 _FRACTION = re.compile(r"^\s*([\d.,]+)\s*/\s*([\d.,]+)\s*$")
@@ -123,12 +124,98 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
                 table=table.table,
                 row=row.index,
                 col=col.index,
+                ref=f"T{table.table}.{row.index}.{col.index}",
             ))
+    _link_parts(out, {r.index: r for r in rows})
     return out
+
+
+# Kinds whose figures add up: a part of a ratio or of a change is no part of the total's ratio.
+_LEVEL_KINDS = ("actual", "estimate", "target")
+
+
+def _link_parts(records: list[IndicatorRecord], rows: dict[int, Row]) -> None:
+    """Each figure's ``part_of``: the figure in the same column of the nearest row above it in the
+    tree that has one ("Trong đó: ..." under its total, "1, 2, 3" under "Tổng số"), when that one can
+    hold it: the same unit, a level kind (no ratio or change), not smaller than the part. A measure
+    of a group ("- Năng suất" under a row in hectares) is no part of it."""
+    at = {(r.row, r.col): r for r in records}
+    for rec in records:
+        if rec.kind not in _LEVEL_KINDS or rec.unit == "%" or rec.of is not None or rec.value < 0:
+            continue
+        whole = rows[rec.row].whole
+        while whole is not None and (whole.index, rec.col) not in at:
+            whole = whole.whole
+        if whole is None:
+            continue
+        total = at[(whole.index, rec.col)]
+        if total.unit == rec.unit and total.of is None and rec.value <= total.value:
+            rec.part_of = total.ref
 
 
 def tables_records(tables: list[Table], document: str = "", document_year: Optional[int] = None) -> list[IndicatorRecord]:
     return [r for t in tables for r in table_records(t, document, document_year)]
+
+
+def _decimals(value: float) -> int:
+    text = f"{value:.12g}"
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def same_figure(prose: IndicatorRecord, cell: IndicatorRecord) -> bool:
+    """Whether a sentence and a table cell state one figure: the same key, kind, year and period,
+    and the same value to the precision of the less precise of the two (a sentence's "3,6 tỷ
+    đồng" is a cell's "3.620" triệu đồng)."""
+    if (prose.key, prose.kind, prose.year, prose.period_type, prose.vs_year) != \
+            (cell.key, cell.kind, cell.year, cell.period_type, cell.vs_year):
+        return False
+    if prose.max is not None or prose.derived or prose.of != cell.of:
+        return False
+    ok, factor = compatible(cell.unit, prose.unit)  # factor: prose's unit into the cell's
+    if not ok:
+        return False
+    tolerance = max(0.5 * 10 ** -_decimals(prose.value) * factor, 0.5 * 10 ** -_decimals(cell.value))
+    return abs(prose.value * factor - cell.value) <= tolerance * (1 + 1e-9)
+
+
+def _source(r: IndicatorRecord) -> FigureSource:
+    return FigureSource(page=r.page, line=r.line, bbox=r.bbox, table=r.table, row=r.row, col=r.col, ref=r.ref,
+                        section=r.section, text=r.text)
+
+
+def with_table_figures(prose: list[IndicatorRecord], cells: list[IndicatorRecord]) -> list[IndicatorRecord]:
+    """The figures of a document's prose and of its tables, a figure stated in both once: the cell's
+    record (the table says what its column means) with the sentence in ``also_in``. Links to a
+    sentence folded into a cell (``part_of``, ``same_as``) point to the cell's record."""
+    if not cells:
+        return list(prose)
+    by_key: dict[str, list[IndicatorRecord]] = {}
+    for c in cells:
+        by_key.setdefault(c.key, []).append(c)
+    kept: list[IndicatorRecord] = []
+    moved: dict[str, str] = {}
+    sources: dict[int, list[FigureSource]] = {}
+    for p in prose:
+        cell = next((c for c in by_key.get(p.key, []) if same_figure(p, c)), None)
+        if cell is None:
+            kept.append(p)
+            continue
+        sources.setdefault(id(cell), []).append(_source(p))
+        if p.ref:
+            moved[p.ref] = cell.ref
+    if not moved and not sources:
+        return list(prose) + list(cells)
+    out = []
+    for r in kept + list(cells):
+        update = {}
+        if r.part_of in moved:
+            update["part_of"] = moved[r.part_of]
+        if r.same_as in moved:
+            update["same_as"] = moved[r.same_as] if moved[r.same_as] != r.ref else None
+        if id(r) in sources:
+            update["also_in"] = r.also_in + sources[id(r)]
+        out.append(r.model_copy(update=update) if update else r)
+    return out
 
 
 def without_tables(doc: Document, tables: list[Table]) -> Document:

@@ -1,6 +1,7 @@
 """The body rows of a table as a tree: numbering (A/B, I/II, 1/2, 1.1, a/b, "-", "+") gives each row
 a level, and a row whose label alone is ambiguous ("- Diện tích", "Trong đó: ...") is read with
-its parent group's label."""
+its parent group's label. Each row also knows the row it is a part of (``whole``): its parent, or
+for a top-level row the table's "Tổng số" / "Tổng cộng" row."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ _BULLET = re.compile(r"^\s*([-+*•–—])\s*")
 _INLINE_NUMBER = re.compile(r"^\s*((?:[IVX]+|[A-Z]|\d+(?:\.\d+)*|[a-zđ])[.)])\s+")
 # A label of so few words names a measure of its group, not a thing ("- Diện tích", "- Sản lượng").
 SHORT_LABEL_WORDS = 3
+# The label of a row that sums the table's top-level rows (folded: no diacritics, lower case).
+_TOTAL = re.compile(r"^(tong so|tong cong|tong|cong|tong chung|cong chung)(\s+(toan|ca|chung)\b.*)?$")
 
 
 def numbering_style(mark: str) -> Optional[str]:
@@ -48,6 +51,7 @@ class Row:
     parent: Optional["Row"] = None
     sub: bool = False  # "Trong đó", a bullet or an unnumbered row under a group
     children: list["Row"] = field(default_factory=list)
+    whole: Optional["Row"] = None  # the row this one is a part of: its parent, or the table's total row
 
     def full_label(self) -> str:
         """The label, with the parent's where the row alone does not say what it measures."""
@@ -108,7 +112,9 @@ def build_rows(body: list[tuple[int, str, str, str]]) -> list[Row]:
         mark = stt.strip() or mark_in_label
         style = numbering_style(mark) if mark else None
         row = Row(index=index, number=mark, label=clean, raw=label, unit=unit.strip())
-        if style is None or style.startswith("bullet"):
+        if style is None and not sub and is_total_label(clean):
+            pass  # "Tổng cộng" under the last numbered row sums the table, not that row
+        elif style is None or style.startswith("bullet"):
             row.sub = True if (sub or style or not mark) else sub
             parent = next((r for r in reversed(stack) if not r.sub), None)
             row.parent = parent
@@ -125,7 +131,24 @@ def build_rows(body: list[tuple[int, str, str, str]]) -> list[Row]:
         if row.parent is not None:
             row.parent.children.append(row)
         rows.append(row)
+    _link_wholes(rows)
     return rows
+
+
+def is_total_label(label: str) -> bool:
+    """"Tổng số", "TỔNG CỘNG", "Cộng", "Tổng cộng toàn huyện": a row that sums the rows beside it."""
+    return bool(_TOTAL.match(" ".join(fold(label).lower().strip(" :.").split())))
+
+
+def _link_wholes(rows: list[Row]) -> None:
+    """A row is a part of its parent; a top-level row, of the table's total row when it has one
+    (above its parts or below them), which the numbering does not put over them."""
+    total = next((r for r in rows if r.parent is None and not r.children and is_total_label(r.label)), None)
+    for r in rows:
+        if r.parent is not None:
+            r.whole = r.parent
+        elif total is not None and r is not total:
+            r.whole = total
 
 
 def is_empty_mark(text: str) -> bool:
