@@ -167,7 +167,7 @@ def extract_document(doc: Document, tables: list | None = None, skipped: list | 
     from planscan.extract.indicators.records import extract_indicators
     from planscan.extract.structure.metadata import parse_metadata
     from planscan.extract.structure.sections import parse_sections
-    from planscan.extract.tables.figures import tables_records, without_tables
+    from planscan.extract.tables.figures import tables_records, with_table_figures, without_tables
 
     meta = parse_metadata(doc)
     sections = parse_sections(doc)
@@ -175,7 +175,7 @@ def extract_document(doc: Document, tables: list | None = None, skipped: list | 
         tables = document_tables(doc)
     records = extract_indicators(without_tables(doc, tables), meta, sections, skipped=skipped)
     year = meta.plan_year or meta.report_year
-    return meta, sections, records + tables_records(tables, doc.source or doc.sha256, year)
+    return meta, sections, with_table_figures(records, tables_records(tables, doc.source or doc.sha256, year))
 
 
 def extract_path(path: Path, settings=None, skipped: list | None = None, failed: list | None = None) -> Iterator:
