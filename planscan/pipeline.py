@@ -208,9 +208,10 @@ def read_tables(path: Path, settings=None, pages: set[int] | None = None) -> lis
     continued over pages joined."""
     from planscan.extract.tables.build import build_tables
     from planscan.ocr.settings import OcrSettings
+    from planscan.ocr.borderless import with_borderless
     from planscan.ocr.tables import read_page_tables
 
-    return build_tables(read_page_tables(Path(path), settings or OcrSettings(), pages))
+    return build_tables([with_borderless(p) for p in read_page_tables(Path(path), settings or OcrSettings(), pages)])
 
 
 def document_tables(doc: Document) -> list:

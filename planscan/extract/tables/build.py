@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from planscan.extract.text.fold import fold
+from planscan.ocr.borderless import WordGrid
 from planscan.ocr.tables import Grid, PageTables, join_cell_words
 from planscan.schemas.records import BBox, Word
 from planscan.schemas.tables import Cell, Segment, Table
@@ -191,7 +192,8 @@ def build_tables(pages: list[PageTables]) -> list[Table]:
             n_rows = last
         tables.append(Table(
             table=number, pages=[p.page for p in group], bbox=_box(first.grid), dpi=first.dpi, n_rows=n_rows,
-            n_cols=first.grid.n_cols, n_header_rows=first.n_header, borders=True, title=_caption(first.context),
-            unit_note=unit_note(first.context), context=first.context, segments=segments, cells=cells,
+            n_cols=first.grid.n_cols, n_header_rows=first.n_header, borders=not isinstance(first.grid, WordGrid),
+            title=_caption(first.context), unit_note=unit_note(first.context), context=first.context, segments=segments,
+            cells=cells,
         ))
     return tables
