@@ -257,12 +257,12 @@ def convert(path: Path, outdir: Path | None, settings, pdf: bool = False, stem: 
     return doc, written
 
 
-def load_input(path: Path, progress=None) -> tuple[list, object, Document | None, object]:
+def load_input(path: Path, progress=None, tables: list | None = None) -> tuple[list, object, Document | None, object]:
     """(records, meta, document or None, sections or None) for any input diff and ingest accept.
 
     A records file is read as it is; a batch output's records get the metadata of their
     ``.ocr.json`` sidecar (district, period), which the records themselves do not carry. Any other
-    input (PDF, image, text, .ocr.json) is read and extracted."""
+    input (PDF, image, text, .ocr.json) is read and extracted; ``tables`` receives its tables."""
     from planscan.io.records import is_records_file, read_records_file, sidecar_document
 
     path = Path(path)
@@ -280,7 +280,10 @@ def load_input(path: Path, progress=None) -> tuple[list, object, Document | None
                 meta = None  # metadata only enriches the comparison
         return records, meta, None, None
     doc = read_document(path, progress=progress)
-    meta, sections, records = extract_document(doc)
+    found = document_tables(doc)
+    if tables is not None:
+        tables.extend(found)
+    meta, sections, records = extract_document(doc, tables=found)
     return records, meta, doc, sections
 
 
@@ -413,11 +416,13 @@ def _ingest_path(store, path: Path, derive: bool, progress=None) -> list:
         known = store.stored(file_sha256(path))
         if known is not None:  # checked before the file is read: a stored scan is never OCR'd again
             return [known]
-    records, meta, doc, sections = load_input(path, progress)
+    tables: list = []
+    records, meta, doc, sections = load_input(path, progress, tables)
     if doc is not None:
         image = str(path.resolve()) if input_kind(path) in ("pdf", "image") else None
         return [store.add_document(_with_derived(records, derive), meta, doc, sections, source=str(path),
-                                   sha256=doc.sha256 or file_sha256(path), input_kind="document", image_file=image)]
+                                   sha256=doc.sha256 or file_sha256(path), input_kind="document", image_file=image,
+                                   tables=tables)]
     sidecar = sidecar_document(path)
     if sidecar is not None:
         return [_ingest_with_sidecar(store, path, sidecar, records, meta, derive)]

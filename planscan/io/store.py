@@ -28,10 +28,12 @@ from typing import Iterator
 from planscan._util.owned_sqlite import open_owned
 from planscan.errors import DatabaseError
 from planscan.extract.text.fold import fold
+from planscan.io.tablestore import SCHEMA as TABLES_SCHEMA
+from planscan.io.tablestore import insert_tables
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
 
 APPLICATION_ID = 0x706C6E73  # "plns": marks the file as a planscan store for `file` and for us
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: tables and cells (io/tablestore.py)
 # Fields a review may set: the figure's own (as in IndicatorRecord) and its status.
 REVIEW_FIELDS = ("value", "unit", "of", "value_base", "base_unit", "period", "period_type", "period_first_month",
                  "period_last_month", "year", "kind", "key", "indicator", "status")
@@ -239,7 +241,7 @@ class Store:
                 time.sleep(0.05)
 
     def _apply_schema(self) -> None:
-        for stmt in SCHEMA.split(";"):
+        for stmt in (SCHEMA + TABLES_SCHEMA).split(";"):
             if stmt.strip():
                 self.conn.execute(stmt)
 
@@ -292,15 +294,17 @@ class Store:
         sha256: str = "",
         input_kind: str = "records",
         image_file: str | None = None,
+        tables: list | None = None,
     ) -> IngestResult:
         """Store one document and everything extracted from it, in one transaction.
 
         ``sha256`` identifies the content; a document already stored under it is not stored again.
         ``image_file`` is a PDF or image with the document's pages (a searchable PDF, the scan), for
-        the review page.
+        the review page. ``tables`` are the document's tables (``Table`` records), stored with it.
         """
         return self.add_documents([dict(records=records, meta=meta, doc=doc, sections=sections, source=source,
-                                        sha256=sha256, input_kind=input_kind, image_file=image_file)])[0]
+                                        sha256=sha256, input_kind=input_kind, image_file=image_file,
+                                        tables=tables)])[0]
 
     def add_documents(self, documents: list[dict]) -> list[IngestResult]:
         """Store several documents, each given as ``add_document``'s keyword arguments, in one
@@ -311,7 +315,8 @@ class Store:
 
     def _insert_document(self, records: list[IndicatorRecord], meta: DocumentMeta | None = None,
                          doc: Document | None = None, sections: Section | None = None, source: str = "",
-                         sha256: str = "", input_kind: str = "records", image_file: str | None = None) -> IngestResult:
+                         sha256: str = "", input_kind: str = "records", image_file: str | None = None,
+                         tables: list | None = None) -> IngestResult:
         """One document's rows, inside the caller's transaction; a document already stored is not."""
         sha = sha256 or (doc.sha256 if doc else "") or (meta.sha256 if meta else "") or records_hash(records)
         source = source or (doc.source if doc else "") or (meta.source if meta else "")
@@ -350,6 +355,8 @@ class Store:
             " period_first_month, period_last_month) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_indicator_row(doc_id, r) for r in rows],
         )
+        if tables:
+            insert_tables(c, doc_id, tables, rows)
         return IngestResult(doc_id, True, len(rows), sha, source)
 
     def _add_sections(self, doc_id: int, root: Section) -> None:
