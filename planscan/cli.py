@@ -331,7 +331,7 @@ class _NothingExtracted(Exception):
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "markdown"]), default=None,
               help="Output format [default: from the -o suffix, else json].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically; CSV: one file per table) instead of stdout.")
+              help="Write to this file (atomically; CSV: one file per table, XLSX: one sheet per table) instead of stdout.")
 @click.option("--dpi", type=click.IntRange(min=72, max=1200), default=300, show_default=True,
               help="Resolution scanned pages are rendered at for OCR.")
 def tables_cmd(input_path, fmt, output, dpi):

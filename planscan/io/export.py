@@ -1,9 +1,9 @@
 """Write records as JSON Lines, JSON, CSV or Excel, atomically to a file or to standard output.
 
-The one writer per format, shared by ``extract``, ``diff``, ``series``, the review page and the
-batch ``summary.csv``. JSON formats keep the records' structure; CSV and Excel flatten it: nested
-objects become dotted columns ("bbox.x0"), lists of strings are joined with " > " (a section path
-reads as a path) and other lists are written as JSON.
+The one writer per format, shared by ``extract``, ``diff``, ``series``, ``tables``, the review page
+and the batch ``summary.csv``. JSON formats keep the records' structure; CSV and Excel flatten it:
+nested objects become dotted columns ("bbox.x0"), lists of strings are joined with " > " (a section
+path reads as a path) and other lists are written as JSON.
 
 What a spreadsheet user and pandas can rely on:
 - CSV is plain UTF-8 without a byte-order mark (as csvkit, pandas and sqlite-utils write it), with a
@@ -174,13 +174,27 @@ def _number_format(values: list[Any]) -> str | None:
 
 
 def _xlsx(rows: list[dict[str, Any]], cols: list[str], sheet: str) -> bytes:
+    return workbook([(sheet, rows, cols)])
+
+
+def workbook(sheets: Sequence[tuple[str, Sequence[Mapping[str, Any]], Sequence[str]]]) -> bytes:
+    """An Excel workbook of flat rows, one sheet per ``(name, rows, columns)``, each laid out as
+    ``render`` lays out its one sheet (``planscan tables`` writes a sheet per table)."""
     from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows, cols in sheets or [("empty", [], [])]:
+        _fill_sheet(wb.create_sheet(name[:_SHEET_NAME_MAX]), rows, list(cols))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _fill_sheet(ws, rows: Sequence[Mapping[str, Any]], cols: list[str]) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:_SHEET_NAME_MAX]
     ws.append(cols)
     for row in rows:
         ws.append([row.get(c) for c in cols])
@@ -200,9 +214,6 @@ def _xlsx(rows: list[dict[str, Any]], cols: list[str], sheet: str) -> bytes:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                     cell.number_format = fmt
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def write_records(

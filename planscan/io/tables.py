@@ -1,11 +1,12 @@
-"""Writers for tables as found: JSON (the Table records), CSV and XLSX (one file or sheet per table),
-Markdown; the header flattened to one title per column ("So sánh (%) / KH 2021/UTH 2020")."""
+"""Writers for tables as found: JSON (the Table records) and Markdown here; CSV (one file per table)
+and XLSX (one sheet per table) through the shared writers of ``io.export``, so they follow its rules
+(a header always, UTF-8 without a byte-order mark, a bold frozen header with a filter). The header
+is flattened to one title per column ("So sánh (%) / KH 2021/UTH 2020")."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -13,10 +14,15 @@ from typing import Optional
 from planscan._util.atomic import atomic_write_bytes, atomic_write_text
 from planscan.errors import BadArgumentError
 from planscan.extract.tables.columns import read_columns
+from planscan.extract.text.numbers import parse_number
+from planscan.io.export import render, workbook
 from planscan.schemas.tables import Table
 
 FORMATS = ("json", "csv", "xlsx", "markdown")
 _SUFFIX = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".md": "markdown", ".markdown": "markdown"}
+# Characters Excel refuses in a sheet name.
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_PLAIN_NUMBER = re.compile(r"[-−]?\d[\d.,]*")
 
 
 def tables_format(path: Optional[Path], fmt: Optional[str]) -> str:
@@ -31,6 +37,16 @@ def tables_format(path: Optional[Path], fmt: Optional[str]) -> str:
     return found
 
 
+def _unique(titles: list[str]) -> list[str]:
+    """Column names a row can be keyed by: an empty title is named by its position, a repeated one
+    gets its position added."""
+    out: list[str] = []
+    for i, t in enumerate(titles, start=1):
+        name = t or f"column {i}"
+        out.append(f"{name} ({i})" if name in out else name)
+    return out
+
+
 def flat_rows(table: Table) -> list[list[str]]:
     """The flattened header, then each body row's cells (a span's text in its first position)."""
     header = [c.title for c in read_columns(table)]
@@ -39,10 +55,40 @@ def flat_rows(table: Table) -> list[list[str]]:
     return [header] + body
 
 
-def _csv(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue()
+def _records(table: Table, numbers: bool = False) -> tuple[list[str], list[dict]]:
+    """(columns, one dict per body row). With ``numbers``, a value column's cell that is one number
+    as Vietnamese forms print it ("4.386", "97,5") is that number, for a spreadsheet to sum."""
+    columns = read_columns(table)
+    cols = _unique([c.title for c in columns])
+    body = [[t or "" for t in row] for row in table.grid()[table.n_header_rows:]]
+    values = {c.index - 1 for c in columns if c.role == "value"} if numbers else set()
+    rows = []
+    for row in body:
+        cells: list[object] = list(row)
+        for k in values:
+            text = row[k].strip()
+            if _PLAIN_NUMBER.fullmatch(text):
+                v = parse_number(text.replace("−", "-"))
+                cells[k] = v if v is not None else row[k]
+        rows.append(dict(zip(cols, cells)))
+    return cols, rows
+
+
+def sheet_name(table: Table) -> str:
+    """What the sheet holds, within Excel's 31 characters: the table's number and caption
+    ("1. Biểu số 01 - CÁC CHỈ TIÊU ..."), or its number and pages ("Table 2, pages 3-4")."""
+    if table.title:
+        name = f"{table.table}. " + " ".join(_SHEET_FORBIDDEN.sub(" - ", table.title).split())
+    else:
+        first, last = (table.pages[0], table.pages[-1]) if table.pages else (None, None)
+        where = "" if first is None else f", page {first}" if first == last else f", pages {first}-{last}"
+        name = f"Table {table.table}{where}"
+    return name[:31].rstrip(" -.'")
+
+
+def _csv(table: Table) -> bytes:
+    cols, rows = _records(table)
+    return render(rows, "csv", cols)
 
 
 def _markdown(table: Table) -> str:
@@ -56,23 +102,11 @@ def _markdown(table: Table) -> str:
 
 
 def _xlsx(tables: list[Table]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    sheets = []
     for t in tables:
-        ws = wb.create_sheet(f"table {t.table}")
-        for i, row in enumerate(flat_rows(t)):
-            ws.append(row)
-            if i == 0:
-                for cell in ws[1]:
-                    cell.font = Font(bold=True)
-    if not tables:
-        wb.create_sheet("tables")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        cols, rows = _records(t, numbers=True)
+        sheets.append((sheet_name(t), rows, cols))
+    return workbook(sheets)
 
 
 def write_tables(tables: list[Table], output: Optional[str], fmt: Optional[str]) -> list[Path]:
@@ -80,28 +114,26 @@ def write_tables(tables: list[Table], output: Optional[str], fmt: Optional[str])
     one file per table (``name-1.csv``, ``name-2.csv`` ...) when there are several."""
     path = Path(output) if output not in (None, "-") else None
     fmt = tables_format(path, fmt)
-    if fmt == "json":
-        text = json.dumps([t.model_dump(mode="json") for t in tables], ensure_ascii=False, indent=1) + "\n"
-    elif fmt == "markdown":
-        text = "\n".join(_markdown(t) for t in tables)
-    elif fmt == "xlsx":
-        data = _xlsx(tables)
+    if fmt in ("json", "markdown"):
+        text = (json.dumps([t.model_dump(mode="json") for t in tables], ensure_ascii=False, indent=1) + "\n"
+                if fmt == "json" else "\n".join(_markdown(t) for t in tables))
         if path is None:
-            sys.stdout.buffer.write(data)
+            sys.stdout.write(text)
             return []
-        atomic_write_bytes(path, data)
+        atomic_write_text(path, text)
         return [path]
-    else:
-        if path is not None and len(tables) > 1:
-            out = []
-            for t in tables:
-                p = path.with_name(f"{path.stem}-{t.table}{path.suffix}")
-                atomic_write_text(p, _csv(flat_rows(t)))
-                out.append(p)
-            return out
-        text = "\n".join(_csv(flat_rows(t)) for t in tables)
+    if fmt == "csv" and path is not None and len(tables) > 1:
+        out = []
+        for t in tables:
+            p = path.with_name(f"{path.stem}-{t.table}{path.suffix}")
+            atomic_write_bytes(p, _csv(t))
+            out.append(p)
+        return out
+    # one table per CSV: on stdout, tables follow each other after a blank line
+    data = _xlsx(tables) if fmt == "xlsx" else b"\n".join(_csv(t) for t in tables)
     if path is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return []
-    atomic_write_text(path, text)
+    atomic_write_bytes(path, data)
     return [path]

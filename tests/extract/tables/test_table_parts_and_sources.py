@@ -3,7 +3,7 @@ one record with two sources (synthetic tables and sentences; no corpus text or f
 
 from __future__ import annotations
 
-from test_tables_reading import make_table
+from tests.extract.tables.test_tables_reading import make_table
 
 from planscan.extract.compare import ComparedDocument, compare_documents
 from planscan.extract.tables.figures import same_figure, table_records, with_table_figures
@@ -94,7 +94,8 @@ TABLE_2024 = [
     ["STT", "Chỉ tiêu", "ĐVT", "Thực hiện năm 2023", "Kế hoạch năm 2024"],
     ["1", "Tỷ lệ hộ nghèo", "%", "12,5", "10,2"],
 ]
-PLAN_2024 = "KẾ HOẠCH\nPhát triển kinh tế - xã hội năm 2024\nI. MỤC TIÊU\nNăm 2024, phấn đấu tỷ lệ hộ nghèo còn 10,2%.\n"
+PLAN_2024 = ("KẾ HOẠCH\nPhát triển kinh tế - xã hội năm 2024\nI. MỤC TIÊU\n"
+             "Năm 2024, phấn đấu tỷ lệ hộ nghèo còn 10,2%.\n")
 
 
 def test_a_figure_in_prose_and_in_a_table_is_one_record_with_both_sources():
