@@ -117,6 +117,12 @@ def _crosses(line: _Line, corridors: list[tuple[int, int]]) -> int:
     return sum(any(w.bbox.x0 < b and w.bbox.x1 > a for w in line.words) for a, b in corridors)
 
 
+def _fits(line: _Line, corridors: list[tuple[int, int]]) -> bool:
+    """A line without figures that can be a row of the table: a group heading may run over a
+    column edge or two, but leaves most of them free; a line of prose runs over them all."""
+    return _crosses(line, corridors) <= max(1, len(corridors) // 2)
+
+
 def _goes_on(line: _Line, above: _Line) -> bool:
     """A label wrapped onto the next line: lower case, no figures, right under the line above."""
     first = line.words[0].text[:1]
@@ -148,8 +154,7 @@ def _runs(lines: list[_Line], corridor: float) -> list[tuple[int, int, list[tupl
                 plain = 0
             else:
                 cors = _corridors([lines[k] for k in seeds], corridor)
-                # A group heading may run over one column edge; prose runs over them all.
-                if len(seeds) >= 2 and _crosses(lines[j], cors) > 1:
+                if len(seeds) >= 2 and not _fits(lines[j], cors):
                     break
                 plain += 1
             j += 1
@@ -159,7 +164,7 @@ def _runs(lines: list[_Line], corridor: float) -> list[tuple[int, int, list[tupl
         while last + 1 < len(lines) and _goes_on(lines[last + 1], lines[last]) and not _crosses(lines[last + 1], cors):
             last += 1
         if len(seeds) >= MIN_ROWS and len(cors) >= MIN_COLUMNS - 1 and all(
-                _crosses(lines[k], cors) <= 1 for k in range(i, last + 1)):
+                _fits(lines[k], cors) for k in range(i, last + 1)):
             out.append((i, last, cors))
             i = last + 1
         else:

@@ -309,3 +309,27 @@ def test_born_digital_ruled_and_borderless_tables_each_found_once(tmp_path):
     assert [(t.n_rows - t.n_header_rows, t.n_cols) for t in tables] == [(len(BODY), 4), (3, 4)]
     a, b = tables[0].bbox, tables[1].bbox
     assert a.y1 <= b.y0
+
+
+def test_form_with_row_numbers_units_and_column_numbers(font):
+    from planscan.extract.tables.figures import tables_records
+
+    cols = [(200, 330), (330, 1100), (1100, 1350), (1350, 1650), (1650, 1950), (1950, 2250)]
+    rows = [["STT", "Nội dung", "ĐVT", "TH 2023", "KH 2024", "UTH 2024"], ["A", "B", "C", "1", "2", "3"],
+            ["I", "TỔNG THU NGÂN SÁCH NHÀ NƯỚC TRÊN ĐỊA BÀN", "", "", "", ""],
+            ["1", "Thu từ doanh nghiệp", "Triệu đồng", "12.500", "13.000", "13.450"],
+            ["2", "Thu phí, lệ phí", "Triệu đồng", "2.140", "-", "2.300"],
+            ["3", "Số hộ được hỗ trợ", "Hộ", "315", "320", "x"]]
+    words = []
+    for r, row in enumerate(rows):
+        for k, ((a, b), t) in enumerate(zip(cols, row)):
+            if t:  # labels from the left of their column (a group heading runs on into the next)
+                words += _words(font, t, a + 20, 300 + r * LINE) if k == 1 else _words(font, t, a, 300 + r * LINE,
+                                                                                    "centre", b - a)
+    [table] = build_tables([with_borderless(PageTables(number=1, dpi=300, grids=[], texts=[], outside=words))])
+    assert (table.n_rows, table.n_cols, table.n_header_rows) == (6, 6, 2)
+    assert table.grid()[2][:2] == ["I", "TỔNG THU NGÂN SÁCH NHÀ NƯỚC TRÊN ĐỊA BÀN"]
+    recs = {(r.row, r.col): r for r in tables_records([table])}
+    assert len(recs) == 7  # "-" and "x" hold no figure
+    assert (recs[(2, 4)].value, recs[(2, 4)].unit, recs[(2, 4)].kind, recs[(2, 4)].year) == (12500, "triệu đồng", "actual", 2023)
+    assert (recs[(4, 5)].kind, recs[(4, 5)].year, recs[(4, 5)].unit) == ("target", 2024, "hộ")
