@@ -268,6 +268,8 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain)
 
     Example: planscan extract plan.pdf --format csv -o figures.csv
     """
+    import itertools
+
     from planscan.io.export import format_for, model_columns, write_records
     from planscan.ocr.settings import OcrSettings
     from planscan.pipeline import extract_path
@@ -296,7 +298,11 @@ def extract_cmd(inputs, fmt, output, restore_mode, dpi, db, unreviewed, explain)
             failed: list = []
             found: list = []
             try:
-                for record in extract_path(Path(raw), settings, skipped=skipped, failed=failed):
+                with _pages_bar(Path(raw).name) as progress:
+                    records = extract_path(Path(raw), settings, skipped=skipped, failed=failed, progress=progress)
+                    # a scan is OCR'd and read whole before its first record: the bar is gone before any output
+                    first = next(records, None)
+                for record in itertools.chain([] if first is None else [first], records):
                     if explain:
                         found.append(record)
                     yield record

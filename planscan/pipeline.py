@@ -178,16 +178,18 @@ def extract_document(doc: Document, tables: list | None = None, skipped: list | 
     return meta, sections, with_table_figures(records, tables_records(tables, doc.source or doc.sha256, year))
 
 
-def extract_path(path: Path, settings=None, skipped: list | None = None, failed: list | None = None) -> Iterator:
+def extract_path(path: Path, settings=None, skipped: list | None = None, failed: list | None = None,
+                 progress=None) -> Iterator:
     """The indicator records of any input, as they are found. A .txt file is read, restored and
     extracted ``TEXT_WINDOW_CHARS`` at a time (each part with the metadata of the first), so a text
-    of any size is extracted in bounded memory; ``failed`` receives the pages that could not be read."""
+    of any size is extracted in bounded memory; ``failed`` receives the pages that could not be read,
+    ``progress(done, total)`` the pages OCR'd."""
     from planscan.ocr.settings import OcrSettings
 
     settings = settings or OcrSettings()
     path = Path(path)
     if input_kind(path) != "text":
-        doc = read_document(path, settings)
+        doc = read_document(path, settings, progress)
         if failed is not None:
             failed.extend(p for p in doc.pages if p.status == "failed")
         yield from extract_document(doc, skipped=skipped)[2]

@@ -1,4 +1,5 @@
-"""The per-file page bar of `planscan ocr`: drawn on a terminal, absent otherwise."""
+"""The per-file page bar of the commands that may OCR a scan: drawn on stderr when it is a terminal,
+absent otherwise, so it never mixes with what a command writes on stdout."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ def page_bar(label: str, show: bool) -> Iterator[Optional[Progress]]:
     if not show:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     # No refresh thread: a lock it holds while page workers start could be inherited by them and hang them.
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  auto_refresh=False, transient=True) as bar:
+                  auto_refresh=False, transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=None)
 
         def progress(done: int, total: int) -> None:

@@ -90,6 +90,64 @@ def test_sections_diff_and_ingest_show_page_progress(tmp_path, monkeypatch):
     assert shown == ["gold.txt"] * 4
 
 
+def _on_a_terminal(cmd: list[str]) -> tuple[int, bytes, bytes]:
+    """(exit code, stdout, what reached the terminal) of ``cmd`` run with stderr on a pseudo-terminal
+    and stdout on a pipe."""
+    master, slave = pty.openpty()
+    seen = bytearray()
+    try:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, cwd=ROOT)
+        os.close(slave)
+        slave = -1
+        out = p.stdout.read()
+        p.wait(timeout=600)
+        while True:  # what the terminal got; the pty reports EIO once the writer is gone and it is read out
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+        if slave >= 0:
+            os.close(slave)
+    return p.returncode, out, bytes(seen)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_extract_of_a_scan_shows_its_page_bar_on_a_terminal_only(tmp_path):
+    from PIL import Image
+
+    from tests.ocr_helpers import text_page
+
+    scan = tmp_path / "two-pages.tiff"
+    pages = [Image.fromarray(text_page(lines=4, seed=s)) for s in (1, 2)]
+    pages[0].save(scan, save_all=True, append_images=pages[1:], dpi=(150, 150))
+    cmd = [sys.executable, "-m", "planscan.cli", "extract", str(scan), "--restore", "off"]
+    code, out, terminal = _on_a_terminal(cmd)
+    assert code == 0, terminal
+    # the bar: the file's name and the pages done out of the pages there are
+    assert b"two-pages.tiff" in terminal and b"2/2" in terminal, terminal
+    piped = subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=600)
+    assert piped.returncode == 0
+    # stdout is the same records either way, and a pipe gets no bar at all
+    assert piped.stdout == out
+    assert b"two-pages.tiff" not in piped.stderr and b"2/2" not in piped.stderr
+
+
+def test_the_page_bar_draws_on_stderr_only(capfd):
+    from planscan.ocr.progress import page_bar
+
+    with page_bar("scan.pdf", True) as progress:
+        progress(1, 2)
+        progress(2, 2)
+    with page_bar("scan.pdf", False) as progress:
+        assert progress is None
+    assert capfd.readouterr().out == ""
+
+
 def test_a_file_with_no_page_read_leaves_no_outputs(tmp_path, monkeypatch):
     from planscan.batch.job import BatchSettings, process_file
     from planscan.schemas.records import Document, Page
