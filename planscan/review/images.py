@@ -10,6 +10,7 @@ of the page, which stay right at any zoom.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,15 +36,24 @@ def box_fractions(page: Page, box) -> list[float] | None:
     of its four corners, which a deskew turns slightly)."""
     if box is None:
         return None
+    (a, b, c), (d, e, f) = _fraction_matrix(page.width, page.height, page.rotation, page.skew)
+    x0, y0, x1, y1 = (box.x0, box.y0, box.x1, box.y1) if hasattr(box, "x0") else box
+    # four corners by hand: a page's few hundred boxes cost less than numpy's call overhead
+    corners = ((x0, y0), (x1, y0), (x0, y1), (x1, y1))
+    xs = [a * x + b * y + c for x, y in corners]
+    ys = [1.0 - (d * x + e * y + f) for x, y in corners]
+    left, top = min(max(min(xs), 0.0), 1.0), min(max(min(ys), 0.0), 1.0)
+    return [round(left, 5), round(top, 5), round(min(max(max(xs), 0.0), 1.0) - left, 5),
+            round(min(max(max(ys), 0.0), 1.0) - top, 5)]
+
+
+@lru_cache(maxsize=256)
+def _fraction_matrix(width: int, height: int, rotation: int, skew: float) -> tuple[tuple[float, ...], ...]:
+    """The first two rows of the map from OCR pixels to fractions of the page (y up), per geometry."""
     from planscan.ocr.output import page_matrix
 
-    x0, y0, x1, y1 = (box.x0, box.y0, box.x1, box.y1) if hasattr(box, "x0") else box
-    m = page_matrix(page, 1.0, 1.0)
-    pts = m @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1, 1, 1, 1]], dtype=float)
-    xs, ys = pts[0], 1.0 - pts[1]
-    left, top = float(np.clip(xs.min(), 0, 1)), float(np.clip(ys.min(), 0, 1))
-    return [round(left, 5), round(top, 5), round(float(np.clip(xs.max(), 0, 1)) - left, 5),
-            round(float(np.clip(ys.max(), 0, 1)) - top, 5)]
+    m = page_matrix(Page(number=1, width=width, height=height, rotation=rotation, skew=skew), 1.0, 1.0)
+    return tuple(float(v) for v in m[0]), tuple(float(v) for v in m[1])
 
 
 def box_from_fractions(page: Page, frac: list[float]) -> tuple[int, int, int, int]:

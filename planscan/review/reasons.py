@@ -5,6 +5,7 @@ came from when the text does not state one."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from planscan.extract.indicators.cues import CUE_PHRASES
 from planscan.extract.text.fold import fold_words
@@ -12,14 +13,23 @@ from planscan.extract.text.fold import fold_words
 _KIND_CUES = ("ESTIMATE", "TARGET", "PLAN_GIVEN", "CURRENT", "UP", "DOWN", "VS_PRIOR", "VS_PLAN")
 
 
+@lru_cache(maxsize=None)
+def _cue_pattern(label: str) -> tuple[re.Pattern, dict[str, int]]:
+    """One pattern finding every phrase of cue ``label`` as whole words, overlapping ones too (a
+    lookahead at each place), and each phrase's rank: longest first, as the matcher prefers."""
+    ranked = sorted(CUE_PHRASES[label], key=len, reverse=True)
+    alternatives = "|".join(re.escape(p) for p in ranked)
+    return re.compile(rf"(?=(?<!\w)({alternatives})(?!\w))"), {p: i for i, p in reversed(list(enumerate(ranked)))}
+
+
 def kind_reason(kind: str, text: str, section: list[str]) -> str:
     folded = f" {fold_words(text or '')} "
     found = []
     for label in _KIND_CUES:
-        for phrase in sorted(CUE_PHRASES[label], key=len, reverse=True):
-            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
-                found.append(f"{label.lower().replace('_', ' ')}: “{phrase}”")
-                break
+        pattern, rank = _cue_pattern(label)
+        phrases = {m.group(1) for m in pattern.finditer(folded)}
+        if phrases:
+            found.append(f"{label.lower().replace('_', ' ')}: “{min(phrases, key=rank.__getitem__)}”")
     if found:
         return "; ".join(found)
     if kind == "target" and section:
