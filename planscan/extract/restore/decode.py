@@ -50,6 +50,15 @@ class LanguageModel(Protocol):
         ...
 
 
+def row_of(lm: LanguageModel) -> Callable[[tuple[str, ...], str, Optional[str]], Sequence[float]]:
+    """``lm``'s scores of several words in one context: its own ``row`` when it has one (one context
+    lookup for all of them, memoised), else one ``logp`` per word."""
+    row = getattr(lm, "row", None)
+    if row is not None:
+        return row
+    return lambda words, prev1, prev2=None: [lm.logp(t, prev1, prev2) for t in words]
+
+
 @dataclass
 class Slot:
     """One token's options: (canonical syllable or None for keep-as-printed, channel cost)."""
@@ -68,6 +77,8 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
     if not slots:
         return []
     w = w or DEFAULT
+    if lm is not None:
+        return _best_path_lm(slots, vocab, w, lm)
     logp = vocab.logp
     bigrams = vocab.bigrams
     trigrams = vocab.trigrams
@@ -79,17 +90,10 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
             return -w.channel * cost + w.unigram * floor
         return -w.channel * cost + w.unigram * logp.get(s, floor)
 
-    def opening(opt: Option) -> float:
-        # a token whose context is cut: only a language model has something to say about it, as
-        # the first of a segment (a token kept as printed is the model's <unk>)
-        if lm is None:
-            return local(opt)
-        return local(opt) + w.lm * lm.logp(opt[0] or UNK, BOS)
-
     # scores[i][k]: best score of a path ending in option k of slot i; back[i][k]: its predecessor
     scores: list[list[float]] = []
     back: list[list[int]] = []
-    first = [opening(o) for o in slots[0].options]
+    first = [local(o) for o in slots[0].options]
     scores.append(first)
     back.append([-1] * len(first))
     wb, wt = w.bigram, w.trigram
@@ -103,11 +107,8 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
         brow: list[int] = []
         if not slot.joined:
             for o in slot.options:
-                row.append(top + opening(o))
+                row.append(top + local(o))
                 brow.append(top_k)
-        elif lm is not None:
-            pp_opts = slots[i - 2].options if (i >= 2 and slots[i - 1].joined) else None
-            _lm_row(slot, prev_opts, prev_scores, back[-1], pp_opts, vocab, w, lm, local, row, brow)
         else:
             # Bonuses are never negative, so the best predecessor is the overall best unless a
             # predecessor that forms a listed pair with this option beats it: only those are checked.
@@ -144,37 +145,66 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
     return path
 
 
-def _lm_row(slot: Slot, prev_opts: Sequence[Option], prev_scores: list[float], pback: list[int],
-            pp_opts: Optional[Sequence[Option]], vocab: Vocabulary, w: Weights, lm: LanguageModel,
-            local: Callable[[Option], float], row: list[float], brow: list[int]) -> None:
-    """A joined slot's scores when a language model scores every pair: each predecessor is weighed."""
-    # the history of each predecessor: its own token and the one before it on its best path
-    hist = [(p[0] or UNK, (pp_opts[pback[k]][0] or UNK) if pp_opts is not None else BOS)
-            for k, p in enumerate(prev_opts)]
-    for o in slot.options:
-        s = o[0]
-        tok = s or UNK
-        best, arg = -math.inf, 0
-        for k, p in enumerate(prev_opts):
-            prev, pp = hist[k]
-            sc = prev_scores[k] + w.lm * lm.logp(tok, prev, pp)
-            if s is not None and p[0] is not None:
-                sc += _pair_bonus(pp if pp_opts is not None else None, p[0], s, vocab, w)
-            if sc > best:
-                best, arg = sc, k
-        row.append(best + local(o))
-        brow.append(arg)
-
-
-def _pair_bonus(pp: Optional[str], prev: Optional[str], s: str, vocab: Vocabulary, w: Weights) -> float:
-    """The word-list gain of ``s`` after ``prev``, plus the trigram bonus when ``pp prev s`` is listed."""
-    if prev is None:
-        return 0.0
-    b = vocab.bigrams.get(prev, {}).get(s)
-    if b is None:
-        return 0.0
-    t = vocab.trigrams.get(pp + " " + prev) if pp is not None and w.trigram else None
-    return w.bigram * b + (w.trigram if t is not None and s in t else 0.0)
+def _best_path_lm(slots: Sequence[Slot], vocab: Vocabulary, w: Weights, lm: LanguageModel) -> list[int]:
+    """best_path when a language model scores every pair: each option weighs each predecessor, its
+    history the predecessor's token and the one before it on the predecessor's best path."""
+    lm_row = row_of(lm)
+    logp, bigrams, trigrams = vocab.logp, vocab.bigrams, vocab.trigrams
+    wc, wu, wl, wb, wt, floor = w.channel, w.unigram, w.lm, w.bigram, w.trigram, w.keep_logp
+    scores: list[list[float]] = []
+    back: list[list[int]] = []
+    syls: list[list[Optional[str]]] = []  # each slot's options' syllables
+    for i, slot in enumerate(slots):
+        sy = [o[0] for o in slot.options]
+        toks = tuple(t or UNK for t in sy)
+        local = [-wc * c + wu * (floor if t is None else logp.get(t, floor)) for t, c in slot.options]
+        if i == 0 or not slot.joined:
+            # a token whose context is cut: the language model scores it as the first of a segment
+            lps = lm_row(toks, BOS, None)
+            opening = [lo + wl * lp for lo, lp in zip(local, lps)]
+            if i == 0:
+                scores.append(opening)
+                back.append([-1] * len(opening))
+            else:
+                prev_scores = scores[-1]
+                top_k = max(range(len(prev_scores)), key=prev_scores.__getitem__)
+                top = prev_scores[top_k]
+                scores.append([top + op for op in opening])
+                back.append([top_k] * len(opening))
+            syls.append(sy)
+            continue
+        prev_sy, prev_scores, pback = syls[-1], scores[-1], back[-1]
+        pp_sy = syls[-2] if i >= 2 and slots[i - 1].joined else None
+        n = len(sy)
+        best = [-math.inf] * n
+        arg = [0] * n
+        for k, p in enumerate(prev_sy):
+            prev = p or UNK
+            pp = (pp_sy[pback[k]] or UNK) if pp_sy is not None else BOS
+            lps = lm_row(toks, prev, pp)
+            base = prev_scores[k]
+            gains = bigrams.get(p) if p is not None else None
+            tri = trigrams.get(pp + " " + p) if gains and pp_sy is not None and wt else None
+            for m in range(n):
+                sc = base + wl * lps[m]
+                if gains is not None:
+                    s = sy[m]
+                    if s is not None:
+                        g = gains.get(s)
+                        if g is not None:
+                            sc += wb * g + (wt if tri is not None and s in tri else 0.0)
+                if sc > best[m]:
+                    best[m] = sc
+                    arg[m] = k
+        scores.append([b + lo for b, lo in zip(best, local)])
+        back.append(arg)
+        syls.append(sy)
+    k = max(range(len(scores[-1])), key=scores[-1].__getitem__)
+    path = [0] * len(slots)
+    for i in range(len(slots) - 1, -1, -1):
+        path[i] = k
+        k = back[i][k]
+    return path
 
 
 def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights | None = None,
@@ -196,7 +226,10 @@ def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary
     lm_prev = (chosen_at(i - 1) or UNK) if joined else BOS
     lm_prev2 = ((chosen_at(i - 2) or UNK) if i > 1 and slots[i - 1].joined else BOS) if joined else None
 
-    def score(o: Option) -> float:
+    # the option's own term, one row for all options
+    own: Sequence[float] = row_of(lm)(tuple(o[0] or UNK for o in opts), lm_prev, lm_prev2) if lm is not None else ()
+
+    def score(m: int, o: Option) -> float:
         s, cost = o
         lp = vocab.logp.get(s, w.keep_logp) if s is not None else w.keep_logp
         sc = -w.channel * cost + w.unigram * lp
@@ -207,14 +240,14 @@ def confidence(slots: Sequence[Slot], path: list[int], i: int, vocab: Vocabulary
                 sc += w.bigram * vocab.bigrams.get(s, {}).get(nxt, 0.0)
         if lm is not None:
             tok = s or UNK
-            sc += w.lm * lm.logp(tok, lm_prev, lm_prev2)
+            sc += w.lm * own[m]
             if i + 1 < len(slots) and slots[i + 1].joined:
                 sc += w.lm * lm.logp(chosen_at(i + 1) or UNK, tok, lm_prev)
                 if i + 2 < len(slots) and slots[i + 2].joined:
                     sc += w.lm * lm.logp(chosen_at(i + 2) or UNK, chosen_at(i + 1) or UNK, tok)
         return sc
 
-    values = [score(o) for o in opts]
+    values = [score(m, o) for m, o in enumerate(opts)]
     chosen = values[path[i]]
     runner = max(v for j, v in enumerate(values) if j != path[i])
     margin = chosen - runner

@@ -9,10 +9,10 @@ and lends the decoder a language model that gives each of them at least DOC_LOGP
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from typing import Optional
 
-from planscan.extract.restore.decode import LanguageModel
+from planscan.extract.restore.decode import LanguageModel, row_of
 from planscan.extract.text.syllables import canonical, has_marks
 
 # A pair the document spells itself is at least this likely (natural log; about one in two).
@@ -54,6 +54,16 @@ class _WithPairs:
     def __init__(self, lm: LanguageModel, pairs: set[tuple[str, str]]) -> None:
         self.lm = lm
         self.pairs = pairs
+        self._row = row_of(lm)
+        # the syllables a pair starts with: most contexts start none, and need no pair looked up
+        self._firsts = {a for a, _b in pairs}
+
+    def row(self, words: tuple[str, ...], prev1: str, prev2: Optional[str] = None) -> Sequence[float]:
+        got = self._row(words, prev1, prev2)
+        if prev1 not in self._firsts:
+            return got
+        pairs = self.pairs
+        return [DOC_LOGP if (prev1, w) in pairs and v < DOC_LOGP else v for w, v in zip(words, got)]
 
     def logp(self, w: str, prev1: Optional[str] = None, prev2: Optional[str] = None) -> float:
         v = self.lm.logp(w, prev1, prev2)

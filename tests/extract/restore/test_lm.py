@@ -7,8 +7,11 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from planscan.extract.restore.lm import BOS, EOS, NUM, OOV_LOGP, LanguageModel
+from planscan.extract.restore.document import DocumentContext
+from planscan.extract.restore.lm import BOS, EOS, NUM, OOV_LOGP, UNK, LanguageModel
 
 _SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "build_lm.py"
 
@@ -89,6 +92,31 @@ def test_unknown_syllable_gets_the_unknown_probability(tiny):
     assert tiny.logp("xyzabc", "nhà") == pytest.approx(tiny.logp("<unk>", "nhà") + OOV_LOGP)
     assert OOV_LOGP < 0
     assert tiny.logp("<unk>") > -30
+
+
+_WORDS = ["nhà", "máy", "mới", "sông", "bên", "trong", "xanh", "mưa", "Sơn", "sơn", "trà", NUM, UNK, EOS,
+          "xyzabc", "qqq"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=9),
+       prev1=st.sampled_from([BOS, *_WORDS]), prev2=st.sampled_from([None, BOS, *_WORDS]))
+@pytest.mark.parametrize("model", ["tiny", "tiny_pruned"])
+def test_a_row_is_the_logp_of_each_word(model, words, prev1, prev2, request):
+    """The row lookup (one context search for many words, memoised) against the plain lookup, word by word."""
+    lm = request.getfixturevalue(model)
+    assert lm.row(tuple(words), prev1, prev2) == tuple(lm.logp(w, prev1, prev2) for w in words)
+    # asked again, from the memo
+    assert lm.row(tuple(words), prev1, prev2) == tuple(lm.logp(w, prev1, prev2) for w in words)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=9),
+       prev1=st.sampled_from([BOS, *_WORDS]), prev2=st.sampled_from([None, BOS, *_WORDS]))
+def test_a_documents_row_is_its_logp_of_each_word(tiny, words, prev1, prev2):
+    doc = DocumentContext(["Nhà máy mới bên sông Sơn Trà trong xanh"], set(tiny.vocabulary)).model(tiny)
+    assert doc is not tiny
+    assert list(doc.row(tuple(words), prev1, prev2)) == [doc.logp(w, prev1, prev2) for w in words]
 
 
 def test_numbers_are_one_token(tiny):
