@@ -657,3 +657,16 @@ def records_hash(records: list[IndicatorRecord]) -> str:
         h.update(r.model_dump_json(exclude={"document", "period_type", "period_first_month", "period_last_month"}).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
+
+def insert_review_figure(store: Store, document_id: int, record: IndicatorRecord) -> int:
+    """Store ``record`` as a figure of origin 'review' and return its id. No read shows it until a
+    review sets its field 'added' (``Store.add_reviews``), so it can join a larger action: the
+    values a correction derives are added with the correction and undone with it."""
+    with store._writing("adding the figure failed ({e}); it was rolled back, retry") as c:
+        cur = c.execute(
+            'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
+            " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
+            " period_first_month, period_last_month, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*_indicator_row(document_id, record), "review"),
+        )
+    return cur.lastrowid

@@ -20,15 +20,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from planscan.errors import DatabaseError
-from planscan.io.store import Store, record_of
+from planscan.io.store import Store, insert_review_figure, record_of
 from planscan.review import images
 from planscan.review.edits import EDITABLE, KINDS, EditError, parse_field, with_dependents
+from planscan.review.queries import COUNTS, FILTERS, document_list
 from planscan.review.reasons import kind_reason, period_reason
 from planscan.review.security import TokenGuard, csrf_token
 from planscan.schemas.records import BBox, IndicatorRecord
 
 MAX_BODY = 64 * 1024  # a review is a few fields; anything bigger is not one
-FILTERS = ("district", "province", "doc_type", "date_from", "date_to", "q")
 
 
 class ReviewApp:
@@ -55,17 +55,9 @@ class ReviewApp:
     def documents(self, request: Request) -> HTMLResponse:
         f = {k: request.query_params.get(k, "").strip() for k in FILTERS}
         with self.store() as s:
-            docs = [dict(r) for r in s.query(
-                "SELECT id, source, district, province, doc_type, date, title, code, n_pages, plan_year, report_year,"
-                " (SELECT count(*) FROM indicators i WHERE i.document_id = d.id AND i.origin = 'extract') AS n_figures"
-                " FROM documents d ORDER BY district, date, id")]
-            summary = s.review_summary()
-        options = {k: sorted({d[k] for d in docs if d[k]}) for k in ("district", "province", "doc_type")}
-        shown = [d for d in docs if _matches(d, f)]
-        for d in shown:
-            d.update(summary.get(d["id"], {"reviewed": 0, "corrected": 0, "rejected": 0}))
-        totals = {k: sum(d[k] for d in shown) for k in ("n_figures", "reviewed", "corrected", "rejected")}
-        return self.render("documents.html", docs=shown, n_all=len(docs), filters=f, options=options, totals=totals)
+            shown, n_all, options = document_list(s, f)
+        totals = {k: sum(d[k] for d in shown) for k in COUNTS}
+        return self.render("documents.html", docs=shown, n_all=n_all, filters=f, options=options, totals=totals)
 
     def document(self, request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
@@ -162,10 +154,13 @@ class ReviewApp:
                 changes = [(figure_id, k, v) for k, v in changed.items()]
             else:
                 return _error("action is one of accept, reject, correct")
+            if action != "accept" and not current["derived"]:  # what a figure implies follows it
+                changes += _dependents(s, doc_id, {figure_id: {k: v for _, k, v in changes}})
             done = s.add_reviews(doc_id, changes, reviewer)
             (after,) = s.figures(doc_id, indicator_id=figure_id)
-            geometry = _geometry(s, doc_id, after["page"])
-        return JSONResponse({"action": done, "figure": _figure_json(after, geometry)})
+            figure = _figure_json(after, _geometry(s, doc_id, after["page"]))
+            following = _figures_json(s, doc_id, {i for i, _, _ in changes} - {figure_id})
+        return JSONResponse({"action": done, "figure": figure, "figures": following})
 
     async def add(self, request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
@@ -183,9 +178,12 @@ class ReviewApp:
             if len(frac) != 4 or not all(0 <= v <= 1 for v in frac):
                 return _error("the box is four fractions of the page between 0 and 1")
             geometry = _geometry(s, doc_id, number)
-            page_row = s.query("SELECT layout FROM pages WHERE document_id=? AND number=?", (doc_id, number))
+            page_row = s.query("SELECT layout, text FROM pages WHERE document_id=? AND number=?", (doc_id, number))
             bbox = BBox(**dict(zip(("x0", "y0", "x1", "y1"), images.box_from_fractions(geometry, frac)))) if geometry else None
-            words, line = _words_in(page_row[0]["layout"] if page_row else None, bbox)
+            if bbox is not None:
+                words, line = _words_in(page_row[0]["layout"] if page_row else None, bbox)
+            else:  # a page shown as its lines: the line picked
+                words, line = _line_of(page_row[0]["text"] if page_row else "", body.get("line"))
             try:
                 value = parse_field("value", body.get("value") or _first_number(words))
                 record = IndicatorRecord(
@@ -197,12 +195,18 @@ class ReviewApp:
                     page=number, line=line, bbox=bbox, text=words, confidence=1.0)
             except (EditError, ValueError) as e:
                 return _error(str(e))
-            derived = with_dependents({"value": None, "unit": None, "period": None, "year": None, "kind": None},
-                                      record.model_dump(include=set(EDITABLE)))
-            record = IndicatorRecord.model_validate({**record.model_dump(), **derived})
-            figure_id, done = s.add_figure(doc_id, record, self._reviewer(body))
+            # the fields that follow from the ones given; a year not given follows the period
+            given = set(EDITABLE) - ({"year"} if record.year is None else set())
+            computed = with_dependents({"value": None, "unit": None, "period": None, "year": None, "kind": None},
+                                       record.model_dump(include=given))
+            record = IndicatorRecord.model_validate({**record.model_dump(), **computed})
+            figure_id = insert_review_figure(s, doc_id, record)
+            row = {**dict(s.query("SELECT * FROM indicators WHERE id=?", (figure_id,))[0]), "review_status": "added"}
+            changes = [(figure_id, "added", True), *_dependents(s, doc_id, {}, [row])]
+            done = s.add_reviews(doc_id, changes, self._reviewer(body))
             (after,) = s.figures(doc_id, indicator_id=figure_id)
-        return JSONResponse({"action": done, "figure": _figure_json(after, geometry)})
+            following = _figures_json(s, doc_id, {i for i, _, _ in changes} - {figure_id})
+        return JSONResponse({"action": done, "figure": _figure_json(after, geometry), "figures": following})
 
     async def undo(self, request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
@@ -217,10 +221,7 @@ class ReviewApp:
             if undone is None:
                 return _error("nothing to undo")
             ids = [r["indicator_id"] for r in s.query("SELECT DISTINCT indicator_id FROM reviews WHERE action=?", (undone,))]
-            figures = []
-            for fid in ids:
-                rows = s.figures(doc_id, indicator_id=fid)
-                figures += [_figure_json(r, _geometry(s, doc_id, r["page"])) for r in rows]
+            figures = _figures_json(s, doc_id, ids)
         return JSONResponse({"undone": undone, "figures": figures, "removed": [i for i in ids if i not in
                                                                                  {f["id"] for f in figures}]})
 
@@ -296,25 +297,30 @@ def _document(s: Store, doc_id: int) -> dict | None:
     return dict(rows[0]) if rows else None
 
 
+def _dependents(s: Store, doc_id: int, pending: dict[int, dict], new_rows: list[dict] = ()) -> list[tuple]:
+    """The reviews that keep the document's derived values in step with ``pending`` (and figures
+    ``new_rows`` being added): changed values, rejected ones, and new ones (stored here, shown once
+    the action's 'added' reviews are written)."""
+    from planscan.review.rederive import rederive
+
+    follow = rederive(s, doc_id, pending, new_rows)
+    return follow.changes + [(insert_review_figure(s, doc_id, rec), "added", True) for rec in follow.added]
+
+
+def _figures_json(s: Store, doc_id: int, ids) -> list[dict]:
+    """The figures ``ids`` (those a read still shows) as the page's script takes them."""
+    out, geometry = [], {}
+    for fid in sorted(ids):
+        for r in s.figures(doc_id, indicator_id=fid):
+            if r["page"] not in geometry:
+                geometry[r["page"]] = _geometry(s, doc_id, r["page"])
+            out.append(_figure_json(r, geometry[r["page"]]))
+    return out
+
+
 def _geometry(s: Store, doc_id: int, number: int | None):
     rows = s.query("SELECT * FROM pages WHERE document_id=? AND number=?", (doc_id, number or 1))
     return images.page_geometry(dict(rows[0])) if rows else None
-
-
-def _matches(d: dict, f: dict) -> bool:
-    from planscan.extract.text.fold import fold_words
-
-    for k in ("district", "province", "doc_type"):
-        if f[k] and d[k] != f[k]:
-            return False
-    if f["date_from"] and (d["date"] or "") < f["date_from"]:
-        return False
-    if f["date_to"] and (d["date"] or "9999") > f["date_to"]:
-        return False
-    if f["q"]:
-        hay = fold_words(" ".join(str(d[k] or "") for k in ("source", "title", "code", "district")))
-        return fold_words(f["q"]) in hay
-    return True
 
 
 def _page_view(doc: dict, p: dict) -> dict:
@@ -354,6 +360,14 @@ def _words_in(layout: str | None, bbox: BBox | None) -> tuple[str, int]:
                 words.append(text)
                 first_line = first_line or n
     return " ".join(words), first_line
+
+
+def _line_of(text: str, number) -> tuple[str, int]:
+    """Line ``number`` (1-based) of a page's text and its number, or nothing when there is none."""
+    lines = text.split("\n")
+    if isinstance(number, int) and not isinstance(number, bool) and 1 <= number <= len(lines):
+        return lines[number - 1].strip(), number
+    return "", 0
 
 
 def _first_number(text: str):

@@ -197,7 +197,8 @@ def test_concurrent_reviewers_lose_no_edit(store_path):
                 assert row["period"] == "năm 2030"  # another field's edit never undoes this one
                 assert row["unit"] in ("cái", "chiếc")
         history = s.review_history(1)
-        unit_rows = [r for r in history if r["field"] == "unit"]
+        # (the derived values that follow these figures have unit rows of their own)
+        unit_rows = [r for r in history if r["field"] == "unit" and r["indicator_id"] in targets]
         assert len(unit_rows) == 2 * len(targets)  # both edits of the same field are recorded
         last = {r["indicator_id"]: json.loads(r["new_value"]) for r in unit_rows}
         assert all(s.figures(1, indicator_id=i)[0]["unit"] == v for i, v in last.items())  # the later one wins
@@ -226,3 +227,133 @@ def test_store_of_schema_1_is_migrated_and_still_reads(tmp_path, store_path):
     with Store(db) as s:
         s.add_reviews(1, [(1, "value", 6.0)], "ann")
         assert [(r["value"], r["review_status"]) for r in s.figures()] == [(6.0, "corrected")]
+
+
+def _counts_of(html: str, doc_id: int) -> list[str]:
+    """The figures, reviewed, corrected and rejected cells of a document's row in the list."""
+    row = re.search(rf"<tr><td>{doc_id}</td>(.*?)</tr>", html, re.S).group(1)
+    return re.findall(r"<td>([^<]*)</td>", row)[-4:]
+
+
+def test_the_list_filters_and_counts_in_sql(client, store_path):
+    with Store(store_path) as s:
+        n_figures = s.query("SELECT count(*) AS n FROM indicators WHERE document_id=1")[0]["n"]
+    assert _counts_of(client.get("/").text, 1) == [str(n_figures), "0", "0", "0"]
+    figs = [f for f in _payload(client.get("/doc/1").text)["figures"] if not f["derived"]]
+    _post(client, "/doc/1/review", {"figure": figs[0]["id"], "action": "accept"})
+    _post(client, "/doc/1/review", {"figure": figs[1]["id"], "action": "reject"})
+    _post(client, "/doc/1/review", {"figure": figs[2]["id"], "action": "correct", "fields": {"unit": "cái"}})
+    # a correction put back by hand is no correction any more (as the figure's own status says)
+    _post(client, "/doc/1/review", {"figure": figs[3]["id"], "action": "correct", "fields": {"unit": "cái"}})
+    _post(client, "/doc/1/review", {"figure": figs[3]["id"], "action": "correct", "fields": {"unit": figs[3]["unit"]}})
+    with Store(store_path) as s:
+        statuses = [r["review_status"] for r in s.figures(1)]
+    expected = [str(n_figures), str(sum(st != "unreviewed" for st in statuses)), str(statuses.count("corrected")),
+                str(statuses.count("rejected"))]
+    page = client.get("/").text
+    assert _counts_of(page, 1) == expected and expected[1:] == ["4", "1", "1"]
+    assert _counts_of(page, 2)[1:] == ["0", "0", "0"]
+    _post(client, "/doc/1/undo", {})
+    assert _counts_of(client.get("/").text, 1)[1:] == ["4", "2", "1"]
+    # filters: folded search over source, title, code and district; dates; a choice
+    assert "2 of 2 documents" in client.get("/?q=tuan giao").text
+    assert "1 of 2 documents" in client.get("/?q=699/KH").text
+    assert "1 of 2 documents" in client.get("/?date_to=2019-12-31").text
+    assert "0 of 2 documents" in client.get("/?date_from=2030-01-01").text
+    assert "2 of 2 documents" in client.get("/?district=Tuần Giáo&doc_type=Kế hoạch").text
+
+
+def test_derived_values_follow_a_correction(client, store_path):
+    """A stated change implies a prior value (117 trạm, "tăng 13 trạm so với cùng kỳ năm 2018":
+    104 for 2018); correcting the figure or the change re-derives it in the same action, and
+    diff and exports show the value that follows."""
+    from click.testing import CliRunner
+
+    from planscan.cli import cli
+
+    def derived_bts() -> list[tuple[float, str]]:
+        with Store(store_path) as s:
+            return [(r["value"], r["review_status"]) for r in stored_records(s, ["1"], include_rejected=True)
+                    if r["derived"] and r["key"] == "ict.bts_stations" and r["year"] == 2018]
+
+    def diff_checks(*extra: str) -> str:
+        out = CliRunner().invoke(cli, ["diff", "--db", str(store_path), "1", "2", "--format", "csv", *extra])
+        assert out.exit_code == 0, out.output
+        return " ".join(ln for ln in out.output.splitlines() if ln.startswith("ict.bts_stations,") and "level" in ln)
+
+    figs = _payload(client.get("/doc/1").text)["figures"]
+    bts = next(f for f in figs if f["key"] == "ict.bts_stations" and f["value"] == 117 and not f["derived"])
+    change = next(f for f in figs if f["kind"] == "change" and "13 trạm" in f["text"])
+    assert derived_bts() == [(104.0, "unreviewed")]
+    r = _post(client, "/doc/1/review", {"figure": bts["id"], "action": "correct", "fields": {"value": "118"}}).json()
+    assert [(f["value"], f["derived"]) for f in r["figures"]] == [(105.0, True)]  # the page updates it too
+    assert derived_bts() == [(105.0, "corrected")]
+    assert "prior value 105 trạm" in diff_checks() and "prior value 104 trạm" in diff_checks("--unreviewed")
+    _post(client, "/doc/1/review", {"figure": change["id"], "action": "correct", "fields": {"value": "10"}})
+    assert derived_bts() == [(108.0, "corrected")]
+    # no longer a change: nothing is implied, and the value is left out; a change again: back
+    _post(client, "/doc/1/review", {"figure": change["id"], "action": "correct", "fields": {"kind": "actual"}})
+    assert derived_bts() == [(108.0, "rejected")]
+    _post(client, "/doc/1/review", {"figure": change["id"], "action": "correct", "fields": {"kind": "change"}})
+    assert derived_bts() == [(108.0, "corrected")]
+    # rejecting the statement rejects what it implied; one undo takes both back
+    _post(client, "/doc/1/review", {"figure": change["id"], "action": "reject"})
+    assert derived_bts() == [(108.0, "rejected")]
+    assert {f["id"] for f in _post(client, "/doc/1/undo", {}).json()["figures"]} == {change["id"], r["figures"][0]["id"]}
+    assert derived_bts() == [(108.0, "corrected")]
+    # a derived value a reviewer rejected stays rejected whatever its figures become
+    _post(client, "/doc/1/review", {"figure": r["figures"][0]["id"], "action": "reject"})
+    _post(client, "/doc/1/review", {"figure": bts["id"], "action": "correct", "fields": {"value": "120"}})
+    assert derived_bts() == [(108.0, "rejected")]
+    with Store(store_path) as s:  # the extraction itself is untouched
+        raw = [r["value"] for r in stored_records(s, ["1"], reviewed=False) if r["derived"] and r["key"] == "ict.bts_stations"]
+    assert raw == [104.0]
+
+
+def test_a_figure_added_as_a_change_derives_its_prior_value(client, store_path):
+    figs = [f for f in _payload(client.get("/doc/1").text)["figures"] if not f["derived"]]
+    base = next(f for f in figs if f["key"] == "ict.bts_stations" and f["value"] == 117)
+    change = next(f for f in figs if f["kind"] == "change" and "13 trạm" in f["text"])
+    _post(client, "/doc/1/review", {"figure": change["id"], "action": "reject"})  # its derived value goes too
+    # a text page: the figure is added on the line picked, its year read from the period
+    r = _post(client, "/doc/1/add", {"page": change["page"], "line": change["line"], "box": [0, 0, 0, 0],
+                                     "indicator": base["indicator"], "key": base["key"], "value": "7", "unit": "trạm",
+                                     "kind": "change", "period": base["period"]})
+    assert r.status_code == 200, r.text
+    assert "tăng 13 trạm" in r.json()["figure"]["text"] and r.json()["figure"]["year"] == base["year"]
+    derived = [f for f in r.json()["figures"] if f["derived"]]
+    assert [(f["value"], f["status"]) for f in derived] == [(110.0, "added")]
+    with Store(store_path) as s:
+        assert 110.0 in {r["value"] for r in stored_records(s, ["1"]) if r["derived"]}
+    undone = _post(client, "/doc/1/undo", {}).json()
+    assert set(undone["removed"]) == {r.json()["figure"]["id"], derived[0]["id"]}
+
+
+def test_year_on_year_links_an_inconsistent_check_to_both_pages(client, store_path):
+    doc = _scan_doc(store_path)
+    figs = _payload(client.get("/doc/1").text)["figures"]
+    bts = next(f for f in figs if f["key"] == "ict.bts_stations" and f["value"] == 117 and not f["derived"])
+    # the later plan says "tăng 8 trạm so với cùng kỳ năm 2019" of 125: 117, not the 500 now reviewed
+    _post(client, "/doc/1/review", {"figure": bts["id"], "action": "correct", "fields": {"value": "500"}})
+    html = client.get(f"/doc/{doc}/compare").text
+    checks = re.findall(r'<div class="check inconsistent">(.*?)</div>', html, re.S)
+    found = [c for c in checks if "found 500" in c]
+    assert found, checks
+    links = re.findall(r'href="(/doc/\d+)#page-(\d+)"', found[0])
+    assert {d for d, _ in links} == {"/doc/1", f"/doc/{doc}"}
+    for path, page in links:  # each link lands on a page the document view has
+        assert f'id="page-{page}"' in client.get(path).text
+
+
+def test_series_shows_reviewed_and_rederived_values(client, store_path):
+    from planscan.io.series import load_series
+
+    figs = _payload(client.get("/doc/1").text)["figures"]
+    bts = next(f for f in figs if f["key"] == "ict.bts_stations" and f["value"] == 117 and not f["derived"])
+    _post(client, "/doc/1/review", {"figure": bts["id"], "action": "correct", "fields": {"value": "118"}})
+    with Store(store_path) as s:
+        reviewed = {(p.year, p.derived): p.value for p in load_series(s, "ict.bts_stations")[1] if p.document_id == 1}
+        raw = {(p.year, p.derived): p.value for p in load_series(s, "ict.bts_stations", reviewed=False)[1]
+               if p.document_id == 1}
+    assert reviewed[(2019, False)] == 118 and reviewed[(2018, True)] == 105
+    assert raw[(2019, False)] == 117 and raw[(2018, True)] == 104

@@ -65,6 +65,12 @@ def derive_values(records: list[IndicatorRecord]) -> list[IndicatorRecord]:
     "N trạm (tăng M trạm so với cùng kỳ năm Y)" gives N - M trạm for the same period of year Y,
     which has the same period type and months as N's.
     """
+    return [r for _, r in derive_from(records)]
+
+
+def derive_from(records: list[IndicatorRecord]) -> list[tuple[int, IndicatorRecord]]:
+    """``derive_values`` with the place in ``records`` of the statement each value comes from, so
+    a value derived before can be found again after its figures were corrected."""
     out = []
     for f in prepare(ComparedDocument("", records), 0):
         if f.base is None or f.cls not in ("change", "ratio_to_prior"):
@@ -78,22 +84,21 @@ def derive_values(records: list[IndicatorRecord]) -> list[IndicatorRecord]:
         if vs_year is None:
             continue
         scale = unit_class(base.unit).factor
-        out.append(
-            base.model_copy(
-                update={
-                    "value": round(value, 6),
-                    "year": vs_year,
-                    "period": _replace_year(base.period, base.year, vs_year),
-                    "derived": True,
-                    "vs_year": None,
-                    "of": None,
-                    "value_base": round(value * scale, 6) if base.value_base is not None else None,
-                    "text": f.rec.text,
-                    "page": f.rec.page,
-                    "line": f.rec.line,
-                    "bbox": f.rec.bbox,
-                    "confidence": round(min(base.confidence, f.rec.confidence) * 0.9, 4),
-                }
-            )
+        derived = base.model_copy(
+            update={
+                "value": round(value, 6),
+                "year": vs_year,
+                "period": _replace_year(base.period, base.year, vs_year),
+                "derived": True,
+                "vs_year": None,
+                "of": None,
+                "value_base": round(value * scale, 6) if base.value_base is not None else None,
+                "text": f.rec.text,
+                "page": f.rec.page,
+                "line": f.rec.line,
+                "bbox": f.rec.bbox,
+                "confidence": round(min(base.confidence, f.rec.confidence) * 0.9, 4),
+            }
         )
+        out.append((f.idx, derived))
     return out

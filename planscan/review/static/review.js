@@ -136,7 +136,8 @@
     const body = { figure: selected, action };
     if (fields) body.fields = fields;
     post("review", body).then((j) => {
-      undoStack.push(j.action); update(j.figure); select(j.figure.id, false); say(`${j.figure.status}`);
+      undoStack.push(j.action); update(j.figure); j.figures.forEach(update); select(j.figure.id, false);
+      say(`${j.figure.status}` + (j.figures.length ? ` · ${j.figures.length} derived value(s) follow` : ""));
     }).catch((e) => say(e.message, true));
   }
   function changedFields() {
@@ -184,7 +185,7 @@
   function saveDraft() {
     const body = { page: draft.page, box: draft.box || [0, 0, 0, 0], line: draft.line };
     for (const name of payload.editable) if (editor.elements[name].value) body[name] = editor.elements[name].value;
-    post("add", body).then((j) => { undoStack.push(j.action); update(j.figure); draft = null; select(j.figure.id, true); say("added"); })
+    post("add", body).then((j) => { undoStack.push(j.action); update(j.figure); j.figures.forEach(update); draft = null; select(j.figure.id, true); say("added"); })
       .catch((e) => say(e.message, true));
   }
   document.querySelectorAll(".sheet").forEach((s) => {
