@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -103,6 +104,9 @@ def main() -> None:
             n_reviews = s.query("SELECT count(*) AS n FROM reviews")[0]["n"]
             district = s.query("SELECT district FROM documents WHERE id=1")[0]["district"]
             reviewed = s.query("SELECT max(document_id) AS d FROM reviews")[0]["d"]
+        os.environ["PLANSCAN_CACHE"] = str(Path(tmp) / "cache")  # page images rendered here, not in the user's cache
+        with Store(db) as s:  # a kept store whose PDF moved with it
+            s.conn.execute("UPDATE documents SET image_file=?", (str(db.with_suffix(".pdf")),))
         client = TestClient(create_app(db, TOKEN))
         client.get(f"/?token={TOKEN}")
         client.get("/doc/1/page/1.png")  # rendered once, as a first visit leaves it

@@ -154,7 +154,8 @@ class ReviewApp:
                 changes = [(figure_id, k, v) for k, v in changed.items()]
             else:
                 return _error("action is one of accept, reject, correct")
-            if action != "accept" and not current["derived"]:  # what a figure implies follows it
+            # what a figure implies follows it (an accepted figure changes nothing, unless it was rejected)
+            if not current["derived"] and (action != "accept" or current["review_status"] == "rejected"):
                 changes += _dependents(s, doc_id, {figure_id: {k: v for _, k, v in changes}})
             done = s.add_reviews(doc_id, changes, reviewer)
             (after,) = s.figures(doc_id, indicator_id=figure_id)

@@ -7,8 +7,8 @@ values (diff, series, exports, this page) sees values that agree, and one undo t
 A stored derived value is known by the statement it came from: the extraction is derived again
 as ingest did it, and each stored value is the one of the same statement. A derived value the
 reviewed figures no longer imply (its statement rejected, or no longer a change) is rejected; one
-they newly imply is added. A document stored without derived values (``ingest --no-derive``)
-gets none.
+they newly imply is added. A document whose extraction implies derived values but that holds
+none (``ingest --no-derive``) gets none.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ def rederive(store: Store, document_id: int, pending: dict[int, dict[str, object
     raw = store.figures(document_id, reviewed=False)
     rows = sorted(store.figures(document_id) + list(new_rows), key=lambda r: r["id"])
     for r in rows:
-        r.update({k: v for k, v in pending.get(r["id"], {}).items() if k != "status"})
-        if pending.get(r["id"], {}).get("status") == "rejected":
-            r["review_status"] = "rejected"
+        fields = pending.get(r["id"], {})
+        r.update({k: v for k, v in fields.items() if k != "status"})
+        if "status" in fields:
+            r["review_status"] = fields["status"]
     stated_raw = [r for r in raw if not r["derived"]]
     before = {stated_raw[i]["id"]: rec for i, rec in derive_from([record_of(r) for r in stated_raw])}
     derived_raw = [r for r in raw if r["derived"]]
@@ -55,7 +56,10 @@ def rederive(store: Store, document_id: int, pending: dict[int, dict[str, object
     for statement, rec in after.items():
         row = holder.get(statement)
         if row is None:
-            out.added.append(rec)
+            # a value the extraction implies too, yet no stored row holds (an input that carried
+            # derived values of its own), is left to them: only what the reviews change is added
+            if statement not in before or not _same_fields(before[statement], rec):
+                out.added.append(rec)
             continue
         if row["review_status"] == "rejected" and not _rejected_with_others(store, row["id"]):
             continue  # a reviewer rejected this value itself: it stays rejected
@@ -99,6 +103,10 @@ def _rejected_with_others(store: Store, figure_id: int) -> bool:
         " WHERE r.id = (SELECT max(id) FROM reviews WHERE indicator_id=? AND field='status' AND undone_at IS NULL)",
         (figure_id,))
     return bool(rows) and rows[0]["n"] > 1
+
+
+def _same_fields(a: IndicatorRecord, b: IndicatorRecord) -> bool:
+    return all(_same(getattr(a, k), getattr(b, k)) for k in FOLLOWING)
 
 
 def _same(a, b) -> bool:

@@ -301,6 +301,9 @@ def test_derived_values_follow_a_correction(client, store_path):
     assert derived_bts() == [(108.0, "rejected")]
     assert {f["id"] for f in _post(client, "/doc/1/undo", {}).json()["figures"]} == {change["id"], r["figures"][0]["id"]}
     assert derived_bts() == [(108.0, "corrected")]
+    _post(client, "/doc/1/review", {"figure": change["id"], "action": "reject"})
+    _post(client, "/doc/1/review", {"figure": change["id"], "action": "accept"})  # accepted after all
+    assert derived_bts() == [(108.0, "corrected")]
     # a derived value a reviewer rejected stays rejected whatever its figures become
     _post(client, "/doc/1/review", {"figure": r["figures"][0]["id"], "action": "reject"})
     _post(client, "/doc/1/review", {"figure": bts["id"], "action": "correct", "fields": {"value": "120"}})
