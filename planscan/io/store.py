@@ -653,8 +653,10 @@ def records_hash(records: list[IndicatorRecord]) -> str:
     """Content hash of a document known only by its records (ingest of extract output)."""
     h = hashlib.sha256()
     for r in records:
-        # the period fields are computed from the others: leaving them out keeps older stores' hashes
-        h.update(r.model_dump_json(exclude={"document", "period_type", "period_first_month", "period_last_month"}).encode("utf-8"))
+        # the period fields are computed from the others, and also_in says where else the figure is
+        # stated, not what it is: leaving them out keeps older stores' hashes
+        h.update(r.model_dump_json(exclude={"document", "period_type", "period_first_month", "period_last_month",
+                                            "also_in"}).encode("utf-8"))
         h.update(b"\n")
     return h.hexdigest()
 
