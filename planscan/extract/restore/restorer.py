@@ -19,10 +19,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Optional
 
 from planscan.extract.restore.candidates import Candidate, CandidateGenerator, simple_key
 from planscan.extract.restore.channel import Channel
@@ -84,7 +84,18 @@ class Change:
     end: int
     original: str
     restored: str
-    confidence: float
+    # the confidence, or how to work it out: it costs a dozen language-model lookups, and most
+    # callers (restored text, a document) never ask
+    _confidence: float | Callable[[], float] = field(repr=False, compare=False)
+
+    @property
+    def confidence(self) -> float:
+        """How sure the decoder is of the change (0-1, three decimals)."""
+        c = self._confidence
+        if callable(c):
+            c = c()
+            object.__setattr__(self, "_confidence", c)
+        return c
 
 
 _VOWEL_LIKE = frozenset("aeiouy60&@43")
@@ -596,23 +607,28 @@ class Restorer:
                     out.append(line[pos:start])
                     out.append(word + " ")
                     pos = end
-                    conf = confidence(all_slots, path, i, vocab, w, lm)
-                    changes.append(Change(start, end, core, word + " ", round(conf, 3)))
+                    changes.append(Change(start, end, core, word + " ", _confidence_of(all_slots, path, i, vocab, w, lm)))
                     continue
                 if syl is None or syl == NUM or syl == canonical(core.lower()):
                     continue  # kept, or the same syllable (perhaps with the tone placed the other way)
                 word = apply_case(vocab.display.get(syl, syl), _case_of(core, syl, line, start))
                 if word == core or word.lower() == core.lower():
                     continue
-                conf = confidence(all_slots, path, i, vocab, w, lm)
-                if mode == "auto" and conf < AUTO_MIN_CONFIDENCE and canonical(core.lower()) in vocab.logp:
-                    continue  # a valid word is replaced only when the context is sure
-                if core.isdigit() and conf < DIGIT_MIN_CONFIDENCE:
-                    continue  # a figure becomes a word only when the context is sure
+                valid = mode == "auto" and canonical(core.lower()) in vocab.logp
+                conf: float | Callable[[], float]
+                if valid or core.isdigit():
+                    raw = confidence(all_slots, path, i, vocab, w, lm)
+                    if valid and raw < AUTO_MIN_CONFIDENCE:
+                        continue  # a valid word is replaced only when the context is sure
+                    if core.isdigit() and raw < DIGIT_MIN_CONFIDENCE:
+                        continue  # a figure becomes a word only when the context is sure
+                    conf = round(raw, 3)
+                else:
+                    conf = _confidence_of(all_slots, path, i, vocab, w, lm)
                 out.append(line[pos:start])
                 out.append(word)
                 pos = end
-                changes.append(Change(start, end, core, word, round(conf, 3)))
+                changes.append(Change(start, end, core, word, conf))
             if changes:
                 out.append(line[pos:])
                 results.append(("".join(out), changes))
@@ -637,6 +653,12 @@ class Restorer:
         for w in ln.words:
             piece, _ = self.restore_line(w.text, mode, kind)
             _set_word(w, piece)
+
+
+def _confidence_of(slots: list[Slot], path: list[int], i: int, vocab: Vocabulary, w: Weights,
+                   lm: LanguageModel | None) -> Callable[[], float]:
+    """The confidence of slot i's choice, rounded to three decimals, worked out when first asked."""
+    return lambda: round(confidence(slots, path, i, vocab, w, lm), 3)
 
 
 def _set_word(w: Word, piece: str) -> None:
