@@ -18,6 +18,7 @@ _FIELDS = set(IndicatorRecord.model_fields)
 _META_FIELDS = set(DocumentMeta.model_fields)
 _key_cached = lru_cache(maxsize=65536)(indicator_key)
 _period_fields_cached = lru_cache(maxsize=65536)(period_fields)
+_validate_json = IndicatorRecord.__pydantic_validator__.validate_json
 
 
 def _key(indicator: str, unit, kind):
@@ -76,6 +77,22 @@ def _is_meta(obj) -> bool:
     return isinstance(obj, dict) and not ("indicator" in obj and "value" in obj) and ("district" in obj or "issuer" in obj)
 
 
+def _typed(line: str, document: str) -> IndicatorRecord | None:
+    """The record of a JSON line as planscan extract writes it (key, period type and document
+    given), validated straight from the JSON text; None for any other line, which the dict path
+    reads (a hand-made record, metadata, a malformed line)."""
+    try:
+        rec = _validate_json(line)
+    except ValueError:
+        return None
+    # what record_from_dict would still compute from the other fields
+    if not rec.key or "period_type" not in rec.model_fields_set or (rec.year is None and rec.period):
+        return None
+    if not rec.document:
+        rec.document = document
+    return rec
+
+
 def read_records_file(path: Path) -> tuple[list[IndicatorRecord], DocumentMeta | None]:
     """Records (and metadata, when the file carries it) from a .json or .jsonl file."""
     try:
@@ -86,27 +103,43 @@ def read_records_file(path: Path) -> tuple[list[IndicatorRecord], DocumentMeta |
         raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
     doc_ref = str(path)
     meta = None
+    # each item a record already typed (extract output, validated from its JSON text: a file of
+    # 100,000 records is read at the speed of pydantic's parser) or a parsed object still to read
     objs: list = []
+    parsed: list = []  # the objects not typed: where metadata may be
     try:
         if path.suffix.lower() == ".jsonl":
-            for n, line in enumerate(text.splitlines(), 1):
-                if line.strip():
-                    objs.append(json.loads(line))
+            typed = True  # until a record is not extract output: a hand-made file is seldom so in part
+            # lines end at "\n" only: JSON text may hold U+2028 and the other breaks splitlines cuts at
+            for line in text.split("\n"):
+                if not line.strip():
+                    continue
+                rec = _typed(line, doc_ref) if typed else None
+                if rec is None:
+                    obj = json.loads(line)
+                    typed = typed and not (isinstance(obj, dict) and "indicator" in obj)  # a metadata line keeps it
+                    objs.append(obj)
+                    parsed.append(obj)
+                else:
+                    objs.append(rec)
         else:
             data = json.loads(text)
             if isinstance(data, dict):
                 meta = _meta_from(data.get("meta") or data.get("document_meta"))
                 data = data.get("indicators", data.get("records", []))
-            objs = data if isinstance(data, list) else []
+            objs = parsed = data if isinstance(data, list) else []
     except json.JSONDecodeError as e:
         raise InputFileError(f"{path}: not valid JSON ({e.msg} at line {e.lineno}); give planscan extract output") from e
     records = []
     try:
         if meta is None:  # a JSON Lines file may carry its metadata as one of its lines
-            meta = next((_meta_from(o) for o in objs if _is_meta(o)), None)
-        for obj in objs:
-            if isinstance(obj, dict) and "indicator" in obj and "value" in obj:
+            meta = next((_meta_from(o) for o in parsed if _is_meta(o)), None)
+        for obj in objs if parsed else ():
+            if isinstance(obj, IndicatorRecord):
+                records.append(obj)
+            elif isinstance(obj, dict) and "indicator" in obj and "value" in obj:
                 records.append(record_from_dict(obj, doc_ref, meta))
+        records = records if parsed else objs  # every line typed
     except ValidationError as e:
         first = e.errors()[0]
         raise InputFileError(

@@ -4,9 +4,10 @@ absent otherwise, so it never mixes with what a command writes on stdout."""
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
-from planscan.ocr.pipeline import Progress
+if TYPE_CHECKING:  # the OCR pipeline (OpenCV, pikepdf) is no import of ingest or extract of a records file
+    from planscan.ocr.pipeline import Progress
 
 
 @contextlib.contextmanager

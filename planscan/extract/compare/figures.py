@@ -88,6 +88,7 @@ def _norm(label: str) -> str:
     return normalise_label(label)
 
 
+@lru_cache(maxsize=65536)  # a records file repeats its labels
 def content_free(norm: str) -> bool:
     """Whether a normalised label says too little to name an indicator ("tỷ lệ", "số xã")."""
     return sum(1 for w in norm.replace(",", " ").split() if w not in _EMPTY_WORDS) < 2
