@@ -92,3 +92,59 @@ def test_kill_during_ingest_leaves_whole_documents_and_a_rerun_completes(tmp_pat
     subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=600)
     docs, figures = _consistent(db)
     assert docs == 400 and figures >= 400 * 50
+
+
+def test_extract_output_read_from_its_json_text_equals_the_dict_path(tmp_path):
+    """Lines that are extract output skip the dict; each record is the one the general reader makes,
+    with the same fields set, and a line with U+2028 in its text is one record."""
+    from planscan.io.records import read_records_file, record_from_dict
+
+    path = _records_file(tmp_path / "r.jsonl", docs=3, per=40, seed=4)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    keyed = []
+    for i, line in enumerate(lines):
+        obj = json.loads(line)
+        obj.update(key=f"k{i % 7}", period_type="Y", period_first_month=1, period_last_month=12)
+        if i % 5 == 0:
+            obj["text"] = "dòng\u2028tiếp"
+        keyed.append(json.dumps(obj, ensure_ascii=False))
+    typed = tmp_path / "typed.jsonl"
+    typed.write_text("\n".join(keyed) + "\n", encoding="utf-8")
+    records, _ = read_records_file(typed)
+    expected = [record_from_dict(json.loads(line), str(typed)) for line in keyed]
+    assert len(records) == 120
+    assert records == expected
+    assert [r.model_fields_set for r in records] == [r.model_fields_set for r in expected]
+    assert records[0].text == "dòng\u2028tiếp"
+
+
+def test_a_hand_made_line_and_a_metadata_line_are_still_read(tmp_path):
+    from planscan.io.records import read_records_file
+
+    meta = {"district": "huyện Mẫu", "report_period": "6 tháng đầu năm", "report_year": 2021}
+    typed = {"indicator": "Số hộ", "key": "so_ho", "value": 5.0, "unit": "hộ", "year": 2021, "period": "năm 2021",
+             "kind": "actual", "text": "", "period_type": "Y", "period_first_month": 1, "period_last_month": 12}
+    hand = {"indicator": "Sản lượng", "value": 7.0, "unit": "tấn", "year": 2021, "kind": "actual", "note": "hand-labelled"}
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(json.dumps(o, ensure_ascii=False) for o in (meta, typed, hand)) + "\n", encoding="utf-8")
+    records, got_meta = read_records_file(path)
+    assert got_meta.district == "huyện Mẫu"
+    assert [r.indicator for r in records] == ["Số hộ", "Sản lượng"]
+    assert records[0].document == str(path) and records[0].key == "so_ho"
+    # the hand-made record got its key, and its period from the metadata's report period
+    assert records[1].key and records[1].period_type == "H1"
+
+
+def test_a_bulk_load_leaves_the_indexes_and_a_small_one_keeps_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_mod, "_BULK_ROWS", 50)
+    db = tmp_path / "s.db"
+    with Store(db) as s:
+        ingest_path(s, _records_file(tmp_path / "big.jsonl", docs=10, per=20, seed=5), derive=False)
+        ingest_path(s, _records_file(tmp_path / "small.jsonl", docs=1, per=60, seed=6, first=50), derive=False)
+    conn = sqlite3.connect(db)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='indicators'")}
+    assert {name for name, _ in store_mod._INDICATOR_INDEXES} <= names
+    plan = " ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM indicators WHERE key='x' AND year=1"))
+    assert "indicators_key" in plan
+    conn.close()
+    assert _consistent(db) == (11, 260)
