@@ -9,13 +9,13 @@ page with the rules erased, so that a rule beside a digit is not read as a "1" o
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
 from planscan.errors import PlanscanError
+from planscan.ocr.cell_figures import DIGITS_CONFIG, Reading, choose, figure_cells, figure_text, looks_numeric
 from planscan.schemas.records import BBox, Word
 
 log = logging.getLogger(__name__)
@@ -324,8 +324,10 @@ MOSAIC_MAX_HEIGHT = 12000  # pixels per Tesseract call; its images must stay bel
 
 
 def _clean_crop(crop: np.ndarray) -> np.ndarray:
-    """The cell with specks and rule stubs whitened: components far smaller than its letters, and
-    thin pieces along its edge, which are what is left of an erased rule."""
+    """The cell with specks and marks that are no letters whitened: components far smaller than
+    its letters; thin pieces along its edge, which are what is left of an erased rule; and strokes
+    that run through the cell from one edge to another (a seal's ring, a signature), since a letter
+    lies inside its cell."""
     mask = (crop < 160).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n <= 1:
@@ -336,8 +338,10 @@ def _clean_crop(crop: np.ndarray) -> np.ndarray:
     out = crop.copy()
     for i in range(1, n):
         x, y, cw, ch, area = (int(v) for v in stats[i])
-        edge = x == 0 or y == 0 or x + cw >= w or y + ch >= h
-        if area < floor or (edge and min(cw, ch) <= 3 and max(cw, ch) > 4 * min(cw, ch)):
+        left, top, right, bottom = x == 0, y == 0, x + cw >= w, y + ch >= h
+        edge = left or top or right or bottom
+        through = (top and bottom) or (left and right) or ((top or bottom) and (left or right) and ch > h / 2)
+        if area < floor or through or (edge and min(cw, ch) <= 3 and max(cw, ch) > 4 * min(cw, ch)):
             out[labels == i] = 255
     return out
 
@@ -404,62 +408,72 @@ def _read_mosaic(crops: list[tuple[int, np.ndarray]], dpi: int, lang: str, timeo
 
 
 NUMBER_LANG = "eng"
-# What Tesseract writes for a digit next to a rule or in a worn copy.
-_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "L": "1", "|": "1", "]": "1",
-                             "[": "1", "S": "5", "B": "8", "—": "-", "–": "-", "−": "-"})
-_FIGURE = re.compile(r"[-+]?\d[\d.,/]*%?")
 
 
-def looks_numeric(text: str) -> bool:
-    """A cell that is a figure: digits with at most a few other marks."""
-    t = text.replace(" ", "")
-    digits = sum(ch.isdigit() for ch in t)
-    return digits >= 1 and digits >= 0.5 * len(t)
+def _mean_conf(words: list[Word]) -> float:
+    confs = [w.conf for w in words if w.conf >= 0]
+    return sum(confs) / len(confs) if confs else -1.0
 
 
-def figure_text(text: str) -> str:
-    """A figure cell's OCR text cleaned: look-alike letters as digits, specks and stubs (tokens
-    without a digit) dropped, a trailing dot dropped, and a decimal dot (one or two digits after
-    it, never a thousands group) written as the comma Vietnamese figures use. "" if no figure."""
-    tokens = text.split()
-    # A token without a real digit beside ones with digits is a speck or a rule's stub ("| 16/18").
-    if any(any(ch.isdigit() for ch in t) for t in tokens):
-        tokens = [t for t in tokens if any(ch.isdigit() for ch in t)]
-    tokens = [t.translate(_LOOKALIKES).strip("._'\"`,:;") for t in tokens]
-    t = "".join(tokens)
-    if not _FIGURE.fullmatch(t):
-        return ""
-    return re.sub(r"(?<=\d)\.(\d{1,2})$", r",\1", t) if t.count(".") == 1 and "," not in t else t
+def core_ink(grey: np.ndarray) -> np.ndarray:
+    """The page with only the darkest class of its ink black (a second Otsu split among the ink):
+    a worn copy's blurred stroke edges and the lighter grey of a seal or stain drop out, which the
+    page's one global threshold merges with the print."""
+    t, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    dark = grey[grey < t]
+    if dark.size < 2:
+        return grey
+    t2, _ = cv2.threshold(dark.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return np.where(grey <= t2, 0, 255).astype(np.uint8)
 
 
-def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: float | None, extra: str) -> list[str]:
+def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: float | None, extra: str,
+               core: np.ndarray | None = None) -> list[str]:
     inset = max(2, dpi // 60)
     crops = [c for c in _cell_crops(image, grid, inset, pad=dpi // 10) if c is not None]
     words = _read_mosaic(crops, dpi, lang, timeout, extra)
     texts = [join_cell_words(words.get(i, [])) for i in range(len(grid.cells))]
     # Figures again with the English model, which reads Liberation/Times digits better than the
     # Vietnamese one (5 for 9, a lost comma); the Vietnamese pass keeps the words.
-    nums = [(i, c) for i, c in crops if looks_numeric(texts[i])]
-    if nums:
-        again = _read_mosaic(nums, dpi, NUMBER_LANG, timeout, extra)
-        for i, _ in nums:
-            t = figure_text(join_cell_words(again.get(i, [])))
-            if t:
-                texts[i] = t
+    column = figure_cells([(c.row, c.col, c.colspan) for c in grid.cells], texts)
+    nums = [(i, c) for i, c in crops if i in column or looks_numeric(texts[i])]
+    if not nums:
+        return texts
+    eng = _read_mosaic(nums, dpi, NUMBER_LANG, timeout, extra)
+    # Every cell of a figure column (also one whose first reading is letters: on a worn copy that is
+    # a figure read as letters) is read once more limited to the characters of figures, and, on a
+    # binarised page, also from its darkest ink only; the reading kept is chosen among all of them.
+    passes = [_read_mosaic([(i, c) for i, c in nums if i in column], dpi, NUMBER_LANG, timeout,
+                           f"{extra} {DIGITS_CONFIG}".strip())]
+    if core is not None:
+        cores = [c for c in _cell_crops(core, grid, inset, pad=dpi // 10) if c is not None and c[0] in column]
+        passes.append(_read_mosaic(cores, dpi, NUMBER_LANG, timeout, f"{extra} {DIGITS_CONFIG}".strip()))
+    for i, _ in nums:
+        first = Reading(figure_text(texts[i]), _mean_conf(words.get(i, [])))
+        english = Reading(figure_text(join_cell_words(eng.get(i, []))), _mean_conf(eng.get(i, [])))
+        if i in column:
+            t = choose([first, english] + [Reading(figure_text(join_cell_words(p[i])), _mean_conf(p[i]))
+                                           for p in passes if p.get(i)])
+        else:
+            t = english.text
+        if t:
+            texts[i] = t
     return texts
 
 
 def tables_from_scan(number: int, gray: np.ndarray, dpi: int, lang: str, timeout: float | None = None,
-                     extra: str = "") -> PageTables:
+                     extra: str = "", grey: np.ndarray | None = None) -> PageTables:
     """A scanned page (upright, deskewed, grey): the grid from its rules, each cell read alone with
-    the rules erased (all cells in one stacked image), and the rest of the page read as text."""
+    the rules erased (all cells in one stacked image), and the rest of the page read as text.
+    ``grey`` is the page before it was binarised (a degraded page), for a second reading of figures."""
     from planscan.ocr import tesseract
 
     grids, rules = find_grids(gray, dpi)
     if not grids:
         return PageTables(number=number, dpi=dpi, grids=[], texts=[], outside=[])
     clean = erase_rules(gray, rules, dpi)
-    texts = [_ocr_cells(clean, g, dpi, lang, timeout, extra) for g in grids]
+    core = core_ink(erase_rules(grey, rules, dpi)) if grey is not None else None
+    texts = [_ocr_cells(clean, g, dpi, lang, timeout, extra, core) for g in grids]
     rest = clean.copy()
     for g in grids:
         x0, y0, x1, y1 = g.box
@@ -516,10 +530,18 @@ def _page_tables(path, kind: str, number: int, layer: list, natives: dict, setti
     native = natives.get(number)
     img = rasterize.load_page(path, kind, number, settings.dpi, native[0] if native else None,
                               native[1] if native else False)
+    grey = None
     if settings.clean:
-        state = clean.clean_page(img.image, img.dpi, disabled=settings.disabled_steps,
+        # Binarisation last, on its own, so that the page before it is kept for a second reading
+        # of figures; the other steps (and so the boxes) are exactly ocr.pipeline's.
+        binarise = "binarize" not in settings.disabled_steps
+        state = clean.clean_page(img.image, img.dpi, disabled=tuple(settings.disabled_steps) + ("binarize",),
                                  osd=lambda im, dpi: tesseract.osd(im, dpi, timeout=settings.page_timeout))
-        gray, extra = state.image, "-c textord_heavy_nr=1" if clean.is_degraded(state) else ""
+        degraded = clean.is_degraded(state)
+        if binarise and degraded:
+            grey = state.image
+            clean.binarize(state)
+        gray, extra = state.image, "-c textord_heavy_nr=1" if degraded else ""
     else:
         gray, extra = clean.to_gray(img.image), ""
-    return tables_from_scan(number, gray, img.dpi, settings.lang, settings.page_timeout, extra)
+    return tables_from_scan(number, gray, img.dpi, settings.lang, settings.page_timeout, extra, grey)

@@ -1,0 +1,96 @@
+"""Figure cells on worn copies: the number grammar, the vote among readings, which cells are figure
+cells, strokes through a cell, and a synthetic table degraded like a photocopy of a photocopy."""
+
+from __future__ import annotations
+
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+
+from planscan.ocr import tables
+from planscan.ocr.cell_figures import Reading, choose, figure_cells, grammar
+from tests.ocr.test_tables import BODY, DPI, XS, YS, render_table
+
+
+@pytest.mark.parametrize("text, score", [
+    ("4.386", 2), ("97,9", 2), ("16/18", 2), ("-0,9", 2), ("133,33", 2), ("105,3%", 2), ("1.234.567", 2),
+    ("4386", 1), ("4,400", 1), ("1618", 1), ("", 0), ("9/z", 0), ("3# /", 0),
+])
+def test_grammar_knows_how_figures_are_printed(text, score):
+    assert grammar(text) == score
+
+
+def test_choose_prefers_a_printed_figure_then_agreement_then_confidence():
+    assert choose([Reading("1000", 95), Reading("100,0", 40)]) == "100,0"
+    assert choose([Reading("108,0", 90), Reading("100,0", 60), Reading("100,0", 55)]) == "100,0"
+    assert choose([Reading("17/78", 50), Reading("17/18", 80)]) == "17/18"
+    assert choose([Reading("", 90), Reading("abc", 90)]) == ""
+
+
+def test_figure_cells_are_body_cells_of_figure_columns_without_numbering_marks():
+    # (row, col, colspan): a header row, then body rows with STT marks, labels and figures
+    header = [(0, 0, 1, "STT"), (0, 1, 1, "Chỉ tiêu"), (0, 2, 1, "KH 2021"), (0, 3, 1, "Ước TH 2020")]
+    body = [("I", "Trồng trọt", "1.234", "97,5"), ("1", "Lúa", "HN N", "88,0"), ("2", "Ngô", "16/18", "Th"),
+            ("II", "Chăn nuôi", "-", "105,3"), ("a", "Trâu", "4.310", "12")]
+    cells = [(r, c, s) for r, c, s, _ in header]
+    texts = [t for *_, t in header]
+    for r, row in enumerate(body, start=1):
+        for c, t in enumerate(row):
+            cells.append((r, c, 1))
+            texts.append(t)
+    chosen = {(cells[i][0], cells[i][1]) for i in figure_cells(cells, texts)}
+    assert (2, 2) in chosen and (3, 3) in chosen  # figures read as letters are read again
+    assert not any(c in (0, 1) for _, c in chosen)  # numbering and labels are not
+    assert not any(r == 0 for r, _ in chosen)  # nor the header
+    assert (4, 2) not in chosen  # "-" is kept as printed
+
+
+def test_a_stroke_through_the_cell_is_removed_and_the_digits_stay():
+    crop = np.full((80, 300), 255, np.uint8)
+    cv2.putText(crop, "105", (60, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    digits = crop < 160
+    cv2.line(crop, (250, 0), (280, 79), 0, 2)  # a seal's ring crossing the cell
+    out = tables._clean_crop(crop)
+    assert (out[:, 240:] >= 160).all()
+    assert ((out < 160) == digits).all()
+
+
+def _worn(img: np.ndarray, seed: int = 7) -> np.ndarray:
+    """A photocopy of a photocopy: a grey seal whose rings cross the figure cells (beside the
+    right-aligned figures), 150 dpi and back, blur, toner noise."""
+    rng = np.random.default_rng(seed)
+    out = img.copy()
+    cx, cy = XS[2] + 20, (YS[3] + YS[5]) // 2
+    cv2.circle(out, (cx, cy), int(0.55 * DPI), 150, max(2, DPI // 60))
+    cv2.circle(out, (cx, cy), int(0.42 * DPI), 150, max(1, DPI // 100))
+    small = cv2.resize(out, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    out = cv2.resize(small, (img.shape[1], img.shape[0]), interpolation=cv2.INTER_CUBIC)
+    out = cv2.GaussianBlur(out, (0, 0), DPI / 250)
+    noise = rng.normal(0, 12, out.shape)
+    out = np.clip(out.astype(np.float64) + noise, 0, 255)
+    specks = rng.random(out.shape) < 0.002
+    out[specks] = 0
+    return out.astype(np.uint8)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_figures_of_a_worn_table_under_a_seal_read_exactly():
+    from planscan.ocr import clean
+    from planscan.ocr.tesseract import _languages
+    import pytesseract
+
+    langs = _languages(pytesseract.pytesseract.tesseract_cmd)
+    if "vie" not in langs or "eng" not in langs:
+        pytest.skip("tesseract vie/eng data not installed")
+    state = clean.CleanState(image=_worn(render_table(bold_header=False)), dpi=DPI)
+    for name in ("background", "denoise", "bleed", "despeckle"):
+        clean.STEPS[name](state)
+    grey = state.image.copy()
+    clean.binarize(state)
+    pt = tables.tables_from_scan(1, state.image, DPI, "vie", extra="-c textord_heavy_nr=1", grey=grey)
+    by_pos = {(c.row, c.col): t for c, t in zip(pt.grids[0].cells, pt.texts[0])}
+    wrong = [(row[c], by_pos[(r + 2, c)]) for r, row in enumerate(BODY) for c in (2, 3)
+             if row[c] not in ("", "-") and by_pos[(r + 2, c)] != row[c]]
+    assert not wrong
