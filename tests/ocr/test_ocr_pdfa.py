@@ -131,3 +131,83 @@ def test_pdftotext_of_the_searchable_pdf_reads_as_well_as_the_txt(tmp_path, leve
     gold = (corpus / "gold.txt").read_text(encoding="utf-8").replace("\f", "")
     txt = (tmp_path / f"scan-{level}.txt").read_text(encoding="utf-8").replace("\f", "")
     assert vnmetrics.text_accuracy(layer.replace("\f", ""), gold) >= vnmetrics.text_accuracy(txt, gold) - 0.01
+
+
+def _page_images(pdf: pikepdf.Pdf) -> list[np.ndarray]:
+    from pikepdf import PdfImage
+
+    page = pdf.pages[0]
+    return [np.asarray(PdfImage(page.Resources.XObject[name]).as_pil_image().convert("L"))
+            for name in page.Resources.XObject.keys()]
+
+
+def _angles(pdf: pikepdf.Pdf) -> dict[str, float]:
+    """The turn (degrees) of the matrix in force where the first page draws its image ("Do") and
+    starts its text ("BT"), following cm through q/Q."""
+    ctm, stack, out = np.eye(3), [], {}
+    for operands, op in pikepdf.parse_content_stream(pdf.pages[0]):
+        op = str(op)
+        if op == "q":
+            stack.append(ctm)
+        elif op == "Q":
+            ctm = stack.pop()
+        elif op == "cm":
+            a, b, c, d, e, f = (float(v) for v in operands)
+            ctm = np.array([[a, b, 0], [c, d, 0], [e, f, 1]]) @ ctm
+        elif op in ("Do", "BT") and op not in out:
+            out[op] = float(np.degrees(np.arctan2(ctm[0, 1], abs(ctm[0, 0]))))
+    return out
+
+
+@needs_tools
+def test_no_rotate_pages_keeps_a_sideways_page_as_scanned(tmp_path):
+    src = tmp_path / "side.png"
+    cv2.imwrite(str(src), np.full((1240, 1754), 255, np.uint8))
+    out = write_pdf(_doc(src, rotation=90), src, tmp_path / "out.pdf",
+                    pdf_settings=PdfSettings(output_type="pdf", rotate_pages=False))
+    with pikepdf.open(out) as pdf:
+        assert pdf.pages[0].rotation == 0
+        assert float(pdf.pages[0].mediabox[2]) > float(pdf.pages[0].mediabox[3])  # still landscape
+
+
+def test_deskew_turns_the_placed_scan_and_keeps_its_pixels(tmp_path):
+    src = _scan(tmp_path)
+    doc = _doc(src)
+    doc = doc.model_copy(update={"pages": [doc.pages[0].model_copy(update={"skew": 2.0})]})
+    placed = {}
+    for deskew in (True, False):
+        out = write_pdf(doc, src, tmp_path / f"deskew-{deskew}.pdf",
+                        pdf_settings=PdfSettings(output_type="pdf", deskew=deskew))
+        with pikepdf.open(out) as pdf:
+            placed[deskew] = (_angles(pdf), _page_images(pdf))
+    # --deskew draws the scan turned by its skew and its words level; without it the scan stays as
+    # scanned and the words follow its slanted lines
+    assert abs(abs(placed[True][0]["Do"]) - 2.0) < 0.01 and abs(placed[True][0]["BT"]) < 0.01
+    assert abs(placed[False][0]["Do"]) < 0.01 and abs(abs(placed[False][0]["BT"]) - 2.0) < 0.01
+    # the image itself is the scan, pixel for pixel, either way
+    source = cv2.imread(str(src), cv2.IMREAD_GRAYSCALE)
+    assert all(np.array_equal(im, source) for im in placed[True][1] + placed[False][1])
+
+
+def test_clean_final_puts_the_cleaned_image_into_the_pdf(tmp_path):
+    from planscan.ocr.output import searchable_pdf
+
+    src = _scan(tmp_path)
+    cleaned = np.full((1754, 1240), 255, np.uint8)
+    cv2.rectangle(cleaned, (600, 900), (700, 950), 0, -1)  # unlike anything on the scan
+    asked = []
+
+    def image_of(page, clean):
+        asked.append(clean)
+        return cleaned
+
+    pdf_bytes = searchable_pdf(_doc(src), src, pdf_settings=PdfSettings(output_type="pdf", clean_final=True),
+                               image_of=image_of)
+    out = tmp_path / "final.pdf"
+    out.write_bytes(pdf_bytes)
+    with pikepdf.open(out) as pdf:
+        images = _page_images(pdf)
+    assert asked == [True]
+    assert len(images) == 1 and np.array_equal(images[0], cleaned)  # stored without loss
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.split() == ["Tổng", "số"]
