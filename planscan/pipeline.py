@@ -205,20 +205,74 @@ def extract_path(path: Path, settings=None, skipped: list | None = None, failed:
         yield from extract_indicators(doc, meta, parse_sections(doc), skipped=skipped)
 
 
-def read_tables(path: Path, settings=None, pages: set[int] | None = None) -> list:
+def read_tables(path: Path, settings=None, pages: set[int] | None = None,
+                text_pages: dict[int, Page] | None = None) -> list:
     """Every table of a PDF or image (of ``pages`` only, when given) as Table records, a table
-    continued over pages joined."""
+    continued over pages joined.
+
+    A scanned page without rules gives the table reader no words, so its borderless tables are
+    looked for among the words of the page OCR'd as text: those of ``text_pages`` (a Document's
+    pages by number, when it has been read), else the page is OCR'd as text here, once, unless its
+    ink shows no column gaps (``planscan.ocr.column_gaps``)."""
     from planscan.extract.tables.build import build_tables
-    from planscan.ocr.settings import OcrSettings
     from planscan.ocr.borderless import with_borderless
+    from planscan.ocr.settings import OcrSettings
     from planscan.ocr.tables import read_page_tables
 
-    return build_tables([with_borderless(p) for p in read_page_tables(Path(path), settings or OcrSettings(), pages)])
+    settings = settings or OcrSettings()
+    path = Path(path)
+    found = read_page_tables(path, settings, pages)
+    bare = [p.number for p in found if not p.grids and not p.outside]
+    if bare and text_pages is None:
+        text_pages = _text_pages(path, settings, bare)
+    found = [_with_page_words(p, (text_pages or {}).get(p.number)) if p.number in bare else p for p in found]
+    return build_tables([with_borderless(p) for p in found])
+
+
+def _with_page_words(tables, page: Page | None):
+    """``tables`` (a page's PageTables) with the words of ``page`` as OCR'd as text, scaled into
+    its pixel frame: both come from the same cleaned page, each at its own dpi."""
+    import dataclasses
+
+    from planscan.schemas.records import BBox
+
+    if page is None or page.status != "ok" or page.source != "ocr" or not page.dpi:
+        return tables
+    f = tables.dpi / page.dpi
+
+    def scaled(b: BBox) -> BBox:
+        return BBox(x0=round(b.x0 * f), y0=round(b.y0 * f), x1=round(b.x1 * f), y1=round(b.y1 * f))
+
+    words = [w if f == 1 or w.bbox is None else w.model_copy(update={"bbox": scaled(w.bbox)})
+             for ln in page.lines for w in ln.words]
+    return dataclasses.replace(tables, outside=words)
+
+
+def _text_pages(path: Path, settings, numbers: list[int]) -> dict[int, Page]:
+    """Pages ``numbers`` of a scan OCR'd as text, as ``planscan ocr`` reads them (through its page
+    cache, so a page read before is not read again); a page whose ink has no column gaps that
+    persist over two lines cannot hold a borderless table and is not read."""
+    from planscan.ocr import poppler, rasterize, tesseract
+    from planscan.ocr.column_gaps import may_hold_columns
+    from planscan.ocr.pipeline import _Task, ocr_page
+
+    kind = input_kind(path)
+    natives = poppler.page_images(path) if kind == "pdf" else {}
+    version = tesseract.check_tesseract(settings.lang)
+    out = {}
+    for n in numbers:
+        native_dpi, grey = natives.get(n, (None, False))
+        img = rasterize.load_page(path, kind, n, settings.dpi, native_dpi, grey)
+        if may_hold_columns(img.image, img.dpi):
+            out[n] = ocr_page(_Task(path=path.resolve(), kind=kind, number=n, settings=settings, native_dpi=native_dpi,
+                                    grayscale=grey, tesseract_version=version, stem=path.stem))
+    return out
 
 
 def document_tables(doc: Document) -> list:
     """The tables of the file a Document was read from, at the resolution its pages were OCR'd at;
-    none for text input or when that file is gone."""
+    none for text input or when that file is gone. A scanned page without rules has its borderless
+    tables found among the Document's own words for it (not OCR'd again)."""
     from planscan.ocr.settings import OcrSettings
 
     path = Path(doc.source) if doc.source else None
@@ -228,7 +282,8 @@ def document_tables(doc: Document) -> list:
     ocred = any(p.source == "ocr" for p in doc.pages)
     settings = OcrSettings(dpi=dpis[0] if dpis else 300, force_ocr=ocred and path.suffix.lower() == ".pdf"
                            and not any(p.source == "text-layer" for p in doc.pages))
-    return read_tables(path, settings, pages={p.number for p in doc.pages if p.status == "ok"})
+    return read_tables(path, settings, pages={p.number for p in doc.pages if p.status == "ok"},
+                       text_pages={p.number: p for p in doc.pages})
 
 
 def convert(path: Path, outdir: Path | None, settings, pdf: bool = False, stem: str | None = None,
