@@ -74,6 +74,7 @@ def browser(tmp_path):
 
 
 def test_review_a_figure_in_the_browser(server, browser, store_path):
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
@@ -101,10 +102,12 @@ def test_review_a_figure_in_the_browser(server, browser, store_path):
     value.send_keys(Keys.CONTROL, "a")
     value.send_keys("4321", Keys.ENTER)
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f"#figures tr[data-id='{fig_id}'] .c-status").text == "corrected")
-    # j moves on, a accepts the next figure
-    browser.find_element(By.TAG_NAME, "body").send_keys("j")
+    # saved, the editor lets go of the keys: j moves on and a accepts the next figure, typed
+    # where the focus is, as a person at the keyboard would
+    assert browser.switch_to.active_element != value
+    ActionChains(browser).send_keys("j").perform()
     wait.until(lambda d: "selected" not in d.find_element(By.CSS_SELECTOR, f"#figures tr[data-id='{fig_id}']").get_attribute("class"))
-    browser.find_element(By.TAG_NAME, "body").send_keys("a")
+    ActionChains(browser).send_keys("a").perform()
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#figures tr.status-accepted"))
     if SCREENSHOT:
         browser.find_element(By.TAG_NAME, "body").send_keys("k")

@@ -136,6 +136,7 @@
     const body = { figure: selected, action };
     if (fields) body.fields = fields;
     post("review", body).then((j) => {
+      if (editor.contains(document.activeElement)) document.activeElement.blur();  // j/k/a/r work again at once
       undoStack.push(j.action); update(j.figure); j.figures.forEach(update); select(j.figure.id, false);
       say(`${j.figure.status}` + (j.figures.length ? ` · ${j.figures.length} derived value(s) follow` : ""));
     }).catch((e) => say(e.message, true));
