@@ -254,7 +254,7 @@ def _text_pages(path: Path, settings, numbers: list[int]) -> dict[int, Page]:
     persist over two lines cannot hold a borderless table and is not read."""
     from planscan.ocr import poppler, rasterize, tesseract
     from planscan.ocr.column_gaps import may_hold_columns
-    from planscan.ocr.pipeline import _Task, ocr_page
+    from planscan.ocr.pipeline import ocr_one_page
 
     kind = input_kind(path)
     natives = poppler.page_images(path) if kind == "pdf" else {}
@@ -264,8 +264,7 @@ def _text_pages(path: Path, settings, numbers: list[int]) -> dict[int, Page]:
         native_dpi, grey = natives.get(n, (None, False))
         img = rasterize.load_page(path, kind, n, settings.dpi, native_dpi, grey)
         if may_hold_columns(img.image, img.dpi):
-            out[n] = ocr_page(_Task(path=path.resolve(), kind=kind, number=n, settings=settings, native_dpi=native_dpi,
-                                    grayscale=grey, tesseract_version=version, stem=path.stem))
+            out[n] = ocr_one_page(path, kind, n, settings, native_dpi, grey, version)
     return out
 
 

@@ -33,6 +33,8 @@ NUMERIC_SHARE = 0.6
 MAX_PLAIN_RUN = 3
 # Header lines read above the first row of figures.
 MAX_HEADER_LINES = 5
+# A blank stretch this many line heights tall ends a table (above: its header).
+BLANK = 2.5
 _EMPTY_MARK = re.compile(r"^[-–—x×.]+$", re.I)
 _NUMBER = re.compile(r"[-+−]?\d[\d.,/]*%?")
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -144,7 +146,7 @@ def _runs(lines: list[_Line], corridor: float) -> list[tuple[int, int, list[tupl
         plain = 0
         while j < len(lines) and plain <= MAX_PLAIN_RUN:
             pitch = lines[j].y0 - lines[j - 1].y1
-            if pitch > 2.5 * (lines[j - 1].y1 - lines[j - 1].y0):
+            if pitch > BLANK * (lines[j - 1].y1 - lines[j - 1].y0):
                 break  # a blank stretch ends the table
             if _is_seed(lines[j]):
                 cand = _corridors([lines[k] for k in seeds + [j]], corridor)
@@ -180,22 +182,44 @@ def _column_of(x: float, xs: list[int]) -> int:
 
 
 def _header_lines(lines: list[_Line], first: int, left: int, right: int, h: float) -> list[_Line]:
-    """The lines just above the first row of figures that are the table's header: close together,
-    within the table's width, without figures; the top one has two pieces at least (a caption or
-    a unit note above has one)."""
+    """The lines just above the first row of figures that are the table's header: no blank stretch
+    between them (header rows are often taller than a line, their labels centred), over the
+    table's width, without figures. The top one has two pieces, or is one header cell merged over
+    pieces of a line below ("Năm 2024" over "Kế hoạch | Thực hiện"); a caption or a unit note
+    above the table is neither."""
     picked: list[_Line] = []
     below = lines[first]
     for k in range(first - 1, max(-1, first - 1 - MAX_HEADER_LINES), -1):
         ln = lines[k]
-        if below.y0 - ln.y1 > 1.5 * h or ln.words[0].bbox.x0 < left - 2 * h or ln.words[-1].bbox.x1 > right + 2 * h:
+        if below.y0 - ln.y1 > BLANK * h or not _over_table(ln, left, right, h):
             break
         if any(_is_number(_text(s)) for s in ln.segments):
             break
         picked.insert(0, ln)
         below = ln
-    while picked and len(picked[0].segments) < 2:
+    while picked and len(picked[0].segments) < 2 and not _spans_below(picked[0], picked[1:], h):
         picked.pop(0)
     return picked
+
+
+def _over_table(line: _Line, left: int, right: int, h: float) -> bool:
+    """Each piece centred over the table's body; a label may be wider than the figures under it
+    and run past the body's edge, a one-piece line (prose, a caption) may not."""
+    if len(line.segments) == 1:
+        return line.words[0].bbox.x0 >= left - 2 * h and line.words[-1].bbox.x1 <= right + 2 * h
+    return all(left - h <= (s[0].bbox.x0 + s[-1].bbox.x1) / 2 <= right + h for s in line.segments)
+
+
+def _spans_below(line: _Line, lower: list[_Line], h: float) -> bool:
+    """A one-piece line that is a header cell merged over two pieces or more of the nearest header
+    line under it that it overlaps, and no wider than they are together."""
+    [seg] = line.segments
+    x0, x1 = seg[0].bbox.x0, seg[-1].bbox.x1
+    for ln in lower:
+        under = [s for s in ln.segments if s[0].bbox.x0 < x1 and s[-1].bbox.x1 > x0]
+        if under:
+            return len(under) >= 2 and x0 >= under[0][0].bbox.x0 - h and x1 <= under[-1][-1].bbox.x1 + h
+    return False
 
 
 @dataclass

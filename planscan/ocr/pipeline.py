@@ -103,6 +103,14 @@ def ocr_page(task: _Task) -> Page:
         return _failed(task.number, f"page {task.number} crashed: {e.__class__.__name__}: {e}")
 
 
+def ocr_one_page(path: Path, kind: str, number: int, settings: OcrSettings, native_dpi: Optional[int],
+                 grayscale: bool, tesseract_version: str) -> Page:
+    """Page ``number`` of a file OCR'd as text, as ``ocr_document`` reads it (through the page cache)."""
+    path = Path(path).resolve()
+    return ocr_page(_Task(path=path, kind=kind, number=number, settings=settings, native_dpi=native_dpi,
+                          grayscale=grayscale, tesseract_version=tesseract_version, stem=path.stem))
+
+
 def _check_file(path: Path) -> str:
     if path.suffix.lower() not in PDF_SUFFIXES | IMAGE_SUFFIXES:
         raise InputFileError(f"{path}: not a PDF or image; planscan ocr reads PDF, PNG, JPEG and TIFF, convert it")

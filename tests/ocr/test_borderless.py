@@ -138,6 +138,34 @@ def test_downstream_reads_header_rows_and_figures(font):
     assert page.outside == []  # the table's words are no longer text around it
 
 
+@pytest.mark.parametrize("row_height", [LINE, 2 * LINE])
+def test_header_whose_top_line_is_one_merged_cell(font, row_height):
+    """A caption and a unit note above; "Năm 2024" alone on the top line, over "Kế hoạch | Thực
+    hiện"; the other labels centred on both header rows, which may be taller than a line."""
+    (a0, a1), (b0, b1), (c0, c1), (d0, d1) = COLS
+    words = _words(font, "Biểu 03: MỘT SỐ CHỈ TIÊU", a0, 300, "centre", d1 - a0)
+    words += _words(font, "Đơn vị tính: %", d0, 300 + LINE, "right", d1 - d0)
+    top = 300 + 2 * LINE + 20
+    words += _words(font, "Năm 2024", b0, top, "centre", c1 - b0)
+    words += _words(font, "Chỉ tiêu", a0, top + row_height // 2)
+    words += _words(font, "KH 2025", d0, top + row_height // 2, "centre", d1 - d0)
+    words += _words(font, "Kế hoạch", b0, top + row_height, "centre", b1 - b0)
+    words += _words(font, "Thực hiện", c0, top + row_height, "centre", c1 - c0)
+    y = top + 2 * row_height
+    for label, *nums in BODY:
+        words += _words(font, label, a0, y)
+        for (x0, x1), n in zip(COLS[1:], nums):
+            words += _words(font, n, x0, y, "right", x1 - x0 - 40)
+        y += LINE
+    [(grid, texts)] = find_borderless(words)
+    cells = {(c.row, c.col): (c.rowspan, c.colspan, t) for c, t in zip(grid.cells, texts)}
+    assert grid.n_rows == 2 + len(BODY)
+    assert cells[(0, 0)] == (2, 1, "Chỉ tiêu") and cells[(0, 3)] == (2, 1, "KH 2025")
+    assert cells[(0, 1)] == (1, 2, "Năm 2024")
+    assert (cells[(1, 1)][2], cells[(1, 2)][2]) == ("Kế hoạch", "Thực hiện")
+    assert not any("Biểu" in t or "Đơn vị" in t for t in texts)
+
+
 def test_labels_wrapped_and_group_rows(font):
     (a0, _), *_ = COLS
     words, y = table_words(font, 400)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,69 +18,109 @@ from planscan.ocr.column_gaps import may_hold_columns
 
 pytestmark = pytest.mark.tesseract
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+FONTS = Path("/usr/share/fonts/truetype")
 DPI = 300
-SIZE = 46  # about 11 pt at 300 dpi
-PITCH = 78
-# label, unit, then plan 2024, actual 2024, plan 2025
+# label, unit, then three figure columns
 BODY = [("Số trường học đạt chuẩn", "Trường", "41", "45", "48"),
         ("Tỷ lệ hộ dùng nước sạch", "%", "86,5", "88,2", "90,0"),
         ("Số giường bệnh", "Giường", "1.250", "1.310", "1.400"),
         ("Diện tích trồng rừng mới", "ha", "320", "355", "400")]
-COLS = [(150, 1050), (1050, 1350), (1350, 1700), (1700, 2050), (2050, 2400)]
 PROSE = ["Trong năm, huyện tập trung chỉ đạo phát triển kinh tế, bảo đảm an sinh xã hội và giữ",
          "vững quốc phòng, an ninh. Tổng thu ngân sách trên địa bàn đạt 215 tỷ đồng, tăng 8,4%",
          "so với cùng kỳ; toàn huyện có thêm 3 xã đạt chuẩn nông thôn mới, nâng tổng số lên 12 xã.",
          "Công tác cải cách hành chính được đẩy mạnh, tỷ lệ hồ sơ giải quyết đúng hạn đạt 98%."]
 
 
+@dataclass(frozen=True)
+class Layout:
+    """How a report sets its rule-less table: font, size and line pitch (pixels at 300 dpi), the
+    height of each of the two header rows, the column edges, and the header cells as (text, col,
+    span, first row, last row), each set at the top of its rows or centred in them; ``expect`` is
+    the (kind, year) each figure column gets from its header."""
+    font: str
+    size: int
+    pitch: int
+    head: int
+    cols: tuple[tuple[int, int], ...]
+    header: tuple[tuple[str, int, int, int, int], ...]
+    expect: tuple[tuple[str, int], ...]
+    centred: bool = False
+    caption: str = ""
+
+
+# "Năm 2024" over "Kế hoạch | Thực hiện", the other labels on both rows; the rows are a line and a
+# half tall and the labels set at their top, so the header stands well apart from the body
+SERIF = Layout("dejavu/DejaVuSerif.ttf", 46, 78, 117, ((150, 1050), (1050, 1350), (1350, 1700), (1700, 2050), (2050, 2400)),
+               (("Chỉ tiêu", 0, 1, 0, 1), ("ĐVT", 1, 1, 0, 1), ("Năm 2024", 2, 2, 0, 0), ("KH 2025", 4, 1, 0, 1),
+                ("Kế hoạch", 2, 1, 1, 1), ("Thực hiện", 3, 1, 1, 1)),
+               (("target", 2024), ("actual", 2024), ("target", 2025)))
+LAYOUTS = {
+    "serif-top": SERIF,
+    # a caption above; smaller sans type in rows two lines tall, centred; the merged cell over the
+    # last two columns
+    "sans-tall-rows": Layout(
+        "dejavu/DejaVuSans.ttf", 40, 66, 132,
+        ((260, 1000), (1000, 1260), (1260, 1600), (1600, 1940), (1940, 2280)),
+        (("Chỉ tiêu", 0, 1, 0, 1), ("ĐVT", 1, 1, 0, 1), ("TH 2023", 2, 1, 0, 1), ("Năm 2024", 3, 2, 0, 0),
+         ("Kế hoạch", 3, 1, 1, 1), ("Ước thực hiện", 4, 1, 1, 1)),
+        (("actual", 2023), ("target", 2024), ("estimate", 2024)), centred=True,
+        caption="Biểu 01: MỘT SỐ CHỈ TIÊU CHỦ YẾU"),
+    # larger type in rows one line tall: every label but the merged one sits on the lower row
+    "freeserif-low": Layout(
+        "freefont/FreeSerif.ttf", 54, 84, 84,
+        ((120, 1000), (1000, 1300), (1300, 1660), (1660, 2020), (2020, 2380)),
+        (("Chỉ tiêu", 0, 1, 1, 1), ("ĐVT", 1, 1, 1, 1), ("Năm 2023", 2, 2, 0, 0), ("Kế hoạch", 2, 1, 1, 1),
+         ("Thực hiện", 3, 1, 1, 1), ("KH 2024", 4, 1, 1, 1)),
+        (("target", 2023), ("actual", 2023), ("target", 2024))),
+}
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _needs_tesseract():
     from planscan.ocr import tesseract
 
-    if shutil.which("tesseract") is None or not FONT.is_file():
-        pytest.skip("tesseract or the DejaVu font not installed")
+    if shutil.which("tesseract") is None or not all((FONTS / lay.font).is_file() for lay in LAYOUTS.values()):
+        pytest.skip("tesseract or the DejaVu, Liberation and FreeFont fonts not installed")
     try:
         tesseract.check_tesseract("vie")
     except Exception as e:  # noqa: BLE001 - any reason means skip
         pytest.skip(str(e))
 
 
-def _page(table: bool) -> Image.Image:
+def _page(table: bool, lay: Layout = SERIF) -> Image.Image:
     """A report page: a heading, a paragraph, and (with ``table``) a table without any rule whose
-    header has two rows ("Năm 2024" over two columns), then a closing sentence."""
-    font = ImageFont.truetype(str(FONT), SIZE)
-    img = Image.new("L", (2480, 1900 if table else 1200), 255)
+    header has two rows (one cell merged over two columns, the others on both rows or the lower),
+    then a closing sentence."""
+    font = ImageFont.truetype(str(FONTS / lay.font), lay.size)
+    img = Image.new("L", (2480, 2000 if table else 1200), 255)
     d = ImageDraw.Draw(img)
     y = 120
     d.text((150, y), "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", font=font, fill=0)
-    y += 2 * PITCH
+    y += 2 * lay.pitch
     for ln in PROSE[:2] if table else PROSE:
         d.text((150, y), ln, font=font, fill=0)
-        y += PITCH
+        y += lay.pitch
     if not table:
         return img
-    y += PITCH
+    y += lay.pitch
 
     def cell(text: str, col: int, row_y: int, span: int = 1, left: bool = False) -> None:
-        x0, x1 = COLS[col][0], COLS[col + span - 1][1]
+        x0, x1 = lay.cols[col][0], lay.cols[col + span - 1][1]
         w = d.textlength(text, font=font)
         d.text((x0 + 10 if left else (x0 + x1 - w) / 2, row_y), text, font=font, fill=0)
 
-    # header rows as tall as a line and a half, the one-row labels centred on both
-    head = PITCH * 3 // 2
-    cell("Chỉ tiêu", 0, y + head // 2)
-    cell("ĐVT", 1, y + head // 2)
-    cell("Năm 2024", 2, y, span=2)
-    cell("KH 2025", 4, y + head // 2)
-    cell("Kế hoạch", 2, y + head)
-    cell("Thực hiện", 3, y + head)
-    y += 2 * head
+    if lay.caption:
+        cell(lay.caption, 0, y, span=len(lay.cols))
+        y += 2 * lay.pitch
+    for text, col, span, r0, r1 in lay.header:
+        top = y + r0 * lay.head
+        cell(text, col, top + ((r1 - r0 + 1) * lay.head - lay.size) // 2 if lay.centred else top, span=span)
+    y += 2 * lay.head
     for row in BODY:
         for c, t in enumerate(row):
             cell(t, c, y, left=c == 0)
-        y += PITCH
-    y += PITCH
+        y += lay.pitch
+    y += lay.pitch
     d.text((150, y), "Năm 2025, toàn huyện phấn đấu có thêm 4 xã đạt chuẩn nông thôn mới.", font=font, fill=0)
     return img
 
@@ -144,14 +185,27 @@ def test_tables_command_on_scans(scans, tmp_path, monkeypatch):
     assert {"Số giường bệnh", "Giường", "1.310", "86,5"} <= texts
 
 
-@pytest.mark.xfail(strict=True, reason="ocr.borderless drops a two-row header whose top line is one "
-                   "spanning cell (\"Năm 2024\") over labels centred on both rows, though OCR reads it whole")
-def test_scanned_two_row_header(scans, tmp_path):
-    res = CliRunner().invoke(cli, ["tables", str(scans["table"])], env={"PLANSCAN_CACHE": str(tmp_path)},
-                             catch_exceptions=False)
-    [table] = json.loads(res.output)
-    assert table["n_header_rows"] == 2
-    assert {"Năm 2024", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Thực hiện"} <= {c["text"] for c in table["cells"]}
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_scanned_two_row_header(name, tmp_path):
+    """The header's two rows are read from the OCR words whatever the type and row heights, and
+    give each figure column its kind and year; a caption above is not part of the header."""
+    from planscan.extract.tables.figures import tables_records
+    from planscan.ocr.settings import OcrSettings
+    from planscan.pipeline import read_tables
+
+    lay = LAYOUTS[name]
+    path = tmp_path / f"{name}.png"
+    _page(True, lay).save(path, dpi=(DPI, DPI))
+    [table] = read_tables(path, OcrSettings(cache_dir=tmp_path / "cache"))
+    assert table.n_header_rows == 2
+    texts = {c.text for c in table.cells}
+    assert {t for t, *_ in lay.header} <= texts
+    assert not any("Biểu" in t for t in texts)
+    got = {}
+    for r in tables_records([table]):
+        got.setdefault(r.col, set()).add((r.kind, r.year))
+    # 1-based columns: label, unit, then the figures
+    assert got == {3 + k: {want} for k, want in enumerate(lay.expect)}
 
 
 def test_column_check_on_rendered_pages():
