@@ -128,7 +128,8 @@ def is_degraded(state: CleanState) -> bool:
 
 def line_profile_score(mask: np.ndarray) -> float:
     """How sharply ink falls into horizontal rows (0..2, independent of page size and ink amount)."""
-    rows = mask.sum(axis=1, dtype=np.float64)
+    # cv2.reduce sums the rows in integers several times faster than numpy's float sum, to the same values
+    rows = cv2.reduce(mask, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
     return float(np.square(np.diff(rows)).sum() / max(float(np.square(rows).sum()), 1.0))
 
 
