@@ -108,6 +108,7 @@ class Catalogue:
                 self._exact.setdefault(n, e)  # an earlier list (the national one) wins a shared name
                 self._choices.append(n)
                 self._owners.append(e)
+        self._completions: dict[str, dict[str, list[str]]] = {}  # asked once per figure of a counted noun
 
     def by_key(self, key: str) -> CatalogueEntry | None:
         return self._by_key.get(key)
@@ -136,12 +137,16 @@ class Catalogue:
     def completions(self, head: str) -> dict[str, list[str]]:
         """Keys whose normalised aliases extend the normalised ``head`` ("thue bao" ->
         "thue bao internet"), each with the words that follow it."""
-        out: dict[str, list[str]] = {}
-        prefix = head + " "
-        for choice, e in zip(self._choices, self._owners):
-            if choice.startswith(prefix):
-                out.setdefault(e.key, []).append(choice[len(prefix) :])
-        return out
+        if head not in self._completions:
+            out: dict[str, list[str]] = {}
+            prefix = head + " "
+            for choice, e in zip(self._choices, self._owners):
+                if choice.startswith(prefix):
+                    out.setdefault(e.key, []).append(choice[len(prefix) :])
+            if len(self._completions) > 4096:
+                self._completions.clear()
+            self._completions[head] = out
+        return self._completions[head]
 
 
 def _unit_fits(entry: CatalogueEntry, unit: str | None) -> bool:

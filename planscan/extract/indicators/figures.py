@@ -8,12 +8,15 @@ by ``records.py``; here a figure only gets a period when its own sentence states
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from planscan.extract.indicators.cues import PERIOD_WORDS
 from planscan.extract.indicators.labels import compose, left_tokens, right_tokens, strip_fillers, word_is
+from planscan.extract.indicators.positions import Paragraph, Spans
 from planscan.extract.text.numbers import Quantity, Skipped
 from planscan.extract.text.periods import Period
 from planscan.extract.text.fold import fold
@@ -98,6 +101,8 @@ _KIND_SUFFIX = {
     "ratio_to_plan": "so với kế hoạch",
 }
 _ASPECT = ("đã", "đang", "sẽ")
+_COMPARISONS = ("change", "ratio_to_prior", "ratio_to_plan")
+_CUE_LABELS = ("ESTIMATE", "TARGET", "PLAN_GIVEN", "CURRENT")
 
 
 # A comparison base, also when OCR left a stray mark between the words: "cùng kỳ -\nnăm 2018".
@@ -154,18 +159,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [s for s in out if s[1] > s[0]]
 
 
-def _sentence_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s in spans:
-        if s[0] <= pos < s[1] or pos < s[0]:
-            return s
-    return spans[-1] if spans else (0, pos)
-
-
-def _clause_end(text: str, pos: int, limit: int) -> int:
-    m = re.compile(r"[;()]|\.(?!\d)").search(text, pos, limit)
-    return m.start() if m else limit
-
-
 def _unit_from_subject(subject_words: list[str]) -> str | None:
     """'Số giờ tiếp, phát sóng' -> 'giờ': the counted noun a label names when the text gives no unit."""
     norms = [fold(w) for w in subject_words]
@@ -196,13 +189,39 @@ def analyse(
 
     sents = sentences(text)
     folded = fold(text)
+    at = Paragraph(text, folded, sents)
+    all_periods = Spans(periods)
+    # a figure's own periods: not a comparison base ("so với năm 2019")
+    own_periods = Spans([
+        p for p in periods if not p.reference and p.year is not None and not _is_reference(folded, p)
+    ])
+    order = {id(c): i for i, c in enumerate(cues)}
+    cue_of = {label: Spans([c for c in cues if c.label == label]) for label in _CUE_LABELS}
     figures: list[Figure] = []
+    # per sentence: its figures, its last level figure (of each unit), its last total of a count
+    in_sentence: dict[tuple[int, int], list[Figure]] = {}
+    last_level: dict[tuple, Figure] = {}
+    last_total: dict[tuple[int, int], int] = {}
+    # per unit: the level figures not part of another, for the totals of "trong đó"
+    totals_of: dict[str | None, list[int]] = {}
+
+    def add(f: Figure) -> None:
+        i = len(figures)
+        figures.append(f)
+        in_sentence.setdefault(f.sentence, []).append(f)
+        if f.kind not in _COMPARISONS:
+            last_level[f.sentence] = last_level[(f.sentence, f.unit)] = f
+            if f.unit and f.quantity.unit_family == "count" and not f.list_item:
+                last_total[f.sentence] = i
+            if f.parent is None:
+                totals_of.setdefault(f.unit, []).append(i)
+
     for q in quantities:
         unit = q.unit
         if unit is not None and unit.split("/")[0].strip() in _TIME_UNITS:
             skip(q, "a duration or an age")
             continue
-        if any(p.start <= q.start < p.end for p in periods):
+        if all_periods.covers(q.start):
             skip(q, "part of a period")
             continue
         if q.unit_source == "guess" and unit and not _VIET_WORD.fullmatch(unit.split("/")[0]):
@@ -216,12 +235,12 @@ def analyse(
         ):
             skip(q, "the base of a rate")  # "bác sĩ trên 1 vạn dân"
             continue
-        sent = _sentence_of(sents, q.start)
-        prev_in_sentence = [f for f in figures if f.sentence == sent]
+        sent = at.sentence_of(q.start)
+        prev_in_sentence = in_sentence.get(sent, [])
         floor = prev_in_sentence[-1].text_end if prev_in_sentence else sent[0]
         floor = max(floor, sent[0])
         before = folded[max(floor, q.start - 30) : q.start]
-        clause_end = _clause_end(text, q.end, sent[1])
+        clause_end = at.clause_end(q.end, sent[1])
         after = folded[q.end : min(len(text), q.end + 60)]
 
         fig = Figure(quantity=q, value=q.value, unit=unit, sentence=sent, text_end=q.end)
@@ -231,9 +250,9 @@ def analyse(
         vs_year = _VS_YEAR.match(after)
         vs_prior = _VS_PRIOR.match(after)
         vs_plan = _VS_PLAN.match(after)
-        left_span = (floor, q.start)
-        left_cues = [c for c in cues if left_span[0] <= c.start and c.end <= left_span[1]]
-        sentence_cues = [c for c in cues if sent[0] <= c.start and c.end <= q.start]
+        # the last cue of each kind in the sentence before the figure, and in the words since the last figure
+        sentence_cue = {label: cue_of[label].last_within(sent[0], q.start) for label in _CUE_LABELS}
+        left_cue = {label: cue_of[label].last_within(floor, q.start) for label in ("ESTIMATE", "PLAN_GIVEN")}
         inline = _INLINE_YEAR.match(folded[q.end : q.end + 40])
         from_to = bool(_FROM_BEFORE.search(before) or _TO_BEFORE.search(before))
         if inline or from_to:
@@ -276,59 +295,55 @@ def analyse(
                 fig.vs_year = int(next(g for g in vs_year.groups() if g))
             elif vs_prior:
                 fig.vs_prior_no_year = True
-        fig.estimate_cue = any(c.label == "ESTIMATE" for c in left_cues) or any(
-            # a lead-in before a colon covers the whole list: "Ước thực hiện năm 2020: ...; ..."
-            c.label == "ESTIMATE" and ":" in text[c.end : q.start]
-            for c in sentence_cues
+        # a lead-in before a colon covers the whole list: "Ước thực hiện năm 2020: ...; ..." (the
+        # estimate cue that ends first has a colon after it if any has)
+        first_estimate = cue_of["ESTIMATE"].first_end_within(sent[0], q.start)
+        fig.estimate_cue = left_cue["ESTIMATE"] is not None or (
+            first_estimate is not None and at.colons.find(first_estimate, q.start) >= 0
         )
-        fig.target_cue = plan_figure or any(c.label == "TARGET" for c in sentence_cues) or any(
-            c.label == "PLAN_GIVEN" for c in left_cues
-        )
-        fig.current_cue = any(c.label == "CURRENT" for c in sentence_cues) and not fig.target_cue
+        fig.target_cue = plan_figure or sentence_cue["TARGET"] is not None or left_cue["PLAN_GIVEN"] is not None
+        fig.current_cue = sentence_cue["CURRENT"] is not None and not fig.target_cue
         if fig.kind == "actual":
             if fig.estimate_cue:
                 fig.kind = "estimate"
-                fig.kind_cue = _cue_text(text, [c for c in sentence_cues if c.label == "ESTIMATE"])
+                fig.kind_cue = _cue_text(text, [c for c in [sentence_cue["ESTIMATE"]] if c])
             elif fig.target_cue:
                 fig.kind = "target"
-                fig.kind_cue = _cue_text(text, [c for c in sentence_cues if c.label in ("TARGET", "PLAN_GIVEN")]) or (
-                    "kế hoạch (in brackets)"
-                )
+                last = max((c for c in (sentence_cue["TARGET"], sentence_cue["PLAN_GIVEN"]) if c),
+                           key=lambda c: (c.start, order[id(c)]), default=None)
+                fig.kind_cue = _cue_text(text, [last] if last else []) or "kế hoạch (in brackets)"
 
         # --- period stated in the sentence --------------------------------------------------
         if inline:
             fig.inline_year = int(inline.group(1))
-        own = [
-            p for p in periods
-            if not p.reference and p.year is not None and sent[0] <= p.start < sent[1] and not _is_reference(folded, p)
-        ]
-        preceding = [p for p in own if p.end <= q.start]
-        following = [p for p in own if p.start >= q.end and p.start < clause_end]
-        if preceding and following and "," in text[preceding[-1].end : q.start] and not (
+        # the sentence's own periods: the last one before the figure, the first one after it in its clause
+        preceding = own_periods.last_within(sent[0], q.start)
+        following = own_periods.first_from(max(sent[0], q.end))
+        if following is not None and following.start >= min(sent[1], clause_end):
+            following = None
+        if preceding and following and at.commas.find(preceding.end, q.start) >= 0 and not (
             fig.kind in ("change", "ratio_to_prior")
         ):
             # "... giai đoạn 2026-2030, Nghị quyết ..., nhất là 44 nhiệm vụ ... trong quý II năm 2026":
             # a period of the figure's own clause is nearer in meaning than one of an earlier clause
-            fig.period = following[0]
+            fig.period = following
         elif preceding:
-            fig.period = preceding[-1]
+            fig.period = preceding
         elif following:
-            fig.period = following[0]
+            fig.period = following
 
         # --- label ---------------------------------------------------------------------------
-        left = left_tokens(
-            text, floor, q.start, [(p.start, p.end) for p in periods], after_figure=bool(prev_in_sentence)
-        )
+        left = left_tokens(text, floor, q.start, all_periods.covers, after_figure=bool(prev_in_sentence))
         if change or fig.kind in ("ratio_to_prior", "ratio_to_plan"):
             # the subject of a change is the figure it changes, not the words "tăng"/"đạt"
             left = [t for t in left if t.norm not in ("tang", "giam", "them")]
         colon = bool(left) and text[left[-1].end : q.start].strip() == ":"
         linked = colon or (bool(left) and bool(_LINKED.search(fold(" ".join(t.text for t in left[-3:])))))
-        subject = strip_fillers(_drop_periods(left, periods))
+        subject = strip_fillers(_drop_periods(left, all_periods.covers))
         if colon and subject:
             # "Phấn đấu năm 2021: 100% cán bộ ...": a short lead-in before a colon names no subject,
             # unless it is the name of a list item ("+ Doanh nghiệp: 495 triệu đồng")
-            line_start = text.rfind("\n", 0, subject[0].start) + 1
+            line_start = at.newlines.rfind(0, subject[0].start) + 1
             item = bool(_ITEM_MARK.fullmatch(text[line_start : subject[0].start]))
             if sum(t.is_word for t in subject) <= 2 and not item:
                 subject = []
@@ -339,9 +354,9 @@ def analyse(
                 subject = []
         subject_words = [t.text for t in subject if t.is_word]
         if unit is None:
-            item = _list_item(text, q, sent, figures)
+            item = _list_item(text, q, sent, figures, last_total.get(sent))
             if item is not None:
-                figures.append(item)
+                add(item)
                 continue
             inferred = _unit_from_subject(subject_words)
             if inferred is None:
@@ -353,16 +368,15 @@ def analyse(
         if q.unit_source == "before":
             subject = [t for t in subject if fold(t.text) not in fold(unit).split()]
         previous = None
-        clause_start = max(text.rfind(";", sent[0], q.start), sent[0])
-        base = [
-            f for f in prev_in_sentence
-            if f.kind not in ("change", "ratio_to_prior", "ratio_to_plan") and f.quantity.start >= clause_start
-        ]
+        clause_start = max(at.semicolons.rfind(sent[0], q.start), sent[0])
+        # the last level figure of the clause (figures are in text order: if the sentence's last
+        # one is before the clause, all are)
+        base = [f for f in (last_level.get(sent),) if f is not None and f.quantity.start >= clause_start]
         if base:
             previous = (base[-1].label, base[-1].unit)
         if fig.kind == "change" and unit != "%":
             # a change in a count is a change of the last figure with that count
-            same = [f for f in base if f.unit == unit]
+            same = [f for f in (last_level.get((sent, unit)),) if f is not None and f.quantity.start >= clause_start]
             base = same or base
         unit_text = text[q.number_end : q.end].strip(" \t\n") if q.unit_source in ("after", "glued") else None
         if unit_text and not re.fullmatch(r"[^\W\d_]+(?:[ ,]+[^\W\d_]+)*", unit_text):
@@ -400,8 +414,8 @@ def analyse(
             if vs:
                 fig.text_end = max(fig.text_end, q.end + vs.end())
         fig.qualifier = _qualifier(text, folded, q, floor)
-        fig.parent = _parent(text, folded, q, sent, figures)
-        figures.append(fig)
+        fig.parent = _parent(at, q, sent, figures, totals_of.get(q.unit, []))
+        add(fig)
     return figures
 
 
@@ -429,35 +443,34 @@ def _qualifier(text: str, folded: str, q: Quantity, floor: int) -> str | None:
     return written_before
 
 
-_IN_SUM = re.compile(r"\btrong (?:do|so do)\b")
+# How many totals in brackets a "trong đó" looks back over for one outside them (a bound on a
+# paragraph written to cost its square; a real one has a handful).
+_PARENT_REACH = 400
 
 
-def _depth(text: str, start: int, pos: int) -> int:
-    return text.count("(", start, pos) - text.count(")", start, pos)
+def _last_ending_by(candidates: list[int], figures: list[Figure], pos: int) -> int:
+    """The place in ``candidates`` (figures in text order) after the last one that ends by ``pos``."""
+    return bisect_right(candidates, pos, key=lambda i: figures[i].quantity.end)
 
 
-def _parent(text: str, folded: str, q: Quantity, sent: tuple[int, int], figures: list[Figure]) -> int | None:
+def _parent(at: Paragraph, q: Quantity, sent: tuple[int, int], figures: list[Figure], candidates: list[int]) -> int | None:
     """The total a figure is a part of: the last figure in its unit before "trong đó" in its own
     sentence ("tổng vốn 100 tỷ đồng, trong đó ngân sách 40 tỷ đồng"), or the figure whose bracketed
-    breakdown it stands in ("260 chợ (02 chợ đầu mối; ...)")."""
-    unit = q.unit
-    candidates = [
-        i for i, f in enumerate(figures)
-        if f.unit == unit and f.kind not in ("change", "ratio_to_prior", "ratio_to_plan") and f.parent is None
-    ]
+    breakdown it stands in ("260 chợ (02 chợ đầu mối; ...)"). ``candidates``: the level figures in
+    its unit that are part of no other."""
     if not candidates:
         return None
-    marks = list(_IN_SUM.finditer(folded, sent[0], q.start))
-    if marks:
-        at = marks[-1].start()
-        before = [i for i in candidates if figures[i].quantity.end <= at and _depth(text, sent[0], figures[i].quantity.start) <= 0]
-        if before:
-            return before[-1]
-    if _depth(text, sent[0], q.start) > 0:
-        opened = text.rfind("(", sent[0], q.start)
-        before = [i for i in candidates if figures[i].quantity.end <= opened]
-        if before and not text[figures[before[-1]].quantity.end : opened].strip(" \t\n"):
-            return before[-1]
+    mark = at.last_sum_mark(sent[0], q.start)
+    if mark is not None:
+        k = _last_ending_by(candidates, figures, mark)
+        for i in reversed(candidates[max(0, k - _PARENT_REACH) : k]):
+            if at.depth(sent[0], figures[i].quantity.start) <= 0:
+                return i
+    if at.depth(sent[0], q.start) > 0:
+        opened = at.opens.rfind(sent[0], q.start)
+        k = _last_ending_by(candidates, figures, opened)
+        if k and not at.text[figures[candidates[k - 1]].quantity.end : opened].strip(" \t\n"):
+            return candidates[k - 1]
     return None
 
 
@@ -467,20 +480,15 @@ _BRACKETED = re.compile(r"\(\s*$")
 _NAME_BEFORE = re.compile(r"([^\W\d_][^,;:()]*?)\s*\(\s*$")
 
 
-def _list_item(text: str, q: Quantity, sent: tuple[int, int], figures: list[Figure]) -> Figure | None:
+def _list_item(text: str, q: Quantity, sent: tuple[int, int], figures: list[Figure], at: int | None) -> Figure | None:
+    """``at``: the last figure of the sentence that may be a list's total (a level count, no item)."""
     if q.of is not None or not text[q.end : q.end + 3].lstrip(" \t").startswith(")"):
         return None
     head = text[max(sent[0], q.start - 60) : q.start]
     name = _NAME_BEFORE.search(head)
-    if name is None:
+    if name is None or at is None:
         return None
-    totals = [
-        i for i, f in enumerate(figures)
-        if f.sentence == sent and f.unit and f.quantity.unit_family == "count" and not f.list_item
-        and f.kind not in ("change", "ratio_to_prior", "ratio_to_plan")
-    ]
-    if not totals:
-        return None
+    totals = [at]
     total = figures[totals[-1]]
     place = " ".join(name.group(1).split())
     item = Figure(
@@ -498,11 +506,12 @@ def _list_item(text: str, q: Quantity, sent: tuple[int, int], figures: list[Figu
 _PERIOD_WORDS = set(PERIOD_WORDS)
 
 
-def _drop_periods(toks, periods: list[Period]):
-    """Drop the words of period phrases, but only words that can belong to one (a period match can
-    overlap a neighbour when diacritics are ambiguous: "phấn đấu năm 2021")."""
+def _drop_periods(toks, covered: Callable[[int], bool]):
+    """Drop the words of period phrases (``covered``: whether a position is in one), but only words
+    that can belong to one (a period match can overlap a neighbour when diacritics are ambiguous:
+    "phấn đấu năm 2021")."""
     def in_period(t) -> bool:
-        if not any(p.start <= t.start < p.end for p in periods):
+        if not covered(t.start):
             return False
         return t.has_digit or not t.is_word or any(word_is(t.text, w) for w in _PERIOD_WORDS)
 

@@ -13,7 +13,9 @@ All matching is on accent-folded words, so it works on text that lost its diacri
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planscan.extract.indicators.cues import LEAD_FILLERS, MEASURE_HEADS, RIGHT_STOPS, RIGHT_TRAIL, TRAIL_FILLERS
 from planscan.extract.text.fold import fold
@@ -50,12 +52,44 @@ class Tok:
         return digits >= 3 or any(c in self.text for c in "/:.,")
 
 
+# tokens repeat (a paragraph of figures tokenises the same words around each one)
+_fold_token = lru_cache(maxsize=65536)(fold)
+
+
+def _tok(m: re.Match) -> Tok:
+    word = m.group()
+    return Tok(word, _fold_token(word), m.start(), m.end())
+
+
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
-    end = len(text) if end is None else end
-    return [
-        Tok(m.group(), fold(m.group()), start + m.start(), start + m.end())
-        for m in _TOKEN.finditer(text[start:end])
-    ]
+    # the pattern has no anchor or look-around: bounding the search is cutting the text there
+    return [_tok(m) for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+class _Ahead:
+    """The tokens of a stretch, read only as far as they are looked at: the walk right of a figure
+    mostly ends at its next word or number, whatever the stretch's length."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self._matches = _TOKEN.finditer(text, start, end)
+        self.toks: list[Tok] = []
+        self.texts: list[str] = []
+
+    def has(self, i: int) -> bool:
+        """Whether the stretch has a token ``i`` (read up to it)."""
+        while len(self.toks) <= i:
+            m = next(self._matches, None)
+            if m is None:
+                return False
+            t = _tok(m)
+            self.toks.append(t)
+            self.texts.append(t.text)
+        return True
+
+    def starts_with(self, phrases: list[tuple[str, ...]], at: int) -> int:
+        """``_starts_with`` of the stretch's words at ``at``, reading as far as the longest phrase."""
+        self.has(at + _LONGEST_PHRASE - 1)
+        return _starts_with(self.texts, phrases, at)
 
 
 def _phrases(words: list[str]) -> list[tuple[str, ...]]:
@@ -67,6 +101,7 @@ _TRAIL = _phrases(TRAIL_FILLERS)
 _STOPS = _phrases(RIGHT_STOPS)
 _RIGHT_TRAIL = _phrases(RIGHT_TRAIL)
 _HEADS = _phrases(MEASURE_HEADS)
+_LONGEST_PHRASE = max(len(p) for p in _STOPS + _HEADS)
 
 
 def word_is(text: str, word: str) -> bool:
@@ -74,7 +109,7 @@ def word_is(text: str, word: str) -> bool:
     low = text.lower()
     if low == word:
         return True
-    return low == fold(low) and fold(low) == fold(word)
+    return low == _fold_token(low) and _fold_token(low) == _fold_token(word)
 
 
 def _match(words: list[str], phrase: tuple[str, ...], at: int) -> bool:
@@ -84,9 +119,9 @@ def _match(words: list[str], phrase: tuple[str, ...], at: int) -> bool:
 def _starts_with(words: list[str], phrases: list[tuple[str, ...]], at: int = 0) -> int:
     if at >= len(words):
         return 0
-    first = fold(words[at].lower())
+    first = _fold_token(words[at].lower())
     for p in phrases:
-        if fold(p[0]) == first and _match(words, p, at):
+        if _fold_token(p[0]) == first and _match(words, p, at):
             return len(p)
     return 0
 
@@ -94,30 +129,29 @@ def _starts_with(words: list[str], phrases: list[tuple[str, ...]], at: int = 0) 
 def _ends_with(words: list[str], phrases: list[tuple[str, ...]]) -> int:
     if not words:
         return 0
-    last = fold(words[-1].lower())
+    last = _fold_token(words[-1].lower())
     for p in phrases:
-        if fold(p[-1]) == last and len(words) >= len(p) and _match(words, p, len(words) - len(p)):
+        if _fold_token(p[-1]) == last and len(words) >= len(p) and _match(words, p, len(words) - len(p)):
             return len(p)
     return 0
 
 
 def left_tokens(
-    text: str, floor: int, start: int, transparent: list[tuple[int, int]] = (), after_figure: bool = False
+    text: str, floor: int, start: int, transparent: Callable[[int], bool] | None = None, after_figure: bool = False
 ) -> list[Tok]:
     """Tokens of the subject phrase before a figure, walking left from ``start`` to a clause boundary.
 
     A comma ends the walk only when the part before it holds a figure (then it is a separate clause);
     a comma inside a noun list ("trạm thu, phát sóng") is kept. Parentheses without digits ("(BTS)") are
     part of the subject; a parenthesis with a figure is a separate remark and ends it.
+    ``transparent`` says whether a position is inside a period, whose digits are no boundary.
     """
     # the walk stops after MAX_LEFT_WORDS words: the text further back than this is never reached
     # by a real subject, and tokenising it for every figure made a long paragraph cost its square
     toks = tokens(text, max(floor, start - LEFT_CHARS), start)
     # digits inside a period ("6 tháng đầu năm 2019") do not make a clause boundary
-    toks = [
-        Tok(t.text, t.norm if not any(a <= t.start < b for a, b in transparent) else "#period", t.start, t.end)
-        for t in toks
-    ]
+    if transparent is not None:
+        toks = [Tok(t.text, "#period", t.start, t.end) if transparent(t.start) else t for t in toks]
     out: list[Tok] = []
     i = len(toks) - 1
     words = 0
@@ -169,21 +203,22 @@ def right_tokens(text: str, start: int, ceiling: int, noun_first: bool = False) 
     ``noun_first``: the phrase starts with the counted noun itself (after "100%"), so a list of
     nouns ("cán bộ, công chức, viên chức") may continue past commas.
     """
-    # as on the left: the walk ends within MAX_RIGHT_WORDS words (the phrase checks look a few past)
-    toks = tokens(text, start, min(ceiling, start + LEFT_CHARS))
-    norms = [t.text for t in toks]
+    # as on the left: the walk ends within MAX_RIGHT_WORDS words (the phrase checks look a few past),
+    # and the stretch is tokenised only as far as the walk and those checks read
+    ahead = _Ahead(text, start, min(ceiling, start + LEFT_CHARS))
+    toks = ahead.toks
     out: list[Tok] = []
     words = 0
     since_comma = 0
     i = 0
-    while i < len(toks) and words < MAX_RIGHT_WORDS:
+    while ahead.has(i) and words < MAX_RIGHT_WORDS:
         t = toks[i]
-        if t.text == "," and 1 <= since_comma <= 2 and i + 1 < len(toks) and toks[i + 1].is_word:
+        if t.text == "," and 1 <= since_comma <= 2 and ahead.has(i + 1) and toks[i + 1].is_word:
             # a list of short nouns: "cán bộ, công chức, viên chức", "thôn, bản"
             if (
                 not toks[i + 1].has_digit
-                and not _starts_with(norms, _STOPS, i + 1)
-                and not _starts_with(norms, _HEADS, i + 1)
+                and not ahead.starts_with(_STOPS, i + 1)
+                and not ahead.starts_with(_HEADS, i + 1)
                 and noun_first
             ):
                 out.append(t)
@@ -196,9 +231,9 @@ def right_tokens(text: str, start: int, ceiling: int, noun_first: bool = False) 
                 i += 1
                 continue
             break
-        if _starts_with(norms, _STOPS, i):
+        if ahead.starts_with(_STOPS, i):
             break
-        if word_is(t.text, "và") and i + 1 < len(toks) and toks[i + 1].has_digit:
+        if word_is(t.text, "và") and ahead.has(i + 1) and toks[i + 1].has_digit:
             break
         out.append(t)
         words += 1

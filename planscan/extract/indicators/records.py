@@ -24,6 +24,7 @@ from spacy.language import Language
 
 from planscan.extract.indicators.figures import Figure
 from planscan.extract.indicators.keys import indicator_key
+from planscan.extract.indicators.labels import LEFT_CHARS
 from planscan.extract.structure.metadata import parse_metadata
 from planscan.extract.indicators.nlp import shared_nlp
 from planscan.extract.structure.paragraphs import Paragraph, paragraphs
@@ -259,7 +260,10 @@ def _record(fig: Figure, para: Paragraph, ctx: _Context, headings: _Headings) ->
         indicator=fig.label,
         max=(-abs(q.max) if fig.value < 0 else q.max) if q.max is not None else None,
         qualifier=fig.qualifier,
-        key=indicator_key(fig.base_label or fig.label, unit, kind, para.text[fig.sentence[0] : q.start]),
+        # the sentence before the figure, as far back as its subject is read (a sentence of
+        # thousands of figures would give each one all the ones before it)
+        key=indicator_key(fig.base_label or fig.label, unit, kind,
+                          para.text[max(fig.sentence[0], q.start - LEFT_CHARS) : q.start]),
         value=fig.value,
         unit=unit,
         of=q.of,
