@@ -178,13 +178,23 @@ def _best_path_lm(slots: Sequence[Slot], vocab: Vocabulary, w: Weights, lm: Lang
         n = len(sy)
         best = [-math.inf] * n
         arg = [0] * n
+        mine = set(sy)
         for k, p in enumerate(prev_sy):
             prev = p or UNK
             pp = (pp_sy[pback[k]] or UNK) if pp_sy is not None else BOS
             lps = lm_row(toks, prev, pp)
             base = prev_scores[k]
             gains = bigrams.get(p) if p is not None else None
+            if gains is not None and gains.keys().isdisjoint(mine):
+                gains = None
             tri = trigrams.get(pp + " " + p) if gains and pp_sy is not None and wt else None
+            if gains is None:
+                for m in range(n):
+                    sc = base + wl * lps[m]
+                    if sc > best[m]:
+                        best[m] = sc
+                        arg[m] = k
+                continue
             for m in range(n):
                 sc = base + wl * lps[m]
                 if gains is not None:

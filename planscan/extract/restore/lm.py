@@ -27,6 +27,8 @@ FORMAT = 2
 OOV_LOGP = -9.0
 # memoised lookups before the memo is emptied: a document's lattice asks the same n-grams again
 _MEMO_LIMIT = 1 << 18
+# rows memoised before that memo is emptied (a row of nine costs about 600 bytes)
+_ROW_LIMIT = 1 << 16
 
 
 class LanguageModel:
@@ -144,7 +146,7 @@ class LanguageModel:
             lp = backoff + bi_logp[j] if j < bhi and bi_w[j] == x else unseen + uni_logp[x]
             out.append(lp if wid is not None else lp + OOV_LOGP)
         got = tuple(out)
-        if len(self._rows) >= _MEMO_LIMIT:
+        if len(self._rows) >= _ROW_LIMIT:
             self._rows.clear()
         self._rows[key] = got
         return got
