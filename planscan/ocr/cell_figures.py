@@ -39,6 +39,14 @@ def looks_numeric(text: str) -> bool:
     return digits >= 1 and digits >= 0.5 * len(t)
 
 
+def has_word(text: str) -> bool:
+    """A reading with a word in it ("Năm 2024", "6 tháng đầu năm 2020"): a header or label cell,
+    whose digits are part of its text, not a figure. Letters Tesseract writes for digits ("lO")
+    and single letters (a rule's stub) make no word."""
+    return any(len(t) >= 2 and t.isalpha() and any(ch.isalpha() for ch in t.translate(_LOOKALIKES))
+               for t in text.split())
+
+
 def figure_text(text: str) -> str:
     """A figure cell's OCR text cleaned: look-alike letters as digits, specks and stubs (tokens
     without a digit) dropped, a trailing dot dropped, and a decimal dot (one or two digits after
@@ -87,9 +95,11 @@ def choose(readings: list[Reading]) -> str:
 
 
 def _figure_of(text: str) -> bool:
-    """A first reading that is a figure of the body (two digits or more; no year, which headers hold)."""
+    """A first reading that is a figure of the body: mostly digits, two or more, no word and no year
+    (which headers hold: "Thực hiện 6 tháng đầu năm 2020" is no figure "62020")."""
     t = figure_text(text)
-    return sum(ch.isdigit() for ch in t) >= 2 and not _YEAR.fullmatch(t)
+    return (sum(ch.isdigit() for ch in t) >= 2 and not _YEAR.fullmatch(t) and looks_numeric(text)
+            and not has_word(text))
 
 
 def figure_cells(cells: list[tuple[int, int, int]], texts: list[str]) -> set[int]:

@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 
 from planscan.errors import PlanscanError
-from planscan.ocr.cell_figures import DIGITS_CONFIG, Reading, choose, figure_cells, figure_text, looks_numeric
+from planscan.ocr.cell_figures import (DIGITS_CONFIG, Reading, choose, figure_cells, figure_text, has_word,
+                                        looks_numeric)
 from planscan.schemas.records import BBox, Word
 
 log = logging.getLogger(__name__)
@@ -436,7 +437,8 @@ def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: floa
     # Figures again with the English model, which reads Liberation/Times digits better than the
     # Vietnamese one (5 for 9, a lost comma); the Vietnamese pass keeps the words.
     column = figure_cells([(c.row, c.col, c.colspan) for c in grid.cells], texts)
-    nums = [(i, c) for i, c in crops if i in column or looks_numeric(texts[i])]
+    # A header cell with a year ("Năm 2024") is mostly digits but keeps its words.
+    nums = [(i, c) for i, c in crops if i in column or (looks_numeric(texts[i]) and not has_word(texts[i]))]
     if not nums:
         return texts
     eng = _read_mosaic(nums, dpi, NUMBER_LANG, timeout, extra)

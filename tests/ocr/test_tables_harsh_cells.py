@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from planscan.ocr import tables
-from planscan.ocr.cell_figures import Reading, choose, figure_cells, grammar
+from planscan.ocr.cell_figures import Reading, choose, figure_cells, grammar, has_word
 from tests.ocr.test_tables import BODY, DPI, XS, YS, render_table
 
 
@@ -94,3 +94,47 @@ def test_figures_of_a_worn_table_under_a_seal_read_exactly():
     wrong = [(row[c], by_pos[(r + 2, c)]) for r, row in enumerate(BODY) for c in (2, 3)
              if row[c] not in ("", "-") and by_pos[(r + 2, c)] != row[c]]
     assert not wrong
+
+
+def test_a_header_cell_with_a_year_and_a_count_does_not_start_the_body():
+    # "6 tháng ... 2023" cleans to the figure "62023": were it a body figure, the header would be
+    # read again digits-only and lose its words (and the column its period and kind)
+    header = [(0, 0, 1, "STT"), (0, 1, 1, "Chỉ tiêu"), (0, 2, 1, "Thực hiện 6 tháng đầu năm 2023"),
+              (0, 3, 1, "Ước thực hiện cả năm 2023"), (0, 4, 1, "Năm 2024")]
+    body = [("1", "Lúa", "1.234", "97,5", "12"), ("2", "Ngô", "HN N", "88,0", "4.310"), ("3", "Chè", "16/18", "7", "45")]
+    cells = [(r, c, s) for r, c, s, _ in header]
+    texts = [t for *_, t in header]
+    for r, row in enumerate(body, start=1):
+        for c, t in enumerate(row):
+            cells.append((r, c, 1))
+            texts.append(t)
+    chosen = {(cells[i][0], cells[i][1]) for i in figure_cells(cells, texts)}
+    assert not any(r == 0 for r, _ in chosen)
+    assert {(1, 2), (2, 2), (1, 3), (3, 4)} <= chosen
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Năm 2024", True), ("6 tháng đầu năm 2020", True), ("KH 2021", True), ("1.234", False), ("| 16/18", False),
+    ("1O7", False), ("lO5", False), ("105 l", False),
+])
+def test_has_word_tells_a_header_with_digits_from_a_worn_figure(text, word):
+    assert has_word(text) is word
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_scanned_header_cells_with_years_keep_their_words(monkeypatch):
+    from planscan.ocr.tesseract import _languages
+    import pytesseract
+    from tests.ocr import test_tables
+
+    langs = _languages(pytesseract.pytesseract.tesseract_cmd)
+    if "vie" not in langs or "eng" not in langs:
+        pytest.skip("tesseract vie/eng data not installed")
+    header = [h for h in test_tables.HEADER if h[1] == 0] + [("6 tháng 2023", 1, 2, 1, 1), ("Ước năm 2023", 1, 3, 1, 1)]
+    monkeypatch.setattr(test_tables, "HEADER", header)
+    pt = tables.tables_from_scan(1, render_table(bold_header=False), DPI, "vie")
+    by_pos = {(c.row, c.col): t for c, t in zip(pt.grids[0].cells, pt.texts[0])}
+    assert "Năm" in by_pos[(0, 2)] and "2024" in by_pos[(0, 2)]
+    assert "tháng" in by_pos[(1, 2)] and "2023" in by_pos[(1, 2)]
+    assert "năm" in by_pos[(1, 3)].lower() and "2023" in by_pos[(1, 3)]
+    assert all(by_pos[(r + 2, 2)] == row[2] for r, row in enumerate(BODY) if row[2] != "-")
