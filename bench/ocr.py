@@ -1,32 +1,49 @@
 #!/usr/bin/env python3
-"""OCR benchmark: accuracy, wall time and peak memory of `planscan ocr` against raw Tesseract.
+"""OCR benchmark: accuracy and cost of `planscan ocr` against raw Tesseract and OCRmyPDF, in one run.
 
-For each ../shared/corpus/*/scan-{moderate,harsh,rotated}.pdf it prints the syllable accuracy
-(../shared/tools/score_text.py's measure) of
-  - raw `tesseract -l vie` on `pdftoppm -r 300` pages,
-  - `planscan ocr --restore off` (OCR alone) and the same text after restoration (`auto`),
-and the wall time of a cold `planscan ocr --jobs 2 --no-cache` run, with and without the PDF/A
-(`--pdf`), and of OCRmyPDF (a peer, when installed in the venv), against raw Tesseract on the same
-pages, measured in the same run. Then it builds a 100-page PDF by repeating scan pages and
-reports the peak memory (RSS summed over the process tree) of `planscan ocr --jobs 2` on it.
+The pages: ../shared/corpus/*/scan-{moderate,...}.pdf (``--levels``, ``--docs``). Every runner works
+on the same pages at the same resolution, two pages at a time:
+  - ``tess``: raw ``tesseract PAGE stdout -l vie`` on each page, two in parallel, on pages rendered
+    beforehand with ``pdftoppm -r DPI -gray`` (PGM, uncompressed: the cheapest image Tesseract
+    reads; PNG decoding alone costs it about 40 % more). Rendering not timed: the strict floor.
+  - ``tess+render``: the same, each page rendered and read in turn (both sides then start from the PDF).
+  - ``planscan``: ``planscan ocr PDF -o DIR --jobs 2 --no-cache --restore off`` (cold, start-up included);
+  - ``planscan --pdf``: the same with the searchable PDF/A-2b;
+  - ``ocrmypdf``: ``ocrmypdf -l vie --jobs 2 --force-ocr`` (PDF/A), when it is found (``--ocrmypdf``);
+  - ``base planscan``, ``base --pdf``: the two planscan runs from another tree (``--baseline``).
+Tesseract runs with OMP_THREAD_LIMIT=1 (``--tess-threads``), as planscan's and OCRmyPDF's page
+workers do: with two pages in parallel on two cores its own threads would only fight them.
+Each runner goes ``--rounds`` times (default 3), the runners' order turned each round, and the
+table shows the median wall time and the median CPU seconds (user + system of all child
+processes, from getrusage, this process being their subreaper so that workers whose parent
+exits first are counted too), and ratios to ``tess`` and ``tess+render``. Accuracy is the syllable
+accuracy (../shared/tools/score_text.py's measure) of the first round's text. Then it builds a
+100-page PDF by repeating scan pages and reports the peak memory of ``planscan ocr --jobs 2`` on it.
 
-usage: python bench/ocr.py [--corpus ../shared/corpus] [--levels moderate,harsh,rotated] [--docs a,b]
-                           [--skip-memory] [--memory-pages 100]
+usage: python bench/ocr.py [--corpus ../shared/corpus] [--levels moderate] [--docs a,b] [--rounds 3]
+                           [--ocrmypdf PATH] [--baseline DIR] [--skip-memory] [--memory-pages 100] [--no-restore]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANSCAN = [sys.executable, "-m", "planscan.cli"]
+JOBS = 2
 
 
 def load_scorer(tools: Path):
@@ -42,54 +59,109 @@ def load_scorer(tools: Path):
     return score
 
 
-def raw_tesseract(pdf: Path, work: Path, threads: int | None = None) -> tuple[str, float]:
-    """pdftoppm -r 300, then tesseract -l vie on each page one after another.
+def become_subreaper() -> None:
+    """Orphaned descendants (planscan's fork server and its workers, OCRmyPDF's) are handed to this
+    process, so their CPU time reaches our RUSAGE_CHILDREN when we reap them (Linux only)."""
+    import ctypes
 
-    Only the Tesseract calls are timed: its recognition is the floor planscan is held to, and
-    pdftoppm's PNG output (slow, compressed) would flatter planscan. ``threads=None`` is Tesseract
-    as installed (OpenMP on every core); ``threads=1`` sets OMP_THREAD_LIMIT=1.
-    """
-    env = dict(os.environ)
-    if threads:
-        env["OMP_THREAD_LIMIT"] = str(threads)
-    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(work / "p")], check=True)
-    texts = []
-    start = time.monotonic()
-    for png in sorted(work.glob("p-*.png")):
-        out = subprocess.run(["tesseract", str(png), "stdout", "-l", "vie"], capture_output=True, check=True,
-                             env=env)
-        texts.append(out.stdout.decode("utf-8"))
-    return "\f".join(texts), time.monotonic() - start
+    pr_set_child_subreaper = 36
+    if ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1, 0, 0, 0) != 0:
+        raise SystemExit("cannot become a child subreaper (Linux prctl); the CPU column would miss the workers")
 
 
-def planscan_ocr(pdf: Path, outdir: Path, cache: Path, jobs: int = 2, searchable: bool = False) -> float:
-    """A cold run; with ``searchable`` also the PDF/A (planscan's default output type)."""
-    env = dict(os.environ, PLANSCAN_CACHE=str(cache))
-    start = time.monotonic()
-    subprocess.run(PLANSCAN + ["ocr", str(pdf), "-o", str(outdir), "--jobs", str(jobs), "--no-cache",
-                               "--restore", "off"] + (["--pdf"] if searchable else []), check=True, env=env, cwd=ROOT)
-    return time.monotonic() - start
+def reap(limit: float = 30.0) -> None:
+    """Wait for every descendant left over from a run (a fork server exits just after its caller)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
 
 
-def ocrmypdf(pdf: Path, out: Path, jobs: int = 2) -> float | None:
-    """OCRmyPDF as a peer (PDF/A output, vie, --force-ocr), when it is installed."""
-    exe = Path(sys.executable).with_name("ocrmypdf")
-    if not exe.exists():
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def page_count(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return next(int(line.split()[1]) for line in out.splitlines() if line.startswith("Pages:"))
+
+
+def render(pdf: Path, page: int, dpi: int, out: Path) -> Path:
+    """Page ``page`` as an 8-bit grey PGM (the corpus scans are grey) at ``dpi``."""
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(out)], check=True)
+    return out.with_suffix(".pgm")
+
+
+def tesseract(image: Path, env: dict) -> str:
+    out = subprocess.run(["tesseract", str(image), "stdout", "-l", "vie"], capture_output=True, check=True, env=env)
+    return out.stdout.decode("utf-8")
+
+
+def in_pairs(fn: Callable[[int], str], pages: int) -> str:
+    """``fn(page)`` for every page, ``JOBS`` at a time; the texts in page order, form-feed separated."""
+    with ThreadPoolExecutor(JOBS) as pool:
+        return "\f".join(pool.map(fn, range(1, pages + 1)))
+
+
+@dataclass
+class Scan:
+    name: str
+    pdf: Path
+    gold: str
+    pages: int
+    work: Path
+    pgm: dict[int, Path] = field(default_factory=dict)
+
+
+@dataclass
+class Runner:
+    name: str
+    run: Callable[[Scan, int], str | None]  # the text it read (None when it gives none), given the round
+    wall: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+
+
+def runners(args, env_tess: dict, cache: Path) -> list[Runner]:
+    def tess(scan: Scan, rnd: int) -> str:
+        return in_pairs(lambda n: tesseract(scan.pgm[n], env_tess), scan.pages)
+
+    def tess_render(scan: Scan, rnd: int) -> str:
+        folder = scan.work / f"render-{rnd}"
+        folder.mkdir(exist_ok=True)
+        return in_pairs(lambda n: tesseract(render(scan.pdf, n, args.dpi, folder / f"p{n}"), env_tess), scan.pages)
+
+    def planscan(searchable: bool, tree: Path | None = None) -> Callable[[Scan, int], str]:
+        def run(scan: Scan, rnd: int) -> str:
+            out = scan.work / f"planscan-{'pdf-' if searchable else ''}{'base-' if tree else ''}{rnd}"
+            env = dict(os.environ, PLANSCAN_CACHE=str(cache))
+            if tree:
+                env["PYTHONPATH"] = str(tree)
+            subprocess.run(PLANSCAN + ["ocr", str(scan.pdf), "-o", str(out), "--jobs", str(JOBS), "--no-cache",
+                                       "--dpi", str(args.dpi), "--restore", "off"] + (["--pdf"] if searchable else []),
+                           check=True, env=env, cwd=ROOT)
+            return (out / f"{scan.pdf.stem}.txt").read_text(encoding="utf-8")
+        return run
+
+    def ocrmypdf(scan: Scan, rnd: int) -> None:
+        subprocess.run([args.ocrmypdf, "-q", "-l", "vie", "--jobs", str(JOBS), "--force-ocr", str(scan.pdf),
+                        str(scan.work / f"ocrmypdf-{rnd}.pdf")], check=True, capture_output=True)
         return None
-    start = time.monotonic()
-    subprocess.run([str(exe), "-q", "-l", "vie", "--jobs", str(jobs), "--force-ocr", str(pdf), str(out)],
-                   check=True, capture_output=True)
-    return time.monotonic() - start
 
-
-def restored_text(ocr_json: Path) -> str | None:
-    try:
-        from planscan.extract.restore.restorer import restore_document
-    except ImportError:
-        return None
-    from planscan.pipeline import read_ocr_json
-
-    return restore_document(read_ocr_json(ocr_json), "auto").text
+    out = [Runner("tess", tess), Runner("tess+render", tess_render), Runner("planscan", planscan(False)),
+           Runner("planscan --pdf", planscan(True))]
+    if args.baseline:
+        out += [Runner("base planscan", planscan(False, args.baseline)),
+                Runner("base --pdf", planscan(True, args.baseline))]
+    if args.ocrmypdf:
+        out.append(Runner("ocrmypdf", ocrmypdf))
+    return out
 
 
 def peak_memory(cmd: list[str], env: dict) -> tuple[float, float]:
@@ -105,9 +177,8 @@ def peak_memory(cmd: list[str], env: dict) -> tuple[float, float]:
         p = psutil.Process(proc.pid)
         while not stop.is_set():
             try:
-                procs = [p] + p.children(recursive=True)
                 total = 0
-                for q in procs:
+                for q in [p] + p.children(recursive=True):
                     try:
                         total += q.memory_info().rss
                     except psutil.Error:
@@ -140,77 +211,124 @@ def build_long_pdf(sources: list[Path], pages: int, out: Path) -> None:
         writer.write(fh)
 
 
+def restored_text(ocr_json: Path) -> str | None:
+    try:
+        from planscan.extract.restore.restorer import restore_document
+    except ImportError:
+        return None
+    from planscan.pipeline import read_ocr_json
+
+    return restore_document(read_ocr_json(ocr_json), "auto").text
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--tools", type=Path, default=None, help="folder of score_text.py [default: corpus/../tools]")
-    ap.add_argument("--levels", default="moderate,harsh,rotated")
-    ap.add_argument("--docs", default=None, help="comma-separated corpus folders [default: all with a gold.txt]")
+    ap.add_argument("--levels", default="moderate")
+    ap.add_argument("--docs", default="tuangiao-2020,tuangiao-2021,haiduong-chilinh-2009",
+                    help="comma-separated corpus folders ('all': every one with a gold.txt)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--dpi", type=int, default=300)
+    ap.add_argument("--tess-threads", type=int, default=1, help="OMP_THREAD_LIMIT of raw tesseract (0: as installed)")
+    ap.add_argument("--ocrmypdf", default=shutil.which("ocrmypdf") or (
+        str(Path(sys.executable).with_name("ocrmypdf")) if Path(sys.executable).with_name("ocrmypdf").exists() else None),
+        help="the ocrmypdf executable [default: on PATH or beside this Python]")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="a folder holding another planscan package (e.g. `git archive REV planscan | tar -x -C DIR`),"
+                         " run as two more runners in the same rounds: before and after in one run")
     ap.add_argument("--skip-memory", action="store_true")
-    ap.add_argument("--no-restore", action="store_true", help="leave out the '+ restore' column")
+    ap.add_argument("--no-restore", action="store_true", help="leave out the '+ restore' accuracy")
     ap.add_argument("--memory-pages", type=int, default=100)
     args = ap.parse_args()
     if not args.corpus.is_dir():
         raise SystemExit(f"{args.corpus}: corpus not found; pass --corpus")
     score = load_scorer(args.tools or args.corpus.parent / "tools")
+    become_subreaper()
+    env_tess = dict(os.environ)
+    if args.tess_threads:
+        env_tess["OMP_THREAD_LIMIT"] = str(args.tess_threads)
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="planscan ocr vs raw tesseract -l vie on pdftoppm -r 300 pages. Times: tesseract "
-                        "recognition alone vs the whole cold planscan run; ratio = planscan / tess, planscan / tess "
-                        "1-thread")
-    cols = ("scan", "pages", "raw tess %", "planscan OCR %", "+ restore %", "tess s", "tess 1-thread s",
-            "planscan -j2 s", "ratio", "--pdf s", "ratio", "ocrmypdf s", "ratio")
-    for col in cols:
-        table.add_column(col, justify="right" if col != "scan" else "left", no_wrap=col == "scan")
-    per_level: dict[str, list[tuple[float, float, float | None, int]]] = {}
-    t_raw = t_raw1 = t_ps = t_pdf = t_peer = 0.0
+    console = Console(width=180)
     with tempfile.TemporaryDirectory(prefix="planscan-bench-") as tmp:
         tmp = Path(tmp)
-        wanted = set(args.docs.split(",")) if args.docs else None
-        for doc in sorted(p for p in args.corpus.iterdir() if (p / "gold.txt").is_file()
-                          and (wanted is None or p.name in wanted)):
-            gold = (doc / "gold.txt").read_text(encoding="utf-8")
+        docs = sorted(p for p in args.corpus.iterdir() if (p / "gold.txt").is_file()
+                      and (args.docs == "all" or p.name in args.docs.split(",")))
+        scans = []
+        for doc in docs:
             for level in args.levels.split(","):
                 pdf = doc / f"scan-{level}.pdf"
-                if not pdf.is_file():
-                    continue
-                work = tmp / f"{doc.name}-{level}"
-                (work / "raw").mkdir(parents=True)
-                raw_text, raw_s = raw_tesseract(pdf, work / "raw")
-                (work / "raw1").mkdir()
-                _, raw1_s = raw_tesseract(pdf, work / "raw1", threads=1)
-                ps_s = planscan_ocr(pdf, work / "out", tmp / "cache")
-                pdf_s = planscan_ocr(pdf, work / "pdfa", tmp / "cache", searchable=True)
-                peer_s = ocrmypdf(pdf, work / "peer.pdf")
-                ocr_text = (work / "out" / f"{pdf.stem}.txt").read_text(encoding="utf-8")
-                rest = None if args.no_restore else restored_text(work / "out" / f"{pdf.stem}.ocr.json")
-                a_raw, a_ocr = score(raw_text, gold), score(ocr_text, gold)
-                a_rest = score(rest, gold) if rest is not None else None
-                n_pages = ocr_text.count("\f") + 1
-                per_level.setdefault(level, []).append((a_raw, a_ocr, a_rest, len(gold.split())))
-                t_raw += raw_s
-                t_raw1 += raw1_s
-                t_ps += ps_s
-                t_pdf += pdf_s
-                t_peer += peer_s or 0.0
-                table.add_row(f"{doc.name}/{pdf.stem}", str(n_pages), f"{100 * a_raw:.2f}", f"{100 * a_ocr:.2f}",
-                              "-" if a_rest is None else f"{100 * a_rest:.2f}", f"{raw_s:.1f}", f"{raw1_s:.1f}",
-                              f"{ps_s:.1f}", f"{ps_s / raw_s:.2f} / {ps_s / raw1_s:.2f}", f"{pdf_s:.1f}",
-                              f"{pdf_s / raw_s:.2f}", "-" if peer_s is None else f"{peer_s:.1f}",
-                              "-" if peer_s is None else f"{peer_s / raw_s:.2f}")
-        for level, rows in per_level.items():
-            w = sum(r[3] for r in rows)
-            mean = lambda i: sum(r[i] * r[3] for r in rows) / w  # noqa: E731 - token-weighted
-            rest = "-" if any(r[2] is None for r in rows) else f"{100 * mean(2):.2f}"
-            table.add_row(f"[b]all {level}[/b]", "", f"{100 * mean(0):.2f}", f"{100 * mean(1):.2f}", rest,
-                          "", "", "", "", "", "", "", "")
-        table.add_row("[b]total time[/b]", "", "", "", "", f"{t_raw:.1f}", f"{t_raw1:.1f}", f"{t_ps:.1f}",
-                      f"{t_ps / max(t_raw, 1e-9):.2f} / {t_ps / max(t_raw1, 1e-9):.2f}", f"{t_pdf:.1f}",
-                      f"{t_pdf / max(t_raw, 1e-9):.2f}", f"{t_peer:.1f}" if t_peer else "-",
-                      f"{t_peer / max(t_raw, 1e-9):.2f}" if t_peer else "-")
-        console = Console(width=160)
+                if pdf.is_file():
+                    work = tmp / f"{doc.name}-{level}"
+                    work.mkdir()
+                    scan = Scan(f"{doc.name}/{pdf.stem}", pdf, (doc / "gold.txt").read_text(encoding="utf-8"),
+                                page_count(pdf), work)
+                    scan.pgm = {n: render(pdf, n, args.dpi, work / f"p{n}") for n in range(1, scan.pages + 1)}
+                    scans.append(scan)
+        if not scans:
+            raise SystemExit("no scans selected; check --docs and --levels")
+        rs = runners(args, env_tess, tmp / "cache")
+        totals: dict[str, list[tuple[float, float]]] = {r.name: [] for r in rs}
+        for rnd in range(args.rounds):
+            order = rs[rnd % len(rs):] + rs[: rnd % len(rs)]  # each runner leads once: load drifts evenly
+            sums = {r.name: [0.0, 0.0] for r in rs}
+            for scan in scans:
+                for r in order:
+                    cpu0, t0 = children_cpu(), time.monotonic()
+                    text = r.run(scan, rnd)
+                    wall = time.monotonic() - t0
+                    reap()
+                    cpu = children_cpu() - cpu0
+                    r.wall.setdefault(scan.name, []).append(wall)
+                    r.cpu.setdefault(scan.name, []).append(cpu)
+                    sums[r.name][0] += wall
+                    sums[r.name][1] += cpu
+                    if text is not None and scan.name not in r.text:
+                        r.text[scan.name] = text
+            for name, (wall, cpu) in sums.items():
+                totals[name].append((wall, cpu))
+            console.print(f"round {rnd + 1}: " + ", ".join(f"{n} {w:.1f} s wall / {c:.1f} s CPU"
+                                                        for n, (w, c) in sums.items()))
+        try:
+            load = os.getloadavg()[0]
+        except OSError:
+            load = float("nan")
+        table = Table(title=f"{len(scans)} scans, {sum(s.pages for s in scans)} pages, {JOBS} pages at a time, "
+                            f"{args.rounds} rounds interleaved: median wall s / median CPU s (children's user+sys); "
+                            f"ratio = runner / tess (tess+render). Load at the end {load:.1f}")
+        table.add_column("scan", no_wrap=True)
+        table.add_column("pages", justify="right")
+        for r in rs:
+            table.add_column(r.name, justify="right")
+        med = statistics.median
+
+        def cell(r: Runner, wall: float, cpu: float, base: tuple[float, float], base2: tuple[float, float]) -> str:
+            if r.name == "tess":
+                return f"{wall:.1f} / {cpu:.1f}"
+            return (f"{wall:.1f} / {cpu:.1f}\nwall {wall / base[0]:.2f}x ({wall / base2[0]:.2f}x)\n"
+                    f"CPU {cpu / base[1]:.2f}x ({cpu / base2[1]:.2f}x)")
+
+        for scan in scans:
+            vals = {r.name: (med(r.wall[scan.name]), med(r.cpu[scan.name])) for r in rs}
+            table.add_row(scan.name, str(scan.pages), *(cell(r, *vals[r.name], vals["tess"], vals["tess+render"])
+                                                         for r in rs))
+        vals = {n: (med(w for w, _ in t), med(c for _, c in t)) for n, t in totals.items()}
+        table.add_row("[b]all (median of round sums)[/b]", str(sum(s.pages for s in scans)),
+                      *(cell(r, *vals[r.name], vals["tess"], vals["tess+render"]) for r in rs), end_section=True)
         console.print(table)
+
+        acc = Table(title="syllable accuracy of the first round's text (score_text.py's whole-text measure)")
+        for col in ("scan", "raw tess %", "planscan OCR %", "+ restore %"):
+            acc.add_column(col, justify="left" if col == "scan" else "right")
+        ps = next(r for r in rs if r.name == "planscan")
+        for scan in scans:
+            rest = None if args.no_restore else restored_text(scan.work / "planscan-0" / f"{scan.pdf.stem}.ocr.json")
+            acc.add_row(scan.name, f"{100 * score(rs[0].text[scan.name], scan.gold):.2f}",
+                        f"{100 * score(ps.text[scan.name], scan.gold):.2f}",
+                        "-" if rest is None else f"{100 * score(rest, scan.gold):.2f}")
+        console.print(acc)
         if not args.skip_memory:
             sources = sorted(args.corpus.glob("*/scan-harsh.pdf")) + sorted(args.corpus.glob("*/scan-moderate.pdf"))
             long_pdf = tmp / "long.pdf"
