@@ -207,6 +207,17 @@ def _body_shape(table: Table, col: int) -> tuple[float, float, float, float]:
             sum(len(t) for t in filled) / len(filled))
 
 
+def _counts_rows(table: Table, col: int) -> bool:
+    """The column's whole numbers count the rows: most of them one more than the one before, or 1
+    again (a new group). On a worn copy whose roman group numbers read as digits this alone tells
+    row numbers from a column of small figures."""
+    texts = [c.text.strip() for c in sorted(table.cells, key=lambda c: c.row)
+             if c.col == col and c.row > table.n_header_rows and c.colspan == 1]
+    numbers = [int(t) for t in texts if t.isdigit() and len(t) <= 2]
+    steps = list(zip(numbers, numbers[1:]))
+    return len(steps) >= 3 and sum(b == a + 1 or b == 1 for a, b in steps) >= 0.7 * len(steps)
+
+
 def _check_with_body(cols: list[Column], table: Table) -> None:
     """Roles the header does not bear out: an unreadable header (a worn copy) leaves the body to
     say which column numbers the rows, which names them, which gives units and which holds figures."""
@@ -215,7 +226,7 @@ def _check_with_body(cols: list[Column], table: Table) -> None:
         filled, figures, marks, length = shapes[c.index]
         if c.role != "value" or not filled:
             continue
-        if marks >= 0.6 and length <= 4 and c.index <= 2 and figures < 0.95:
+        if marks >= 0.6 and length <= 4 and c.index <= 2 and (figures < 0.95 or _counts_rows(table, c.index)):
             c.role = "stt"
         elif figures < 0.3 and length >= 12 and not any(x.role == "label" for x in cols):
             c.role = "label"
