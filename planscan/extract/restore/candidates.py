@@ -75,6 +75,7 @@ class CandidateGenerator:
         self.vocab = vocab
         self.channel = channel
         self._reverse: dict[str, list[tuple[str, float]]] | None = None
+        self._kids: dict[str, tuple[frozenset[str], tuple[str, ...]]] | None = None
         self.candidates = lru_cache(maxsize=cache_size)(self.candidates)  # type: ignore[method-assign]
 
     def candidates(self, token: str) -> tuple[Candidate, ...]:
@@ -104,16 +105,33 @@ class CandidateGenerator:
                     found[k] = c
         return found
 
+    def _children(self) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
+        """key prefix -> (every letter that extends it to a prefix, those of _LETTERS in its order):
+        the walk tests one small set instead of building and hashing a string per letter tried."""
+        if self._kids is None:
+            prefixes = self.vocab.key_prefixes
+            kids: dict[str, set[str]] = {}
+            for p in prefixes:
+                if p:
+                    kids.setdefault(p[:-1], set()).add(p[-1])
+            self._kids = {p: (frozenset(kids.get(p, ())), tuple(c for c in _LETTERS if c in kids.get(p, ())))
+                          for p in prefixes}
+        return self._kids
+
     def _walk(self, token: str, budget: float, free0: int) -> dict[str, float]:
         rev = self.reverse()
-        prefixes = self.vocab.key_prefixes
+        children = self._children()
         by_key = self.vocab.by_key
         n = len(token)
         found: dict[str, float] = {}
         # stack of (position in token, key so far, cost, free edits left, dropped letters left)
         stack: list[tuple[int, str, float, int, int]] = [(0, "", 0.0, free0, 1)]
+        push = stack.append
         seen: dict[tuple[int, str, int, int], float] = {}
         dropped = rev.get("", ())
+        # the readings of every segment of the token, looked up once rather than at every state
+        segs = [(rev.get(token[i:i + 1], ()), rev.get(token[i:i + 2], ()) if i + 2 <= n else ())
+                for i in range(n)]
         steps = 0
         while stack and steps < MAX_STEPS:
             steps += 1
@@ -122,43 +140,38 @@ class CandidateGenerator:
             if seen.get(sig, 1e9) <= cost:
                 continue
             seen[sig] = cost
+            kidset, kids = children[key]
             if drops:
                 # a written letter the OCR printed as nothing ("duc" for "được")
                 for k, c in dropped:
                     nc = cost + c
                     if nc > budget:
                         break
-                    k2 = key + k
-                    if k2 in prefixes:
-                        stack.append((i, k2, nc, free, drops - 1))
+                    if k in kidset:
+                        push((i, key + k, nc, free, drops - 1))
             if i == n:
                 if key in by_key and cost < found.get(key, 1e9):
                     found[key] = cost
-                if free:
-                    for c in _LETTERS:
-                        k2 = key + c
-                        if k2 in prefixes and cost + FREE_EDIT <= budget:
-                            stack.append((i, k2, cost + FREE_EDIT, free - 1, drops))
+                if free and cost + FREE_EDIT <= budget:
+                    for c in kids:
+                        push((i, key + c, cost + FREE_EDIT, free - 1, drops))
                 continue
-            for span in (1, 2):
-                if i + span > n:
-                    break
-                seg = token[i:i + span]
-                for k, c in rev.get(seg, ()):
+            for span, readings in ((1, segs[i][0]), (2, segs[i][1])):
+                for k, c in readings:
                     nc = cost + c
                     if nc > budget:
                         break
-                    k2 = key + k
-                    if k2 in prefixes:
-                        stack.append((i + span, k2, nc, free, drops))
+                    if k in kidset:
+                        k2 = key + k
+                        # a state already reached as cheaply would only be popped and dropped
+                        if seen.get((i + span, k2, free, drops), 1e9) > nc:
+                            push((i + span, k2, nc, free, drops))
             if free:
                 nc = cost + FREE_EDIT
                 if nc <= budget:
-                    stack.append((i + 1, key, nc, free - 1, drops))  # a stray printed character
-                    for c in _LETTERS:
-                        k2 = key + c
-                        if k2 in prefixes:
-                            stack.append((i + 1, k2, nc, free - 1, drops))  # a misread letter
+                    push((i + 1, key, nc, free - 1, drops))  # a stray printed character
+                    for c in kids:
+                        push((i + 1, key + c, nc, free - 1, drops))  # a misread letter
         return found
 
     def generate(self, token: str) -> list[Candidate]:
