@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 from planscan.extract.indicators.keys import indicator_key  # noqa: E402
 from planscan.extract.text.periods import period_fields  # noqa: E402
-from planscan.io.store import SCHEMA, Store, _indicator_row  # noqa: E402
+from planscan.io.store import INDICATOR_INSERT, SCHEMA, Store, _indicator_row  # noqa: E402
 from planscan.io.records import read_records_file  # noqa: E402
 from planscan.pipeline import ingest_path  # noqa: E402
 
@@ -117,11 +117,7 @@ def sqlite_floor(tmp: Path, path: Path) -> tuple[float, float]:
     conn.execute("INSERT INTO documents(id, sha256, source, input_kind, ingested_at) VALUES (1, 'x', 'x', 'x', 'x')")
     t, c = time.perf_counter(), time.process_time()
     conn.execute("BEGIN")
-    conn.executemany(
-        'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
-        " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
-        " period_first_month, period_last_month) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        [_indicator_row(1, r) for r in records])
+    conn.executemany(INDICATOR_INSERT, [_indicator_row(1, r) for r in records])
     conn.execute("COMMIT")
     conn.close()
     return time.perf_counter() - t, time.process_time() - c

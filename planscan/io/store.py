@@ -34,7 +34,7 @@ from planscan.io.tablestore import insert_tables
 from planscan.schemas.records import Document, DocumentMeta, IndicatorRecord, Section
 
 APPLICATION_ID = 0x706C6E73  # "plns": marks the file as a planscan store for `file` and for us
-SCHEMA_VERSION = 4  # 4: tables and cells (io/tablestore.py)
+SCHEMA_VERSION = 5  # 4: tables and cells (io/tablestore.py); 5: every IndicatorRecord field of a figure
 # Fields a review may set: the figure's own (as in IndicatorRecord) and its status.
 REVIEW_FIELDS = ("value", "unit", "of", "value_base", "base_unit", "period", "period_type", "period_first_month",
                  "period_last_month", "year", "kind", "key", "indicator", "status")
@@ -125,7 +125,20 @@ CREATE TABLE IF NOT EXISTS indicators (
     confidence  REAL,
     origin      TEXT NOT NULL DEFAULT 'extract',
     period_first_month INTEGER,
-    period_last_month  INTEGER
+    period_last_month  INTEGER,
+    "max"         REAL,
+    qualifier     TEXT,
+    start_year    INTEGER,
+    end_year      INTEGER,
+    kind_reason   TEXT,
+    period_reason TEXT,
+    ref           TEXT,
+    part_of       TEXT,
+    same_as       TEXT,
+    "table"       INTEGER,
+    "row"         INTEGER,
+    col           INTEGER,
+    also_in       TEXT
 );
 CREATE TABLE IF NOT EXISTS reviews (
     id           INTEGER PRIMARY KEY,
@@ -273,7 +286,7 @@ class Store:
         with _immediate(self.conn):
             for table, column, decl in _ADDED_COLUMNS:
                 have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
-                if column not in have:
+                if column.strip('"') not in have:
                     self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
             self._apply_schema()
             # pages stored before the full-text index (schema < 3) are indexed now
@@ -369,12 +382,7 @@ class Store:
                 c.execute("INSERT INTO page_text(rowid, folded) VALUES (?, ?)", (page.lastrowid, fold(p.text)))
         if sections is not None:
             self._add_sections(doc_id, sections)
-        c.executemany(
-            'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
-            " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
-            " period_first_month, period_last_month) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [_indicator_row(doc_id, r) for r in rows],
-        )
+        c.executemany(INDICATOR_INSERT, [_indicator_row(doc_id, r) for r in rows])
         if tables:
             insert_tables(c, doc_id, tables, rows)
         return IngestResult(doc_id, True, len(rows), sha, source)
@@ -509,22 +517,6 @@ class Store:
             out.setdefault(r["indicator_id"], {})[r["field"]] = json.loads(r["new_value"])
         return out
 
-    def review_summary(self) -> dict[int, dict[str, int]]:
-        """document id -> counts of its figures reviewed (any live review), corrected and rejected."""
-        if not self.has_reviews():
-            return {}
-        latest: dict[int, tuple[int, dict]] = {}
-        for r in self.query("SELECT document_id, indicator_id, field, new_value FROM reviews WHERE undone_at IS NULL"
-                            " ORDER BY id"):
-            latest.setdefault(r["indicator_id"], (r["document_id"], {}))[1][r["field"]] = json.loads(r["new_value"])
-        out: dict[int, dict[str, int]] = {}
-        for doc_id, fields in latest.values():
-            c = out.setdefault(doc_id, {"reviewed": 0, "corrected": 0, "rejected": 0})
-            c["reviewed"] += 1
-            c["rejected"] += fields.get("status") == "rejected"
-            c["corrected"] += any(f not in ("status", "added") for f in fields) and fields.get("status") != "rejected"
-        return out
-
     def add_reviews(self, document_id: int, changes: list[tuple[int, str, object]], reviewer: str) -> int:
         """Record ``(indicator id, field, new value)`` changes as one action (undone together) and
         return its id. Each row keeps the value it replaced as it was when written, in the same
@@ -551,18 +543,6 @@ class Store:
                            json.dumps(value, ensure_ascii=False), reviewer, now))
         return action
 
-    def add_figure(self, document_id: int, record: IndicatorRecord, reviewer: str) -> tuple[int, int]:
-        """Store a figure the extractor missed (origin 'review'; only reviewed reads show it) and
-        return (its id, the action id that undoes it)."""
-        with self._writing("adding the figure failed ({e}); it was rolled back, retry") as c:
-            cur = c.execute(
-                'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
-                " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
-                " period_first_month, period_last_month, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*_indicator_row(document_id, record), "review"),
-            )
-        return cur.lastrowid, self.add_reviews(document_id, [(cur.lastrowid, "added", True)], reviewer)
-
     def undo(self, document_id: int, reviewer: str, action: int | None = None) -> int | None:
         """Undo ``action`` (default: the reviewer's latest live action in the document); the rows
         stay, marked undone. Returns the action undone, or None when there was none."""
@@ -584,12 +564,17 @@ class Store:
         return self.query("SELECT * FROM reviews WHERE document_id=? ORDER BY id", (document_id,))
 
 
-_ADDED_COLUMNS = (  # columns of schema 2 a schema-1 store lacks
+_ADDED_COLUMNS = (  # columns an older store lacks: of schema 2, then of schema 5
     ("documents", "image_file", "TEXT"),
     ("pages", "width", "INTEGER"), ("pages", "height", "INTEGER"), ("pages", "dpi", "INTEGER"),
     ("pages", "layout", "TEXT"),
     ("indicators", "origin", "TEXT NOT NULL DEFAULT 'extract'"),
     ("indicators", "period_first_month", "INTEGER"), ("indicators", "period_last_month", "INTEGER"),
+    ("indicators", '"max"', "REAL"), ("indicators", "qualifier", "TEXT"), ("indicators", "start_year", "INTEGER"),
+    ("indicators", "end_year", "INTEGER"), ("indicators", "kind_reason", "TEXT"),
+    ("indicators", "period_reason", "TEXT"), ("indicators", "ref", "TEXT"), ("indicators", "part_of", "TEXT"),
+    ("indicators", "same_as", "TEXT"), ("indicators", '"table"', "INTEGER"), ("indicators", '"row"', "INTEGER"),
+    ("indicators", "col", "INTEGER"), ("indicators", "also_in", "TEXT"),
 )
 
 
@@ -634,12 +619,27 @@ def _status(row: dict, fields: dict) -> str:
     return "accepted" if fields else "unreviewed"
 
 
+# The columns of an IndicatorRecord's row, in _indicator_row's order: every field of the record but
+# its document (the row's document's sha256) and schema_version (the records format it was read in).
+_INDICATOR_COLUMNS = (
+    'document_id, key, indicator, value, unit, "of", value_base, base_unit, year, period, period_type, kind,'
+    ' vs_year, derived, section, page, line, bbox, text, confidence, period_first_month, period_last_month,'
+    ' "max", qualifier, start_year, end_year, kind_reason, period_reason, ref, part_of, same_as, "table", "row",'
+    ' col, also_in'
+)
+INDICATOR_INSERT = (f"INSERT INTO indicators({_INDICATOR_COLUMNS}) VALUES"
+                    f" ({','.join('?' * (_INDICATOR_COLUMNS.count(',') + 1))})")
+
+
 def _indicator_row(doc_id: int, r: IndicatorRecord) -> tuple:
     return (
         doc_id, r.key, r.indicator, r.value, r.unit, r.of, r.value_base, r.base_unit, r.year,
         r.period, r.period_type, r.kind, r.vs_year, int(r.derived),
         json.dumps(r.section, ensure_ascii=False) if r.section else None, r.page, r.line,
         r.bbox.model_dump_json() if r.bbox else None, r.text, r.confidence, r.period_first_month, r.period_last_month,
+        r.max, r.qualifier, r.start_year, r.end_year, r.kind_reason or None, r.period_reason or None, r.ref or None,
+        r.part_of, r.same_as, r.table, r.row, r.col,
+        json.dumps([a.model_dump(mode="json") for a in r.also_in], ensure_ascii=False) if r.also_in else None,
     )
 
 
@@ -664,6 +664,7 @@ def record_of(row: dict) -> IndicatorRecord:
     data["derived"] = bool(row.get("derived"))
     data["section"] = json.loads(row["section"]) if row.get("section") else []
     data["bbox"] = json.loads(row["bbox"]) if row.get("bbox") else None
+    data["also_in"] = json.loads(row["also_in"]) if row.get("also_in") else []
     data["document"] = row.get("sha256") or ""
     data.setdefault("text", "")
     return IndicatorRecord.model_validate(data)
@@ -680,15 +681,12 @@ def records_hash(records: list[IndicatorRecord]) -> str:
         h.update(b"\n")
     return h.hexdigest()
 
+
 def insert_review_figure(store: Store, document_id: int, record: IndicatorRecord) -> int:
     """Store ``record`` as a figure of origin 'review' and return its id. No read shows it until a
     review sets its field 'added' (``Store.add_reviews``), so it can join a larger action: the
     values a correction derives are added with the correction and undone with it."""
     with store._writing("adding the figure failed ({e}); it was rolled back, retry") as c:
-        cur = c.execute(
-            'INSERT INTO indicators(document_id, key, indicator, value, unit, "of", value_base, base_unit,'
-            " year, period, period_type, kind, vs_year, derived, section, page, line, bbox, text, confidence,"
-            " period_first_month, period_last_month, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (*_indicator_row(document_id, record), "review"),
-        )
+        cur = c.execute(INDICATOR_INSERT.replace(") VALUES (", ", origin) VALUES (?,"),
+                        (*_indicator_row(document_id, record), "review"))
     return cur.lastrowid
