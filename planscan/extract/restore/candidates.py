@@ -76,6 +76,7 @@ class CandidateGenerator:
         self.channel = channel
         self._reverse: dict[str, list[tuple[str, float]]] | None = None
         self._kids: dict[str, tuple[frozenset[str], tuple[str, ...]]] | None = None
+        self._by_length: dict[tuple[int, int], list[str]] = {}
         self.candidates = lru_cache(maxsize=cache_size)(self.candidates)  # type: ignore[method-assign]
 
     def candidates(self, token: str) -> tuple[Candidate, ...]:
@@ -104,6 +105,15 @@ class CandidateGenerator:
                 if c < found.get(k, 1e9):
                     found[k] = c
         return found
+
+    def _near_length(self, n: int, within: int) -> list[str]:
+        """The keys whose length is within ``within`` of ``n``, in the vocabulary's order: no other key
+        is that close in Levenshtein distance, and rapidfuzz breaks ties by position, so its nearest
+        keys are the same as over every key."""
+        got = self._by_length.get((n, within))
+        if got is None:
+            got = self._by_length[(n, within)] = [k for k in self.vocab.keys if abs(len(k) - n) <= within]
+        return got
 
     def _children(self) -> dict[str, tuple[frozenset[str], tuple[str, ...]]]:
         """key prefix -> (every letter that extends it to a prefix, those of _LETTERS in its order):
@@ -184,8 +194,8 @@ class CandidateGenerator:
             q = simple_key(token)
             if len(q) >= 2:
                 cutoff = 1 if len(q) <= 5 else 2
-                for k, d, _i in process.extract(q, vocab.keys, scorer=Levenshtein.distance, score_cutoff=cutoff,
-                                                limit=12):
+                for k, d, _i in process.extract(q, self._near_length(len(q), cutoff), scorer=Levenshtein.distance,
+                                                score_cutoff=cutoff, limit=12):
                     # the plain reading itself is a key: as good as the walk's best; a near key is an
                     # edit the model did not explain
                     keys[k] = min(keys.get(k, 1e9), FREE_EDIT * d + (0.0 if d == 0 else 1.0))
