@@ -7,8 +7,16 @@ the task comes back as a ``Failed`` and the others go on. Closing the iterator, 
 the caller (Ctrl-C, SIGTERM), kills every worker and the programs it started (Tesseract, pdftoppm):
 nothing runs on after the caller has stopped listening.
 
-Workers are forked from a fork server, never from the caller: a caller that runs threads (a
-progress bar, SQLite, OpenCV's thread pool) would be copied mid-state by a plain fork. Tesseract
+Workers are forked from a fork server, not from the caller: a caller that runs threads (a
+progress bar, SQLite, OpenCV's thread pool) would be copied mid-state by a plain fork. A pool made
+with ``inherit=N`` forks from the caller when that is safe and cheaper: the caller has already
+imported every preload module, runs no Python thread but its main one, and runs N native threads,
+the count it had right after importing what the workers need (so no thread pool has started
+since: OpenCV's, once used, hangs a forked child that uses OpenCV; the BLAS threads NumPy starts
+on import survive a fork). The workers then start with the modules loaded instead of a fork
+server importing them all again (about half a second of CPU for OpenCV, NumPy and the schemas).
+Workers that replace killed ones are forked from pebble's manager thread; pebble's locks between
+processes are semaphores, which a fork does not copy. Tesseract
 and OpenMP get one thread each (``OMP_THREAD_LIMIT=1``): the workers already use the cores.
 
 A task may send small messages back while it runs (``report``), e.g. pages done, which the caller
@@ -25,6 +33,8 @@ import multiprocessing.forkserver
 import os
 import queue as queue_mod
 import signal
+import sys
+import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Iterator, Literal, Sequence, TypeVar, Union
@@ -105,14 +115,30 @@ def _start_worker(messages: Any, init: Callable[[], None] | None, env: dict[str,
         init()
 
 
-def _context(preload: Sequence[str]):
+def native_threads() -> int | None:
+    """The threads this process runs, native ones included (None where /proc cannot tell)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
+def _can_inherit(preload: Sequence[str], threads: int | None) -> bool:
+    return (threads is not None and threading.active_count() == 1
+            and all(name in sys.modules for name in preload) and native_threads() == threads)
+
+
+def _context(preload: Sequence[str], inherit: int | None = None):
     """The fork-server context, with the server started so it works from any folder.
 
     The server starts as ``python -c``, which puts the current folder first on ``sys.path`` before
     the preload; a folder named "planscan" there would shadow an editable install of the package,
     and every worker would inherit the broken import. PYTHONSAFEPATH keeps the current folder out.
-    The preload only counts when the server starts (once per process).
+    The preload only counts when the server starts (once per process). With ``inherit`` and a
+    caller that may fork (``_can_inherit``), the plain fork context instead.
     """
+    if _can_inherit(preload, inherit):
+        return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(preload))
     saved = os.environ.get("PYTHONSAFEPATH")
@@ -145,14 +171,17 @@ def _outcome(future: cf.Future, limit: float | None) -> Outcome:
 
 class WorkerPool(Generic[T, R]):
     """``workers`` processes running ``fn`` over items; ``init`` runs once in each new worker and
-    ``preload`` names modules the fork server imports once, so workers start with them loaded."""
+    ``preload`` names modules the fork server imports once, so workers start with them loaded;
+    ``inherit`` (a thread count) lets workers fork from the caller instead when it is safe (see
+    the module doc)."""
 
     def __init__(self, workers: int, *, init: Callable[[], None] | None = None, preload: Sequence[str] = (),
-                 on_message: Callable[[Any], None] | None = None):
+                 on_message: Callable[[Any], None] | None = None, inherit: int | None = None):
         self.workers = max(1, workers)
         self.init = init
         self.preload = tuple(preload)
         self.on_message = on_message
+        self.inherit = inherit
 
     def run(self, fn: Callable[[T], R], items: Iterable[T], timeout: Timeout = None) -> Iterator[tuple[T, Outcome]]:
         """Yield ``(item, value or Failed)`` as tasks finish, in any order.
@@ -164,7 +193,7 @@ class WorkerPool(Generic[T, R]):
         pending = collections.deque(items)
         if not pending:
             return
-        ctx = _context(self.preload)
+        ctx = _context(self.preload, self.inherit)
         messages = ctx.Queue() if self.on_message is not None else None
         pool = self._pool(ctx, messages, len(pending))
         running: dict[cf.Future, tuple[T, float | None]] = {}

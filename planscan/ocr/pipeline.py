@@ -16,13 +16,17 @@ from typing import Callable, Optional
 
 import cv2
 
-from planscan._util.pool import Failed, WorkerPool
+from planscan._util.pool import Failed, WorkerPool, native_threads
 from planscan.errors import InputFileError, MissingDependencyError, PageTimeoutError, PlanscanError
 from planscan.ocr import clean, poppler, rasterize, tesseract
 from planscan.ocr.cache import PageCache, page_key
 from planscan.ocr.settings import OcrSettings
 from planscan.ocr.inputs import IMAGE_SUFFIXES, PDF_SUFFIXES, file_sha256, input_kind
 from planscan.schemas.records import Document, Page
+
+# This process's threads once the workers' modules are loaded: while it still runs just these,
+# no OpenCV thread pool has started and the page workers may fork from it.
+_THREADS_AFTER_IMPORT = native_threads()
 
 Progress = Callable[[int, int], None]
 PageFn = Callable[["_Task"], Page]
@@ -155,8 +159,10 @@ def _run_pages(tasks: list[_Task], jobs: int, timeout: float | None, progress: P
     """Pages across ``jobs`` worker processes. Tesseract stops itself at ``timeout``; a worker stuck
     anywhere else is killed ``HARD_TIMEOUT_GRACE`` seconds later, and a worker that dies fails only
     its own page."""
-    # The fork server imports this module once, so a new worker starts with OpenCV loaded.
-    pool = WorkerPool(jobs, init=limit_threads, preload=["planscan.ocr.pipeline"])
+    # Workers start with OpenCV loaded: forked from this process, which has imported this module,
+    # when no thread has started since; else from a fork server that imports it once.
+    pool = WorkerPool(jobs, init=limit_threads, preload=["planscan.ocr.pipeline"],
+                      inherit=_THREADS_AFTER_IMPORT)
     results: dict[int, Page] = {}
     for task, outcome in pool.run(page_fn, tasks, timeout=(timeout + HARD_TIMEOUT_GRACE) if timeout else None):
         results[task.number] = _failed_task(task, outcome, timeout) if isinstance(outcome, Failed) else outcome

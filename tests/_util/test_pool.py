@@ -89,3 +89,35 @@ def test_workers_see_the_callers_environment_of_now(monkeypatch, tmp_path):
     list(WorkerPool(1).run(_cache_var, ["start the server"]))
     monkeypatch.setenv("PLANSCAN_CACHE", str(tmp_path))
     assert dict(WorkerPool(1).run(_cache_var, ["x"])) == {"x": str(tmp_path)}
+
+
+_MARK: list[str] = []
+
+
+def _marks(_item: str) -> list[str]:
+    return list(_MARK)
+
+
+def test_inherit_forks_from_the_caller_only_while_no_thread_has_started():
+    import threading
+
+    from planscan._util.pool import native_threads
+
+    # A value set in the caller after import reaches the workers only if they are forked from it.
+    _MARK[:] = ["set in the caller"]
+    try:
+        now = native_threads()
+        forked = dict(WorkerPool(2, preload=[__name__], inherit=now).run(_marks, ["a", "b"]))
+        assert forked == {"a": ["set in the caller"], "b": ["set in the caller"]}
+        # The fork server imports this module afresh: it never saw the value.
+        assert dict(WorkerPool(2, preload=[__name__]).run(_marks, ["a"])) == {"a": []}
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)
+        thread.start()
+        try:
+            assert dict(WorkerPool(2, preload=[__name__], inherit=now).run(_marks, ["a"])) == {"a": []}
+        finally:
+            stop.set()
+            thread.join()
+    finally:
+        _MARK.clear()
