@@ -142,6 +142,17 @@ class CandidateGenerator:
         # the readings of every segment of the token, looked up once rather than at every state
         segs = [(rev.get(token[i:i + 1], ()), rev.get(token[i:i + 2], ()) if i + 2 <= n else ())
                 for i in range(n)]
+        # the least the rest of the token can cost from each position: a state that cannot finish
+        # within the budget is never pushed
+        least = [0.0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            one, two = segs[i]
+            best = (one[0][1] if one else 1e9) + least[i + 1]
+            if two:
+                best = min(best, two[0][1] + least[i + 2])
+            if free0:
+                best = min(best, FREE_EDIT + least[i + 1])
+            least[i] = best
         steps = 0
         while stack and steps < MAX_STEPS:
             steps += 1
@@ -167,9 +178,11 @@ class CandidateGenerator:
                         push((i, key + c, cost + FREE_EDIT, free - 1, drops))
                 continue
             for span, readings in ((1, segs[i][0]), (2, segs[i][1])):
+                if not readings or cost + least[i + span] > budget:
+                    continue
                 for k, c in readings:
                     nc = cost + c
-                    if nc > budget:
+                    if nc + least[i + span] > budget:
                         break
                     if k in kidset:
                         k2 = key + k
@@ -178,7 +191,7 @@ class CandidateGenerator:
                             push((i + span, k2, nc, free, drops))
             if free:
                 nc = cost + FREE_EDIT
-                if nc <= budget:
+                if nc + least[i + 1] <= budget:
                     push((i + 1, key, nc, free - 1, drops))  # a stray printed character
                     for c in kids:
                         push((i + 1, key + c, nc, free - 1, drops))  # a misread letter
