@@ -166,7 +166,7 @@ class CandidateGenerator:
                 # a written letter the OCR printed as nothing ("duc" for "được")
                 for k, c in dropped:
                     nc = cost + c
-                    if nc > budget:
+                    if nc + least[i] > budget:
                         break
                     if k in kidset:
                         push((i, key + k, nc, free, drops - 1))
