@@ -40,8 +40,14 @@ def open_owned(path: Path, application_id: int, *, remedy: str, timeout: float =
     except sqlite3.Error as e:
         raise DatabaseError(f"{path}: cannot be opened ({e}); check the path and permissions") from e
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # one read transaction: another process creating the file may commit between two bare
+        # reads, and its tables without its id would look like another program's database
+        conn.execute("BEGIN")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.execute("COMMIT")
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DatabaseError(f"{path}: is not a readable SQLite database ({e}); it was left untouched, {remedy}") from e
