@@ -25,7 +25,7 @@ WIDTHS = [12, 60, 20, 46, 46]
 
 
 def table_pdf(path: Path) -> Path:
-    fpdf = pytest.importorskip("fpdf")
+    import fpdf  # dev dependency: never skipped
     if not (FONT.is_file() and BOLD.is_file()) or shutil.which("pdftotext") is None:
         pytest.skip("DejaVu fonts and poppler are needed")
     pdf = fpdf.FPDF(format="A4")
