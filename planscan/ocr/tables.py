@@ -16,7 +16,7 @@ import numpy as np
 
 from planscan.errors import PlanscanError
 from planscan.ocr.cell_figures import (DIGITS_CONFIG, Reading, choose, figure_cells, figure_text, has_word,
-                                        looks_numeric)
+                                        looks_numeric, settled)
 from planscan.schemas.records import BBox, Word
 
 log = logging.getLogger(__name__)
@@ -442,22 +442,29 @@ def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: floa
     if not nums:
         return texts
     eng = _read_mosaic(nums, dpi, NUMBER_LANG, timeout, extra)
-    # Every cell of a figure column (also one whose first reading is letters: on a worn copy that is
-    # a figure read as letters) is read once more limited to the characters of figures, and, on a
-    # binarised page, also from its darkest ink only; the reading kept is chosen among all of them.
-    passes = [_read_mosaic([(i, c) for i, c in nums if i in column], dpi, NUMBER_LANG, timeout,
-                           f"{extra} {DIGITS_CONFIG}".strip())]
-    if core is not None:
-        cores = [c for c in _cell_crops(core, grid, inset, pad=dpi // 10) if c is not None and c[0] in column]
-        passes.append(_read_mosaic(cores, dpi, NUMBER_LANG, timeout, f"{extra} {DIGITS_CONFIG}".strip()))
+    first = {i: Reading(figure_text(texts[i]), _mean_conf(words.get(i, []))) for i, _ in nums}
+    english = {i: Reading(figure_text(join_cell_words(eng.get(i, []))), _mean_conf(eng.get(i, []))) for i, _ in nums}
+    # A cell of a figure column whose first two readings are in doubt (they differ, or are not
+    # written as a figure is printed: on a worn copy a figure read as letters, a lost comma) is read
+    # once more limited to the characters of figures, and, on a binarised page, also from its
+    # darkest ink only; the reading kept is chosen among all of them. Two models agreeing on a
+    # printed figure settle the cell: a clean page pays for no more readings.
+    doubt = {i for i, _ in nums if i in column and not settled(first[i], english[i])}
+    passes: list[dict[int, list[Word]]] = []
+    if doubt:
+        digits = f"{extra} {DIGITS_CONFIG}".strip()
+        passes.append(_read_mosaic([(i, c) for i, c in nums if i in doubt], dpi, NUMBER_LANG, timeout, digits))
+        if core is not None:
+            cores = [c for c in _cell_crops(core, grid, inset, pad=dpi // 10) if c is not None and c[0] in doubt]
+            passes.append(_read_mosaic(cores, dpi, NUMBER_LANG, timeout, digits))
     for i, _ in nums:
-        first = Reading(figure_text(texts[i]), _mean_conf(words.get(i, [])))
-        english = Reading(figure_text(join_cell_words(eng.get(i, []))), _mean_conf(eng.get(i, [])))
-        if i in column:
-            t = choose([first, english] + [Reading(figure_text(join_cell_words(p[i])), _mean_conf(p[i]))
-                                           for p in passes if p.get(i)])
+        if i in doubt:
+            t = choose([first[i], english[i]] + [Reading(figure_text(join_cell_words(p[i])), _mean_conf(p[i]))
+                                                 for p in passes if p.get(i)])
+        elif i in column:
+            t = first[i].text  # settled: both readings agree
         else:
-            t = english.text
+            t = english[i].text
         if t:
             texts[i] = t
     return texts

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from planscan.ocr import tables
-from planscan.ocr.cell_figures import Reading, choose, figure_cells, grammar, has_word
+from planscan.ocr.cell_figures import DIGITS_CONFIG, Reading, choose, figure_cells, grammar, has_word, settled
 from tests.ocr.test_tables import BODY, DPI, XS, YS, render_table
 
 
@@ -138,3 +138,44 @@ def test_scanned_header_cells_with_years_keep_their_words(monkeypatch):
     assert "tháng" in by_pos[(1, 2)] and "2023" in by_pos[(1, 2)]
     assert "năm" in by_pos[(1, 3)].lower() and "2023" in by_pos[(1, 3)]
     assert all(by_pos[(r + 2, 2)] == row[2] for r, row in enumerate(BODY) if row[2] != "-")
+
+
+@pytest.mark.parametrize("first, second, ok", [
+    ("97,5", "97,5", True), ("1.234", "1.234", True), ("97,5", "97,8", False), ("4386", "4386", False),
+    ("", "", False),
+])
+def test_two_readings_settle_a_cell_only_when_they_agree_on_a_printed_figure(first, second, ok):
+    assert settled(Reading(first, 90), Reading(second, 90)) is ok
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_a_clean_table_reads_few_figure_cells_digits_only_again_and_a_worn_one_more(monkeypatch):
+    from planscan.ocr import clean
+    from planscan.ocr.tesseract import _languages
+    import pytesseract
+
+    langs = _languages(pytesseract.pytesseract.tesseract_cmd)
+    if "vie" not in langs or "eng" not in langs:
+        pytest.skip("tesseract vie/eng data not installed")
+    reread: list[int] = []
+    read = tables._read_mosaic
+
+    def counting(crops, dpi, lang, timeout, extra):
+        if DIGITS_CONFIG in extra:
+            reread.append(len(crops))
+        return read(crops, dpi, lang, timeout, extra)
+
+    monkeypatch.setattr(tables, "_read_mosaic", counting)
+    pt = tables.tables_from_scan(1, render_table(bold_header=False), DPI, "vie")
+    by_pos = {(c.row, c.col): t for c, t in zip(pt.grids[0].cells, pt.texts[0])}
+    assert all(by_pos[(r + 2, c)] == row[c] for r, row in enumerate(BODY) for c in (2, 3) if row[c] not in ("", "-"))
+    figures = sum(row[c] not in ("", "-") for row in BODY for c in (2, 3))
+    clean_rereads = sum(reread)
+    assert clean_rereads < figures / 2  # most cells are settled by their first two readings
+    state = clean.CleanState(image=_worn(render_table(bold_header=False)), dpi=DPI)
+    for name in ("background", "denoise", "bleed", "despeckle"):
+        clean.STEPS[name](state)
+    grey = state.image.copy()
+    clean.binarize(state)
+    tables.tables_from_scan(1, state.image, DPI, "vie", extra="-c textord_heavy_nr=1", grey=grey)
+    assert sum(reread) - clean_rereads > clean_rereads  # a worn copy leaves more in doubt
