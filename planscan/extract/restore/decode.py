@@ -136,13 +136,7 @@ def best_path(slots: Sequence[Slot], vocab: Vocabulary, w: Weights | None = None
                 brow.append(arg)
         scores.append(row)
         back.append(brow)
-    # trace back
-    k = max(range(len(scores[-1])), key=scores[-1].__getitem__)
-    path = [0] * len(slots)
-    for i in range(len(slots) - 1, -1, -1):
-        path[i] = k
-        k = back[i][k]
-    return path
+    return _trace_back(scores, back)
 
 
 def _best_path_lm(slots: Sequence[Slot], vocab: Vocabulary, w: Weights, lm: LanguageModel) -> list[int]:
@@ -197,21 +191,25 @@ def _best_path_lm(slots: Sequence[Slot], vocab: Vocabulary, w: Weights, lm: Lang
                 continue
             for m in range(n):
                 sc = base + wl * lps[m]
-                if gains is not None:
-                    s = sy[m]
-                    if s is not None:
-                        g = gains.get(s)
-                        if g is not None:
-                            sc += wb * g + (wt if tri is not None and s in tri else 0.0)
+                s = sy[m]
+                if s is not None:
+                    g = gains.get(s)
+                    if g is not None:
+                        sc += wb * g + (wt if tri is not None and s in tri else 0.0)
                 if sc > best[m]:
                     best[m] = sc
                     arg[m] = k
         scores.append([b + lo for b, lo in zip(best, local)])
         back.append(arg)
         syls.append(sy)
+    return _trace_back(scores, back)
+
+
+def _trace_back(scores: list[list[float]], back: list[list[int]]) -> list[int]:
+    """The option index of every slot on the best path, from the last slot's best score back."""
     k = max(range(len(scores[-1])), key=scores[-1].__getitem__)
-    path = [0] * len(slots)
-    for i in range(len(slots) - 1, -1, -1):
+    path = [0] * len(scores)
+    for i in range(len(scores) - 1, -1, -1):
         path[i] = k
         k = back[i][k]
     return path
