@@ -61,20 +61,9 @@ def wait_for_tesseract(pgid: int, limit: float = 240.0) -> None:
     pytest.fail("no tesseract started")
 
 
-def summary(outdir: Path) -> dict[str, dict]:
-    with open(outdir / "summary.csv", encoding="utf-8-sig") as fh:
-        return {r["path"]: r for r in csv.DictReader(fh)}
-
-
-@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
-def test_interrupt_stops_workers_within_2s_and_a_rerun_completes(tmp_path, how):
-    if not shutil.which("tesseract"):
-        pytest.skip("tesseract not installed")
-    indir, outdir = tmp_path / "in", tmp_path / "out"
-    rels = one_page_pdfs(indir, 2)
-    (indir / "notes.txt").write_text("Tổng thu ngân sách đạt 120 tỷ đồng.\n", encoding="utf-8")
-    env = {**os.environ, "PLANSCAN_CACHE": str(tmp_path / "cache")}
-    args = [sys.executable, "-m", "planscan.cli", "batch", str(indir), "-o", str(outdir), "--jobs", "2", "-q"]
+def interrupt_once_ocr_runs(args: list[str], env: dict, how: str) -> tuple[subprocess.Popen, bytes, float]:
+    """Run ``args`` in a session of its own, and Ctrl-C or SIGTERM it once a Tesseract runs: the
+    ended process, its stderr, and the seconds it took to stop."""
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
@@ -90,13 +79,36 @@ def test_interrupt_stops_workers_within_2s_and_a_rerun_completes(tmp_path, how):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    return proc, err, took
+
+
+def assert_group_ends(pgid: int, limit: float = 2.0) -> None:
+    """No process of the group (workers, Tesseracts) is left ``limit`` seconds after its leader ended."""
+    deadline = time.monotonic() + limit
+    while live_group(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not live_group(pgid), [p.cmdline()[:2] for p in live_group(pgid)]
+
+
+def summary(outdir: Path) -> dict[str, dict]:
+    with open(outdir / "summary.csv", encoding="utf-8-sig") as fh:
+        return {r["path"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_interrupt_stops_workers_within_2s_and_a_rerun_completes(tmp_path, how):
+    if not shutil.which("tesseract"):
+        pytest.skip("tesseract not installed")
+    indir, outdir = tmp_path / "in", tmp_path / "out"
+    rels = one_page_pdfs(indir, 2)
+    (indir / "notes.txt").write_text("Tổng thu ngân sách đạt 120 tỷ đồng.\n", encoding="utf-8")
+    env = {**os.environ, "PLANSCAN_CACHE": str(tmp_path / "cache")}
+    args = [sys.executable, "-m", "planscan.cli", "batch", str(indir), "-o", str(outdir), "--jobs", "2", "-q"]
+    proc, err, took = interrupt_once_ocr_runs(args, env, how)
     assert proc.returncode == ExitCode.interrupted, err
     assert took < 2.0, f"took {took:.1f} s to stop"
     assert b"interrupted" in err and b"Traceback" not in err
-    deadline = time.monotonic() + 2.0
-    while live_group(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not live_group(proc.pid), [p.cmdline()[:2] for p in live_group(proc.pid)]
+    assert_group_ends(proc.pid)
 
     # No file of the run is done in the ledger, the summary lists every input, the log ends.
     with sqlite3.connect(outdir / "planscan-ledger.sqlite") as db:

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from planscan.errors import ExitCode
-from tests.batch.test_batch_interrupt import live_group, wait_for_tesseract
+from tests.batch.test_batch_interrupt import assert_group_ends, interrupt_once_ocr_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 SCAN = ROOT / "samples" / "tuangiao-2020" / "scan-harsh.pdf"  # four pages: work left when the signal comes
@@ -38,28 +35,11 @@ def _commands(tmp: Path) -> dict[str, tuple[list[str], Path]]:
 def test_a_signal_stops_the_page_workers_within_2s(tmp_path, command, how):
     args, output = _commands(tmp_path)[command]
     env = {**os.environ, "PLANSCAN_CACHE": str(tmp_path / "cache")}
-    proc = subprocess.Popen([sys.executable, "-m", "planscan.cli", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        wait_for_tesseract(proc.pid)
-        sent = time.monotonic()
-        if how == "ctrl-c":
-            os.killpg(proc.pid, signal.SIGINT)  # a terminal sends Ctrl-C to the whole foreground group
-        else:
-            proc.send_signal(signal.SIGTERM)  # a service manager stops the main process only
-        _, err = proc.communicate(timeout=10)
-        took = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    proc, err, took = interrupt_once_ocr_runs([sys.executable, "-m", "planscan.cli", *args], env, how)
     assert proc.returncode == ExitCode.interrupted, err
     assert took < 2.0, f"took {took:.1f} s to stop"
     assert b"Traceback" not in err
-    deadline = time.monotonic() + 2.0
-    while live_group(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not live_group(proc.pid), [p.cmdline()[:2] for p in live_group(proc.pid)]
+    assert_group_ends(proc.pid)
     if command == "ingest":  # the store may exist; the document is not in it
         if output.exists():
             with sqlite3.connect(output) as db:
