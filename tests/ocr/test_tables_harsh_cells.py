@@ -29,18 +29,24 @@ def test_choose_prefers_a_printed_figure_then_agreement_then_confidence():
     assert choose([Reading("", 90), Reading("abc", 90)]) == ""
 
 
-def test_figure_cells_are_body_cells_of_figure_columns_without_numbering_marks():
-    # (row, col, colspan): a header row, then body rows with STT marks, labels and figures
-    header = [(0, 0, 1, "STT"), (0, 1, 1, "Chỉ tiêu"), (0, 2, 1, "KH 2021"), (0, 3, 1, "Ước TH 2020")]
-    body = [("I", "Trồng trọt", "1.234", "97,5"), ("1", "Lúa", "HN N", "88,0"), ("2", "Ngô", "16/18", "Th"),
-            ("II", "Chăn nuôi", "-", "105,3"), ("a", "Trâu", "4.310", "12")]
+def _chosen(header: list[tuple], body: list[tuple]) -> set[tuple[int, int]]:
+    """(row, col) of the cells figure_cells picks: header cells given as (row, col, colspan, text),
+    body rows as texts from row 1."""
     cells = [(r, c, s) for r, c, s, _ in header]
     texts = [t for *_, t in header]
     for r, row in enumerate(body, start=1):
         for c, t in enumerate(row):
             cells.append((r, c, 1))
             texts.append(t)
-    chosen = {(cells[i][0], cells[i][1]) for i in figure_cells(cells, texts)}
+    return {(cells[i][0], cells[i][1]) for i in figure_cells(cells, texts)}
+
+
+def test_figure_cells_are_body_cells_of_figure_columns_without_numbering_marks():
+    # (row, col, colspan): a header row, then body rows with STT marks, labels and figures
+    header = [(0, 0, 1, "STT"), (0, 1, 1, "Chỉ tiêu"), (0, 2, 1, "KH 2021"), (0, 3, 1, "Ước TH 2020")]
+    body = [("I", "Trồng trọt", "1.234", "97,5"), ("1", "Lúa", "HN N", "88,0"), ("2", "Ngô", "16/18", "Th"),
+            ("II", "Chăn nuôi", "-", "105,3"), ("a", "Trâu", "4.310", "12")]
+    chosen = _chosen(header, body)
     assert (2, 2) in chosen and (3, 3) in chosen  # figures read as letters are read again
     assert not any(c in (0, 1) for _, c in chosen)  # numbering and labels are not
     assert not any(r == 0 for r, _ in chosen)  # nor the header
@@ -102,13 +108,7 @@ def test_a_header_cell_with_a_year_and_a_count_does_not_start_the_body():
     header = [(0, 0, 1, "STT"), (0, 1, 1, "Chỉ tiêu"), (0, 2, 1, "Thực hiện 6 tháng đầu năm 2023"),
               (0, 3, 1, "Ước thực hiện cả năm 2023"), (0, 4, 1, "Năm 2024")]
     body = [("1", "Lúa", "1.234", "97,5", "12"), ("2", "Ngô", "HN N", "88,0", "4.310"), ("3", "Chè", "16/18", "7", "45")]
-    cells = [(r, c, s) for r, c, s, _ in header]
-    texts = [t for *_, t in header]
-    for r, row in enumerate(body, start=1):
-        for c, t in enumerate(row):
-            cells.append((r, c, 1))
-            texts.append(t)
-    chosen = {(cells[i][0], cells[i][1]) for i in figure_cells(cells, texts)}
+    chosen = _chosen(header, body)
     assert not any(r == 0 for r, _ in chosen)
     assert {(1, 2), (2, 2), (1, 3), (3, 4)} <= chosen
 
