@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planscan.extract.tables.column_numbers import is_column_numbers
 from planscan.extract.text.fold import fold
 from planscan.ocr.borderless import WordGrid
 from planscan.ocr.tables import Grid, PageTables, join_cell_words
 from planscan.schemas.records import BBox, Word
 from planscan.schemas.tables import Cell, Segment, Table
 
-# A column-number row: letters, digits and the formulas forms write under a header ("5=4/3").
-_COLUMN_NUMBER = re.compile(r"^\(?[A-Za-z0-9]{1,3}\)?(?:\s*[=*/+\-x×:]\s*\(?[A-Za-z0-9]{1,3}\)?)*$")
 _UNIT_NOTE = re.compile(r"(?:đơn vị tính|đơn vị|đvt)\s*[:.]\s*([^)\]]+)", re.I)
 # Lines above a table that can belong to it (its caption, its unit note), in text lines.
 CONTEXT_LINES = 6
@@ -41,11 +40,6 @@ def _lines(words: list[Word]) -> list[tuple[int, int, str]]:
     return [(min(w.bbox.y0 for w in r), max(w.bbox.y1 for w in r), join_cell_words(r)) for r in rows]
 
 
-def _is_column_numbers(texts: list[str]) -> bool:
-    filled = [t for t in texts if t.strip()]
-    return len(filled) >= max(2, len(texts) // 2) and all(_COLUMN_NUMBER.match(t.strip()) for t in filled)
-
-
 def header_depth(cells: list[Cell], n_rows: int, n_cols: int) -> int:
     """Rows of the header: as deep as the cells of the top row reach down (merged header cells),
     plus a column-number row under it. A top row of figures is no header (a continuation)."""
@@ -55,7 +49,7 @@ def header_depth(cells: list[Cell], n_rows: int, n_cols: int) -> int:
     if n_rows == 0:
         return 0
     top = row_texts(1)
-    if _is_column_numbers(top):
+    if is_column_numbers(top):
         return 1
     if _looks_like_body(top):
         return 0
@@ -65,7 +59,7 @@ def header_depth(cells: list[Cell], n_rows: int, n_cols: int) -> int:
         if deeper == depth:
             break
         depth = deeper
-    if depth < n_rows and _is_column_numbers(row_texts(depth + 1)):
+    if depth < n_rows and is_column_numbers(row_texts(depth + 1)):
         depth += 1
     return min(depth, n_rows)
 

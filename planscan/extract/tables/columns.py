@@ -61,7 +61,7 @@ class Column:
 
 def header_paths(table: Table) -> list[list[str]]:
     """For each leaf column, the texts of the header cells above it (a column-number row left out)."""
-    from planscan.extract.tables.build import _is_column_numbers
+    from planscan.extract.tables.column_numbers import is_column_numbers as _is_column_numbers
 
     paths: list[list[str]] = [[] for _ in range(table.n_cols)]
     for r in range(1, table.n_header_rows + 1):
