@@ -417,8 +417,9 @@ def with_borderless(page: PageTables) -> PageTables:
     found = find_borderless(page.outside)
     if not found:
         return page
-    pairs = sorted(list(zip(page.grids, page.texts)) + found, key=lambda p: (p[0].ys[0], p[0].xs[0]))
+    ruled = [(g, t, page.alternatives_of(k)) for k, (g, t) in enumerate(zip(page.grids, page.texts))]
+    tables = sorted(ruled + [(g, t, {}) for g, t in found], key=lambda p: (p[0].ys[0], p[0].xs[0]))
     new = [g for g, _ in found]
     outside = [w for w in page.outside if w.bbox is None or not _inside(w, new)]
-    return PageTables(number=page.number, dpi=page.dpi, grids=[g for g, _ in pairs], texts=[t for _, t in pairs],
-                      outside=outside)
+    return PageTables(number=page.number, dpi=page.dpi, grids=[g for g, _, _ in tables], texts=[t for _, t, _ in tables],
+                      outside=outside, alternatives=[a for _, _, a in tables])

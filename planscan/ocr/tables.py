@@ -291,6 +291,12 @@ class PageTables:
     grids: list[Grid]
     texts: list[list[str]]  # per grid, per cell (in grid.cells order)
     outside: list[Word]  # words in no table: titles, notes, prose
+    # Per grid: header cell index -> further readings of it (other images, other models), for a
+    # worn copy whose header one reading gets wrong; extract picks among them and ``texts``.
+    alternatives: list[dict[int, list[str]]] = field(default_factory=list)
+
+    def alternatives_of(self, k: int) -> dict[int, list[str]]:
+        return self.alternatives[k] if k < len(self.alternatives) else {}
 
 
 def _scaled(grid: Grid, f: float) -> Grid:
@@ -354,10 +360,15 @@ def _ink_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
 
 
-def _cell_crops(image: np.ndarray, grid: Grid, inset: int, pad: int) -> list[tuple[int, np.ndarray] | None]:
-    """Each cell's ink, inside its rules, with a white margin; None for an empty cell."""
+def _cell_crops(image: np.ndarray, grid: Grid, inset: int, pad: int,
+                only: set[int] | None = None) -> list[tuple[int, np.ndarray] | None]:
+    """Each cell's ink (of the cells ``only``, when given), inside its rules, with a white margin;
+    None for an empty cell."""
     out: list[tuple[int, np.ndarray] | None] = []
     for i, c in enumerate(grid.cells):
+        if only is not None and i not in only:
+            out.append(None)
+            continue
         x0, y0, x1, y1 = c.box
         crop = image[y0 + inset: y1 - inset, x0 + inset: x1 - inset]
         crop = _clean_crop(crop) if crop.size else crop
@@ -428,8 +439,32 @@ def core_ink(grey: np.ndarray) -> np.ndarray:
     return np.where(grey <= t2, 0, 255).astype(np.uint8)
 
 
+def _header_readings(image: np.ndarray, grey: np.ndarray, core: np.ndarray, grid: Grid, header: set[int],
+                     dpi: int, lang: str, timeout: float | None, extra: str) -> dict[int, list[str]]:
+    """More readings of the header cells of a worn copy: the page language on the grey page and on
+    its darkest ink, and the English model on those and on the binarised page. Each image and model
+    errs differently (a lost first line, a year's digit), so extract can vote among them; the
+    header is a few cells, so the two more Tesseract calls cost little."""
+    inset, pad = max(2, dpi // 60), dpi // 10
+    n = len(grid.cells)
+    sources = [_cell_crops(im, grid, inset, pad, only=header) for im in (image, grey, core)]
+    # One mosaic per model: the same cell from each image under its own key (k * n + index).
+    keyed = [[(k * n + c[0], c[1]) for c in crops if c is not None] for k, crops in enumerate(sources)]
+    page = _read_mosaic(keyed[1] + keyed[2], dpi, lang, timeout, extra)
+    english = _read_mosaic(keyed[0] + keyed[1] + keyed[2], dpi, NUMBER_LANG, timeout, extra)
+    out: dict[int, list[str]] = {}
+    for i in sorted(header):
+        texts = [join_cell_words(page.get(k * n + i, [])) for k in (1, 2)]
+        texts += [join_cell_words(english.get(k * n + i, [])) for k in (0, 1, 2)]
+        if any(texts):
+            out[i] = [t for t in texts if t]
+    return out
+
+
 def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: float | None, extra: str,
-               core: np.ndarray | None = None) -> list[str]:
+               grey: np.ndarray | None = None, core: np.ndarray | None = None) -> tuple[list[str], dict[int, list[str]]]:
+    """Each cell's text, and for a worn copy (``grey`` and ``core`` given) further readings of its
+    header cells (those above the first row of figures)."""
     inset = max(2, dpi // 60)
     crops = [c for c in _cell_crops(image, grid, inset, pad=dpi // 10) if c is not None]
     words = _read_mosaic(crops, dpi, lang, timeout, extra)
@@ -437,10 +472,16 @@ def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: floa
     # Figures again with the English model, which reads Liberation/Times digits better than the
     # Vietnamese one (5 for 9, a lost comma); the Vietnamese pass keeps the words.
     column = figure_cells([(c.row, c.col, c.colspan) for c in grid.cells], texts)
+    alternatives: dict[int, list[str]] = {}
+    if column and grey is not None and core is not None:
+        body = min(grid.cells[i].row for i in column)
+        header = {i for i, _ in crops if grid.cells[i].row < body}
+        if header:
+            alternatives = _header_readings(image, grey, core, grid, header, dpi, lang, timeout, extra)
     # A header cell with a year ("Năm 2024") is mostly digits but keeps its words.
     nums = [(i, c) for i, c in crops if i in column or (looks_numeric(texts[i]) and not has_word(texts[i]))]
     if not nums:
-        return texts
+        return texts, alternatives
     eng = _read_mosaic(nums, dpi, NUMBER_LANG, timeout, extra)
     first = {i: Reading(figure_text(texts[i]), _mean_conf(words.get(i, []))) for i, _ in nums}
     english = {i: Reading(figure_text(join_cell_words(eng.get(i, []))), _mean_conf(eng.get(i, []))) for i, _ in nums}
@@ -455,7 +496,7 @@ def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: floa
         digits = f"{extra} {DIGITS_CONFIG}".strip()
         passes.append(_read_mosaic([(i, c) for i, c in nums if i in doubt], dpi, NUMBER_LANG, timeout, digits))
         if core is not None:
-            cores = [c for c in _cell_crops(core, grid, inset, pad=dpi // 10) if c is not None and c[0] in doubt]
+            cores = [c for c in _cell_crops(core, grid, inset, pad=dpi // 10, only=doubt) if c is not None]
             passes.append(_read_mosaic(cores, dpi, NUMBER_LANG, timeout, digits))
     for i, _ in nums:
         if i in doubt:
@@ -467,28 +508,31 @@ def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: floa
             t = english[i].text
         if t:
             texts[i] = t
-    return texts
+    return texts, alternatives
 
 
 def tables_from_scan(number: int, gray: np.ndarray, dpi: int, lang: str, timeout: float | None = None,
                      extra: str = "", grey: np.ndarray | None = None) -> PageTables:
     """A scanned page (upright, deskewed, grey): the grid from its rules, each cell read alone with
     the rules erased (all cells in one stacked image), and the rest of the page read as text.
-    ``grey`` is the page before it was binarised (a degraded page), for a second reading of figures."""
+    ``grey`` is the page before it was binarised (a degraded page), for more readings of figures
+    and of header cells."""
     from planscan.ocr import tesseract
 
     grids, rules = find_grids(gray, dpi)
     if not grids:
         return PageTables(number=number, dpi=dpi, grids=[], texts=[], outside=[])
     clean = erase_rules(gray, rules, dpi)
-    core = core_ink(erase_rules(grey, rules, dpi)) if grey is not None else None
-    texts = [_ocr_cells(clean, g, dpi, lang, timeout, extra, core) for g in grids]
+    grey_clean = erase_rules(grey, rules, dpi) if grey is not None else None
+    core = core_ink(grey_clean) if grey_clean is not None else None
+    read = [_ocr_cells(clean, g, dpi, lang, timeout, extra, grey_clean, core) for g in grids]
     rest = clean.copy()
     for g in grids:
         x0, y0, x1, y1 = g.box
         rest[y0:y1, x0:x1] = 255
     lines = tesseract.recognize(rest, lang, dpi, psm=6, timeout=timeout, extra=extra)
-    return PageTables(number=number, dpi=dpi, grids=grids, texts=texts, outside=[w for ln in lines for w in ln.words])
+    return PageTables(number=number, dpi=dpi, grids=grids, texts=[t for t, _ in read],
+                      outside=[w for ln in lines for w in ln.words], alternatives=[a for _, a in read])
 
 
 # Born-digital pages are rendered only to find their rules; this is plenty for a rule.
