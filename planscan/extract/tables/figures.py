@@ -12,6 +12,7 @@ from planscan.extract.tables.rows import Row, build_rows, is_empty_mark
 from planscan.extract.text.fold import fold
 from planscan.extract.text.numbers import parse_number
 from planscan.extract.text.periods import period_fields
+from planscan.extract.text.unit_snap import snap_unit
 from planscan.extract.text.units import compatible, unit_info
 from planscan.schemas.records import Document, FigureSource, IndicatorRecord, Line
 from planscan.schemas.tables import Cell, Table
@@ -40,13 +41,14 @@ _SUPERSCRIPT = re.compile(r"^(k?m)([¿?*°])$")
 
 
 def canonical_unit(text: str) -> str:
-    """A unit cell as the unit table writes it (diacritics OCR lost or misplaced put back), each
+    """A unit cell as the unit table writes it (a misread part snapped to a known unit by
+    ``unit_snap``; diacritics OCR lost or misplaced put back), each
     part of a rate on its own ("km/điểm phục vụ"); lower case as written when the table does not
     know it."""
     parts = []
     # A superscript Tesseract reads as a stray mark: "m¿", "m?" for "m³".
     text = _SUPERSCRIPT.sub(lambda m: m.group(1) + ("³" if m.group(1) in ("m", "km") else m.group(2)), text.strip().lower())
-    for part in text.split("/"):
+    for part in snap_unit(text).split("/"):
         part = " ".join(part.split())
         info = unit_info(part) if part else None
         parts.append(info.unit if info is not None and fold(info.unit) == fold(part) else part)

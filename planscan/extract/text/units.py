@@ -147,6 +147,11 @@ def _spelled_entries() -> tuple[tuple[str, UnitInfo], ...]:
     return tuple(out)
 
 
+def unit_forms() -> tuple[tuple[str, str], ...]:
+    """(written form, the unit it writes) of every unit and counted noun the table knows."""
+    return tuple((form, info.unit) for form, info in _entries())
+
+
 @lru_cache(maxsize=1)
 def _exact_lexicon() -> dict[tuple[str, ...], UnitInfo]:
     """Lower-case syllable tuple -> unit, for text that kept its diacritics."""
