@@ -110,7 +110,7 @@ def invalid_reason(path: Path) -> str | None:
     """Why an output is not a complete, valid file of its kind; None when it is."""
     name = path.name
     try:
-        if name.endswith(".ocr.json"):
+        if name.endswith((".ocr.json", ".tables.json")):
             json.loads(path.read_text(encoding="utf-8"))
         elif name.endswith(".indicators.jsonl"):
             for line in path.read_text(encoding="utf-8").splitlines():

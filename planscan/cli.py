@@ -485,7 +485,8 @@ def ingest_cmd(inputs, db, no_derive):
 
     Inputs are PDFs, images, .txt, .ocr.json, or records from planscan extract (.json/.jsonl,
     which may hold many documents). A folder stands for the planscan batch outputs under it
-    (x.indicators.jsonl with its x.ocr.json). A document already stored (same content hash) is skipped.
+    (x.indicators.jsonl with its x.ocr.json and x.tables.json). A document already stored (same
+    content hash) is skipped; a tables file that cannot be read is a warning and exit 11.
     """
     import contextlib
     import functools
@@ -511,10 +512,11 @@ def ingest_cmd(inputs, db, no_derive):
             advance = functools.partial(bar.advance, task)
 
         for raw in inputs:
+            warned: list[str] = []
             try:
                 # one bar at a time: the bar over the inputs, or the pages of the one input
                 with contextlib.nullcontext() if show else _pages_bar(Path(raw).name) as pages:
-                    results = ingest_path(store, Path(raw), derive=not no_derive, progress=pages)
+                    results = ingest_path(store, Path(raw), derive=not no_derive, progress=pages, warnings=warned)
             except PlanscanError as e:
                 if e.exit_code == ExitCode.database_error:
                     raise
@@ -524,12 +526,14 @@ def ingest_cmd(inputs, db, no_derive):
             finally:
                 if advance:
                     advance()
-            codes.append(int(ExitCode.ok))
+            for w in warned:
+                click.echo(f"planscan: warning: {w}", err=True)
+            codes.append(int(ExitCode.partial) if warned else int(ExitCode.ok))
             for r in results:
                 added += r.inserted
                 skipped += not r.inserted
                 records += r.indicators if r.inserted else 0
-    failed = sum(c != ExitCode.ok for c in codes)
+    failed = sum(c not in (ExitCode.ok, ExitCode.partial) for c in codes)
     click.echo(f"{db}: {added} document(s) added ({records} indicators), {skipped} already stored, {failed} failed",
                err=True)
     return overall_exit_code(codes)

@@ -313,12 +313,15 @@ def convert(path: Path, outdir: Path | None, settings, pdf: bool = False, stem: 
     return doc, written
 
 
-def load_input(path: Path, progress=None, tables: list | None = None) -> tuple[list, object, Document | None, object]:
+def load_input(path: Path, progress=None, tables: list | None = None,
+               warnings: list | None = None) -> tuple[list, object, Document | None, object]:
     """(records, meta, document or None, sections or None) for any input diff and ingest accept.
 
     A records file is read as it is; a batch output's records get the metadata of their
-    ``.ocr.json`` sidecar (district, period), which the records themselves do not carry. Any other
-    input (PDF, image, text, .ocr.json) is read and extracted; ``tables`` receives its tables."""
+    ``.ocr.json`` sidecar (district, period), which the records themselves do not carry, and
+    ``tables`` receives the tables of the tables file beside them (``_records_tables``; a problem
+    with it is a line in ``warnings``). Any other input (PDF, image, text, .ocr.json) is read and
+    extracted; ``tables`` receives its tables."""
     from planscan.io.records import is_records_file, read_records_file, sidecar_document
 
     path = Path(path)
@@ -334,6 +337,8 @@ def load_input(path: Path, progress=None, tables: list | None = None) -> tuple[l
                 meta = parse_metadata(read_ocr_json(sidecar))
             except InputFileError:
                 meta = None  # metadata only enriches the comparison
+        if tables is not None:
+            tables.extend(_records_tables(path, warnings))
         return records, meta, None, None
     doc = read_document(path, progress=progress)
     found = document_tables(doc)
@@ -341,6 +346,28 @@ def load_input(path: Path, progress=None, tables: list | None = None) -> tuple[l
         tables.extend(found)
     meta, sections, records = extract_document(doc, tables=found)
     return records, meta, doc, sections
+
+
+def _records_tables(path: Path, warnings: list | None) -> list:
+    """The tables of the tables file beside the records file ``path`` (``x.tables.json``). A batch
+    output always has one, so its absence is a warning, as is a file that cannot be read: the
+    records are stored all the same, without tables. Beside other records none is expected."""
+    from planscan.io.records import BATCH_RECORDS_SUFFIX
+    from planscan.io.tablestore import read_tables_file, tables_file
+
+    found = tables_file(path)
+    try:
+        if found.is_file():
+            return read_tables_file(found)
+        if not path.name.endswith(BATCH_RECORDS_SUFFIX):
+            return []
+        problem = (f"{found}: missing; the records of {path.name} are stored without their tables (run planscan"
+                   " batch again to write it)")
+    except InputFileError as e:
+        problem = f"{e}; the records of {path.name} are stored without their tables"
+    if warnings is not None:
+        warnings.append(problem)
+    return []
 
 
 def diff_inputs(paths: list[Path], page_bar=None):
@@ -451,29 +478,32 @@ def expand_inputs(paths: list[Path]) -> list[Path]:
     return out
 
 
-def ingest_path(store, path: Path, derive: bool = True, progress=None) -> list:
+def ingest_path(store, path: Path, derive: bool = True, progress=None, warnings: list | None = None) -> list:
     """Store one input: a PDF, image, text or .ocr.json (read and extracted here), or a records
-    file from planscan extract, which may hold many documents (grouped by their ``document``)."""
+    file from planscan extract, which may hold many documents (grouped by their ``document``).
+    ``warnings`` receives a line for each part of the input left out (a tables file beside the
+    records that cannot be read), the rest being stored."""
     from planscan._util.bulk import collector_paused
     from planscan.io.records import is_records_file
 
     path = Path(path)
     if not is_records_file(path):
-        return _ingest_path(store, path, derive, progress)
+        return _ingest_path(store, path, derive, progress, warnings)
     with collector_paused():  # a records file may hold 100,000 records
-        return _ingest_path(store, path, derive)
+        return _ingest_path(store, path, derive, warnings=warnings)
 
 
-def _ingest_path(store, path: Path, derive: bool, progress=None) -> list:
+def _ingest_path(store, path: Path, derive: bool, progress=None, warnings: list | None = None) -> list:
     from planscan.io.records import is_records_file, sidecar_document
     from planscan.io.store import records_hash
+    from planscan.io.tablestore import tables_file
 
     if not is_records_file(path) and input_kind(path) in ("pdf", "image", "text") and path.is_file():
         known = store.stored(file_sha256(path))
         if known is not None:  # checked before the file is read: a stored scan is never OCR'd again
             return [known]
     tables: list = []
-    records, meta, doc, sections = load_input(path, progress, tables)
+    records, meta, doc, sections = load_input(path, progress, tables, warnings)
     if doc is not None:
         image = str(path.resolve()) if input_kind(path) in ("pdf", "image") else None
         return [store.add_document(_with_derived(records, derive), meta, doc, sections, source=str(path),
@@ -481,22 +511,30 @@ def _ingest_path(store, path: Path, derive: bool, progress=None) -> list:
                                    tables=tables)]
     sidecar = sidecar_document(path)
     if sidecar is not None:
-        return [_ingest_with_sidecar(store, path, sidecar, records, meta, derive)]
+        return [_ingest_with_sidecar(store, path, sidecar, records, meta, derive, tables)]
     groups: dict[str, list] = {}
     for r in records:
         groups.setdefault(r.document or str(path), []).append(r)
+    if tables and len(groups) > 1:
+        # a tables file is one document's (planscan tables reads one file): whose is not known
+        if warnings is not None:
+            warnings.append(f"{tables_file(path)}: one document's tables beside the records of {len(groups)}"
+                            f" documents in {path.name}; the records are stored without tables, give each"
+                            " document's records their own file")
+        tables = []
     documents = []
     for ref, recs in groups.items():
         is_sha = len(ref) == 64 and all(ch in "0123456789abcdef" for ch in ref)
         sha = ref if is_sha else records_hash(recs)
         documents.append(dict(records=_with_derived(recs, derive), meta=meta if len(groups) == 1 else None,
-                              source=ref if not is_sha else str(path), sha256=sha, input_kind="records"))
+                              source=ref if not is_sha else str(path), sha256=sha, input_kind="records",
+                              tables=tables))
     return store.add_documents(documents)
 
 
-def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive: bool):
-    """Batch output: the records plus the pages, metadata and sections of their document, stored
-    under the original input's hash, so ingesting the batch output and the original agree."""
+def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive: bool, tables: list):
+    """Batch output: the records plus the pages, metadata, sections and tables of their document,
+    stored under the original input's hash, so ingesting the batch output and the original agree."""
     from planscan.extract.structure.metadata import parse_metadata
     from planscan.extract.structure.sections import parse_sections
     from planscan.io.store import records_hash
@@ -508,7 +546,7 @@ def _ingest_with_sidecar(store, path: Path, sidecar: Path, records, meta, derive
     image = pdf.resolve() if pdf.is_file() else Path(doc.source) if doc.source and Path(doc.source).is_file() else None
     return store.add_document(_with_derived(records, derive), meta, doc, parse_sections(doc), source=doc.source or str(path),
                               sha256=doc.sha256 or records_hash(records), input_kind="batch-output",
-                              image_file=str(Path(image).resolve()) if image else None)
+                              image_file=str(Path(image).resolve()) if image else None, tables=tables)
 
 
 def _with_derived(records: list, derive: bool) -> list:

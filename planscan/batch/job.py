@@ -22,8 +22,13 @@ from planscan._version import __version__
 from planscan.batch.result import FileResult, Status
 from planscan.batch.walk import output_dir
 from planscan.errors import ExitCode, PlanscanError
+from planscan.io.tablestore import TABLES_SUFFIX
 from planscan.ocr.settings import OcrSettings
-from planscan.pipeline import extract_document, input_kind, read_document
+from planscan.pipeline import document_tables, extract_document, input_kind, read_document
+
+
+# The outputs of one input, by suffix; the searchable PDF only for PDF and image inputs with ``pdf``.
+OUTPUTS = (".txt", ".ocr.json", ".pdf", TABLES_SUFFIX, ".indicators.jsonl")
 
 
 class BatchSettings(BaseModel):
@@ -42,6 +47,8 @@ class BatchSettings(BaseModel):
             "restore": self.ocr.restore,
             "pdf": self.pdf,
             "planscan": __version__,
+            # a batch of an earlier output set is redone, so each input gets every output listed here
+            "outputs": OUTPUTS,
         }
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -69,9 +76,11 @@ def _page_error(number: int, error: str | None) -> str:
 def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, stem: str | None = None) -> FileResult:
     """Convert one input and write its outputs under ``outdir``, mirroring ``rel``.
 
-    Outputs: ``<stem>.txt``, ``<stem>.ocr.json``, ``<stem>.indicators.jsonl`` and, for PDF and image
-    inputs with ``settings.pdf``, a searchable ``<stem>.pdf``. Each is written to a temp file and
-    renamed, so a killed worker leaves either the old file or the new one, never half of one.
+    Outputs: ``<stem>.txt``, ``<stem>.ocr.json``, ``<stem>.tables.json`` (the tables as ``planscan
+    tables --format json`` writes them; ``[]`` for none), ``<stem>.indicators.jsonl`` and, for PDF
+    and image inputs with ``settings.pdf``, a searchable ``<stem>.pdf``. Each is written to a temp
+    file and renamed, so a killed worker leaves either the old file or the new one, never half of
+    one; the records come last, so a folder where they are holds the rest of their outputs too.
     """
     # Tesseract would otherwise start a thread per core in every worker, and the workers already
     # use the cores.
@@ -86,8 +95,10 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
         kind = input_kind(path)
         # Pages of one file run one after another in the worker: parallelism is across files.
         doc = read_document(path, settings.ocr.model_copy(update={"jobs": 1}), _page_reporter(rel))
-        _meta, _sections, records = extract_document(doc)
+        tables = document_tables(doc)
+        _meta, _sections, records = extract_document(doc, tables=tables)
         from planscan.io.export import write_records
+        from planscan.io.tables import write_tables
         from planscan.ocr.output import write_outputs
 
         if doc.pages and all(p.status == "failed" for p in doc.pages):
@@ -98,6 +109,7 @@ def process_file(path: Path, rel: str, outdir: Path, settings: BatchSettings, st
                               peak_rss_mb=_peak_rss_mb())
         written = write_outputs(doc, target_dir, stem, pdf=settings.pdf and kind != "text", source=path, meta=_meta,
                                 ocr_settings=settings.ocr)
+        written += write_tables(tables, str(target_dir / f"{stem}{TABLES_SUFFIX}"), "json")
         jsonl = target_dir / f"{stem}.indicators.jsonl"
         write_records(records, jsonl, fmt="jsonl")
         written = [*written, jsonl]

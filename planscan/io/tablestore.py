@@ -5,6 +5,10 @@ The store calls ``insert_tables`` while it writes a document, so a document's ta
 with it or not at all. A cell that gave a figure names its ``indicators`` row (``indicator_id``),
 so a figure leads to its cell and back. Boxes are JSON ``[x0, y0, x1, y1]`` in the pixels of the
 page at the table's ``dpi`` (72: PDF points), as ``planscan tables`` writes them.
+
+A records file brings its document's tables in a tables file beside it (``x.tables.json`` for
+``x.indicators.jsonl``, the batch output, or for ``x.jsonl``), as ``planscan tables --format json``
+writes them; ``tables_file`` names it and ``read_tables_file`` reads it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
+from planscan.errors import InputFileError
 from planscan.schemas.records import BBox, IndicatorRecord
 from planscan.schemas.tables import Cell, Segment, Table
 
@@ -49,6 +57,37 @@ CREATE TABLE IF NOT EXISTS cells (
 CREATE INDEX IF NOT EXISTS tables_document ON tables(document_id);
 CREATE INDEX IF NOT EXISTS cells_indicator ON cells(indicator_id);
 """
+
+
+TABLES_SUFFIX = ".tables.json"
+_TABLES = TypeAdapter(list[Table])
+
+
+def tables_file(records: Path) -> Path:
+    """Where the tables of the records file ``records`` are: ``x.tables.json`` beside
+    ``x.indicators.jsonl`` (a batch output) or ``x.jsonl`` / ``x.json``."""
+    from planscan.io.records import BATCH_RECORDS_SUFFIX  # here: the store need not load the record readers
+
+    name = records.name
+    stem = name[: -len(BATCH_RECORDS_SUFFIX)] if name.endswith(BATCH_RECORDS_SUFFIX) else records.stem
+    return records.with_name(stem + TABLES_SUFFIX)
+
+
+def read_tables_file(path: Path) -> list[Table]:
+    """The tables of a tables file (a JSON list of Table records); one ``InputFileError`` line
+    naming the file when it cannot be read or is not one."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputFileError(f"{path}: cannot be read ({e.strerror}); check the path and permissions") from e
+    try:  # a cut-short or non-UTF-8 file is a validation error too
+        return _TABLES.validate_json(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(map(str, first["loc"]))
+        why = f"{where}: {first['msg']}" if where else first["msg"]
+        raise InputFileError(f"{path}: not a planscan tables file ({why}); write it again with planscan batch or"
+                             " planscan tables --format json") from e
 
 
 def _box(b: BBox | None) -> str | None:
