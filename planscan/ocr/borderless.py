@@ -421,5 +421,5 @@ def with_borderless(page: PageTables) -> PageTables:
     tables = sorted(ruled + [(g, t, {}) for g, t in found], key=lambda p: (p[0].ys[0], p[0].xs[0]))
     new = [g for g, _ in found]
     outside = [w for w in page.outside if w.bbox is None or not _inside(w, new)]
-    return PageTables(number=page.number, dpi=page.dpi, grids=[g for g, _, _ in tables], texts=[t for _, t, _ in tables],
-                      outside=outside, alternatives=[a for _, _, a in tables])
+    return PageTables(number=page.number, dpi=page.dpi, grids=[g for g, _, _ in tables],
+                      texts=[t for _, t, _ in tables], outside=outside, alternatives=[a for _, _, a in tables])

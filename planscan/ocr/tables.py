@@ -462,7 +462,8 @@ def _header_readings(image: np.ndarray, grey: np.ndarray, core: np.ndarray, grid
 
 
 def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: float | None, extra: str,
-               grey: np.ndarray | None = None, core: np.ndarray | None = None) -> tuple[list[str], dict[int, list[str]]]:
+               grey: np.ndarray | None = None,
+               core: np.ndarray | None = None) -> tuple[list[str], dict[int, list[str]]]:
     """Each cell's text, and for a worn copy (``grey`` and ``core`` given) further readings of its
     header cells (those above the first row of figures)."""
     inset = max(2, dpi // 60)
@@ -475,7 +476,8 @@ def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: floa
     alternatives: dict[int, list[str]] = {}
     if column and grey is not None and core is not None:
         body = min(grid.cells[i].row for i in column)
-        header = {i for i, _ in crops if grid.cells[i].row < body}
+        # All of them: a binarisation that lost a cell's letters leaves it no crop of its own.
+        header = {i for i, c in enumerate(grid.cells) if c.row < body}
         if header:
             alternatives = _header_readings(image, grey, core, grid, header, dpi, lang, timeout, extra)
     # A header cell with a year ("Năm 2024") is mostly digits but keeps its words.
@@ -573,7 +575,7 @@ def read_page_tables(path, settings, pages: set[int] | None = None) -> list[Page
 
 
 def _page_tables(path, kind: str, number: int, layer: list, natives: dict, settings) -> PageTables:
-    from planscan.ocr import clean, rasterize, tesseract
+    from planscan.ocr import clean, rasterize, seal, tesseract
 
     page = layer[number - 1] if number - 1 < len(layer) else None
     if page is not None:
@@ -590,6 +592,8 @@ def _page_tables(path, kind: str, number: int, layer: list, natives: dict, setti
         binarise = "binarize" not in settings.disabled_steps
         state = clean.clean_page(img.image, img.dpi, disabled=tuple(settings.disabled_steps) + ("binarize",),
                                  osd=lambda im, dpi: tesseract.osd(im, dpi, timeout=settings.page_timeout))
+        # Seals go on the grey page: by binarisation their ink is as black as the print.
+        state.image = seal.remove_seals(state.image, img.dpi)
         degraded = clean.is_degraded(state)
         if binarise and degraded:
             grey = state.image

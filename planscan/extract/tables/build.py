@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from planscan.extract.tables.column_numbers import is_column_numbers
+from planscan.extract.tables.header_vote import choose_reading
 from planscan.extract.text.fold import fold
 from planscan.ocr.borderless import WordGrid
 from planscan.ocr.tables import Grid, PageTables, join_cell_words
@@ -26,6 +27,8 @@ class _Part:
     cells: list[Cell]
     n_header: int
     context: list[str]
+    # (row, col) of each header cell -> its readings: its own text first, then those OCR added
+    readings: dict[tuple[int, int], list[str]]
 
 
 def _lines(words: list[Word]) -> list[tuple[int, int, str]]:
@@ -85,12 +88,33 @@ def _header_key(cells: list[Cell], n_header: int) -> list[str]:
     return [fold(c.text).replace(" ", "") for c in sorted(cells, key=lambda c: (c.row, c.col)) if c.row <= n_header]
 
 
+def _header_readings(cells: list[Cell], n_header: int,
+                     alternatives: dict[int, list[str]]) -> dict[tuple[int, int], list[str]]:
+    """Each header cell's readings (its text, then the other readings OCR gave), the column-number
+    row left out: its "1" would lose to a reading "I", which is a syllable."""
+    rows = {r: [c.text for c in cells if c.row == r] for r in range(1, n_header + 1)}
+    return {(c.row, c.col): [c.text] + alternatives.get(i, []) for i, c in enumerate(cells)
+            if c.row <= n_header and not is_column_numbers(rows[c.row])}
+
+
+def _chosen(cells: list[Cell], readings: dict[tuple[int, int], list[str]]) -> list[Cell]:
+    out = []
+    for c in cells:
+        rs = readings.get((c.row, c.col), [])
+        text = choose_reading(rs) if len(set(rs)) > 1 else c.text
+        out.append(c if text == c.text else c.model_copy(update={"text": text}))
+    return out
+
+
 def _parts(pages: list[PageTables]) -> list[_Part]:
     parts = []
     for pt in pages:
         lines = _lines(pt.outside)
-        for grid, texts in zip(pt.grids, pt.texts):
+        for k, (grid, texts) in enumerate(zip(pt.grids, pt.texts)):
             cells = _cells(grid, texts, pt.number)
+            n_header = header_depth(cells, grid.n_rows, grid.n_cols)
+            readings = _header_readings(cells, n_header, pt.alternatives_of(k))
+            cells = _chosen(cells, readings)
             top = grid.ys[0]
             above = [t for y0, y1, t in lines if y1 <= top + 2]
             # Only what sits between this table and anything above it belongs to it.
@@ -98,8 +122,7 @@ def _parts(pages: list[PageTables]) -> list[_Part]:
             if earlier:
                 limit = max(g.ys[-1] for g in earlier)
                 above = [t for y0, y1, t in lines if limit <= y0 and y1 <= top + 2]
-            parts.append(_Part(pt.number, pt.dpi, grid, cells, header_depth(cells, grid.n_rows, grid.n_cols),
-                               above[-CONTEXT_LINES:]))
+            parts.append(_Part(pt.number, pt.dpi, grid, cells, n_header, above[-CONTEXT_LINES:], readings))
     return parts
 
 
@@ -152,6 +175,21 @@ def unit_note(context: list[str]) -> str | None:
     return None
 
 
+def _repeated_header_vote(group: list[_Part]) -> list[Cell]:
+    """The first part's cells, each header cell chosen among its readings and those of the same
+    cell in the header its continuation pages repeat (the same layout of merged cells)."""
+    first = group[0]
+    repeats = [p for p in group[1:] if p.n_header == first.n_header and _header_layout(p) == _header_layout(first)]
+    if not repeats:
+        return list(first.cells)
+    pooled = {pos: list(rs) for pos, rs in first.readings.items()}
+    for part in repeats:
+        for c in part.cells:
+            if (c.row, c.col) in pooled:
+                pooled[(c.row, c.col)] += part.readings.get((c.row, c.col), [c.text])
+    return _chosen(first.cells, pooled)
+
+
 def _box(grid: Grid) -> BBox:
     x0, y0, x1, y1 = grid.box
     return BBox(x0=x0, y0=y0, x1=x1, y1=y1)
@@ -173,7 +211,7 @@ def build_tables(pages: list[PageTables]) -> list[Table]:
     tables = []
     for number, group in enumerate(groups, start=1):
         first = group[0]
-        cells = list(first.cells)
+        cells = _repeated_header_vote(group)
         n_rows = first.grid.n_rows
         segments = [Segment(page=first.page, bbox=_box(first.grid), first_row=1, last_row=n_rows)]
         for part in group[1:]:
