@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from planscan.extract.tables.arith import LOOKALIKE_DIGITS, ratio_pair
 from planscan.extract.text.fold import fold
 from planscan.extract.text.units import unit_info
 from planscan.schemas.tables import Table
@@ -48,6 +49,7 @@ class Column:
     period: Optional[str] = None
     vs_year: Optional[int] = None
     unit: Optional[str] = None  # a unit the header itself gives: "%", "(triệu đồng)"
+    compares: Optional[tuple[int, int]] = None  # a comparison's columns (a, b): it holds 100·a/b
 
     @property
     def title(self) -> str:
@@ -145,6 +147,7 @@ def read_columns(table: Table, document_year: Optional[int] = None) -> list[Colu
     _snap_years(cols, table)
     _borrow(cols)
     _check_with_body(cols, table)
+    _from_arithmetic(cols, table)
     if not any(c.role == "label" for c in cols):
         # No label header ("Chỉ tiêu", "Nội dung"): the first non-number column names the rows.
         for c in cols:
@@ -181,6 +184,10 @@ def _borrow(cols: list[Column]) -> None:
         if c.kind not in ("ratio_to_plan", "ratio_to_prior"):
             continue
         before = [v for v in values[:i] if v.kind not in ("ratio_to_plan", "ratio_to_prior", "change") and v.year]
+        if c.year is None and c.kind == "ratio_to_plan" and c.vs_year is not None:
+            # An outcome against its plan: the plan's year is the outcome's ("UTH/KH 2035").
+            c.year = c.vs_year
+            c.period = next((v.period for v in before if v.year == c.year), f"năm {c.year}")
         if c.year is None and before:
             # A ratio states the latest of what it compares: the column just before it.
             c.year, c.period = before[-1].year, before[-1].period
@@ -237,12 +244,8 @@ def _check_with_body(cols: list[Column], table: Table) -> None:
             c.role = "note"
 
 
-# Digits a worn copy turns into one another (closed loops, a flag lost): a cheaper misreading.
-_LOOKALIKE_DIGITS = {frozenset(p) for p in ("08", "09", "06", "38", "68", "98", "56", "17", "49", "27", "35")}
-
-
 def _misread_cost(a: str, b: str) -> float:
-    return sum(0.0 if x == y else 0.5 if frozenset((x, y)) in _LOOKALIKE_DIGITS else 1.0 for x, y in zip(a, b))
+    return sum(0.0 if x == y else 0.5 if frozenset((x, y)) in LOOKALIKE_DIGITS else 1.0 for x, y in zip(a, b))
 
 
 def _snap_years(cols: list[Column], table: Table) -> None:
@@ -270,3 +273,40 @@ def _snap_years(cols: list[Column], table: Table) -> None:
                 setattr(c, attr, best)
                 if attr == "year" and c.period:
                     c.period = c.period.replace(str(y), str(best))
+
+
+_RATIO_KINDS = ("ratio_to_plan", "ratio_to_prior")
+
+
+def _from_arithmetic(cols: list[Column], table: Table) -> None:
+    """What a comparison column compares, from its figures: the two columns it holds 100·a/b of in
+    most rows. Its year and period are a's, its base year b's, and it compares with a plan when b is
+    one; this overrides a header a worn copy misread or lost ("UTH 20355/KH 2035", the year taken
+    from the column before). A column whose header lost its kind takes the one the comparison's
+    header names for its side ("KH 2036/UTH 2035": a is the plan). A value column without a kind
+    whose figures are such a quotient is a comparison whose header was lost."""
+    values = {c.index: c for c in cols if c.role == "value"}
+    levels = [i for i, c in values.items() if c.kind not in (*_RATIO_KINDS, "change")]
+    for c in values.values():
+        if c.kind not in _RATIO_KINDS and c.kind is not None:
+            continue
+        pair = ratio_pair(table, c.index, [i for i in levels if i != c.index])
+        if pair is None:
+            continue
+        a, b = values[pair[0]], values[pair[1]]
+        # "KH2036/UTH 2035": a worn copy glues a kind word to its year.
+        sides = re.sub(r"(?<=[a-z])(?=\d)", " ", fold(c.path[-1])).split("/") if c.path else []
+        if len(sides) == 2:
+            for side, text in ((a, sides[0]), (b, sides[1])):
+                if side.kind is None and (kind := _kind_of(" ".join(text.split()))) is not None:
+                    side.kind = kind
+        c.compares = pair
+        c.unit = "%"
+        if b.kind is not None:
+            c.kind = "ratio_to_plan" if b.kind == "target" else "ratio_to_prior"
+        elif c.kind is None:
+            c.kind = "ratio_to_prior"
+        if a.year is not None:
+            c.year, c.period = a.year, a.period
+        if b.year is not None:
+            c.vs_year = b.year

@@ -7,6 +7,7 @@ import re
 from typing import Optional
 
 from planscan.extract.indicators.keys import indicator_key
+from planscan.extract.tables.arith import table_repairs
 from planscan.extract.tables.columns import Column, read_columns
 from planscan.extract.tables.rows import Row, build_rows, is_empty_mark
 from planscan.extract.text.fold import fold
@@ -77,11 +78,16 @@ def table_rows(table: Table, cols: list[Column]) -> list[Row]:
     return build_rows(body)
 
 
+# A figure the table's arithmetic repaired: the identities make it likely, the eye did not see it.
+REPAIRED_CONFIDENCE = 0.5
+
+
 def table_records(table: Table, document: str = "", document_year: Optional[int] = None) -> list[IndicatorRecord]:
     """The figures of one table, row by row, left to right."""
     cols = read_columns(table, document_year)
     rows = table_rows(table, cols)
     grid = _grid(table)
+    repaired = table_repairs(table, cols, rows)
     out: list[IndicatorRecord] = []
     for row in rows:
         r = row.index + table.n_header_rows
@@ -94,7 +100,8 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
             cell = grid.get((r, col.index))
             if cell is None:
                 continue
-            parsed = cell_value(cell.text)
+            repair = repaired.get((r, col.index))
+            parsed = cell_value(repair.text if repair else cell.text)
             if parsed is None:
                 continue
             value, of = parsed
@@ -121,7 +128,8 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
                 section=[s for s in (table.title, col.title) if s],
                 page=cell.page,
                 bbox=cell.bbox,
-                text=cell.text.strip(),
+                text=cell.text.strip(),  # as read, also when the table's arithmetic repaired the value
+                confidence=REPAIRED_CONFIDENCE if repair else 1.0,
                 document=document,
                 table=table.table,
                 row=row.index,
