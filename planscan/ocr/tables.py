@@ -575,7 +575,7 @@ def read_page_tables(path, settings, pages: set[int] | None = None) -> list[Page
 
 
 def _page_tables(path, kind: str, number: int, layer: list, natives: dict, settings) -> PageTables:
-    from planscan.ocr import clean, rasterize, tesseract
+    from planscan.ocr import clean, rasterize, seal, tesseract
 
     page = layer[number - 1] if number - 1 < len(layer) else None
     if page is not None:
@@ -592,6 +592,8 @@ def _page_tables(path, kind: str, number: int, layer: list, natives: dict, setti
         binarise = "binarize" not in settings.disabled_steps
         state = clean.clean_page(img.image, img.dpi, disabled=tuple(settings.disabled_steps) + ("binarize",),
                                  osd=lambda im, dpi: tesseract.osd(im, dpi, timeout=settings.page_timeout))
+        # Seals go on the grey page: by binarisation their ink is as black as the print.
+        state.image = seal.remove_seals(state.image, img.dpi)
         degraded = clean.is_degraded(state)
         if binarise and degraded:
             grey = state.image
