@@ -439,25 +439,23 @@ def core_ink(grey: np.ndarray) -> np.ndarray:
     return np.where(grey <= t2, 0, 255).astype(np.uint8)
 
 
-def _header_readings(image: np.ndarray, grey: np.ndarray, core: np.ndarray, grid: Grid, header: set[int],
-                     dpi: int, lang: str, timeout: float | None, extra: str) -> dict[int, list[str]]:
+def _header_readings(grey: np.ndarray, core: np.ndarray, grid: Grid, header: set[int], dpi: int, lang: str,
+                     timeout: float | None, extra: str) -> dict[int, list[str]]:
     """More readings of the header cells of a worn copy: the page language on the grey page and on
-    its darkest ink, and the English model on those and on the binarised page. Each image and model
-    errs differently (a lost first line, a year's digit), so extract can vote among them; the
-    header is a few cells, so the two more Tesseract calls cost little."""
+    its darkest ink. Each image errs differently from the binarised one (a lost first line, a
+    year's digit), so extract can vote among them; the header is a few cells, read in one more
+    Tesseract call. (The English model on these images corrected no header cell the two did not.)"""
     inset, pad = max(2, dpi // 60), dpi // 10
     n = len(grid.cells)
-    sources = [_cell_crops(im, grid, inset, pad, only=header) for im in (image, grey, core)]
-    # One mosaic per model: the same cell from each image under its own key (k * n + index).
-    keyed = [[(k * n + c[0], c[1]) for c in crops if c is not None] for k, crops in enumerate(sources)]
-    page = _read_mosaic(keyed[1] + keyed[2], dpi, lang, timeout, extra)
-    english = _read_mosaic(keyed[0] + keyed[1] + keyed[2], dpi, NUMBER_LANG, timeout, extra)
+    sources = [_cell_crops(im, grid, inset, pad, only=header) for im in (grey, core)]
+    # One mosaic: the same cell from each image under its own key (k * n + index).
+    words = _read_mosaic([(k * n + c[0], c[1]) for k, crops in enumerate(sources) for c in crops if c is not None],
+                         dpi, lang, timeout, extra)
     out: dict[int, list[str]] = {}
     for i in sorted(header):
-        texts = [join_cell_words(page.get(k * n + i, [])) for k in (1, 2)]
-        texts += [join_cell_words(english.get(k * n + i, [])) for k in (0, 1, 2)]
-        if any(texts):
-            out[i] = [t for t in texts if t]
+        texts = [t for t in (join_cell_words(words.get(k * n + i, [])) for k in range(len(sources))) if t]
+        if texts:
+            out[i] = texts
     return out
 
 
@@ -479,7 +477,7 @@ def _ocr_cells(image: np.ndarray, grid: Grid, dpi: int, lang: str, timeout: floa
         # All of them: a binarisation that lost a cell's letters leaves it no crop of its own.
         header = {i for i, c in enumerate(grid.cells) if c.row < body}
         if header:
-            alternatives = _header_readings(image, grey, core, grid, header, dpi, lang, timeout, extra)
+            alternatives = _header_readings(grey, core, grid, header, dpi, lang, timeout, extra)
     # A header cell with a year ("Năm 2024") is mostly digits but keeps its words.
     nums = [(i, c) for i, c in crops if i in column or (looks_numeric(texts[i]) and not has_word(texts[i]))]
     if not nums:
