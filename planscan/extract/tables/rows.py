@@ -107,10 +107,18 @@ def build_rows(body: list[tuple[int, str, str, str]]) -> list[Row]:
     levels: dict[str, int] = {}
     stack: list[Row] = []
     rows: list[Row] = []
+    last_upper = ""
     for index, stt, label, unit in body:
         mark_in_label, clean, sub = _split_label(label)
         mark = stt.strip() or mark_in_label
         style = numbering_style(mark) if mark else None
+        letter = mark.strip().rstrip(".)")
+        # "C", "I", "V", "X", "L" are roman numerals and letters: after the letter before them
+        # ("B" then "C") they go on lettering the groups.
+        if style == "roman" and len(letter) == 1 and last_upper and ord(letter) == ord(last_upper) + 1:
+            style = "upper"
+        if style == "upper":
+            last_upper = letter
         row = Row(index=index, number=mark, label=clean, raw=label, unit=unit.strip())
         if style is None and not sub and is_total_label(clean):
             pass  # "Tổng cộng" under the last numbered row sums the table, not that row

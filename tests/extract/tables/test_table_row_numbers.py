@@ -34,3 +34,16 @@ def test_a_column_of_small_figures_stays_a_value_column():
             ["Xã An Thạnh Nam", "18", "1.020"]]
     cols = read_columns(make_table(rows, n_header=1))
     assert cols[1].role == "value"
+
+
+def test_letters_that_are_also_roman_numerals_go_on_lettering_their_groups():
+    from planscan.extract.tables.rows import build_rows
+
+    body = [(1, "A", "Thu cân đối", ""), (2, "I", "Thu nội địa", ""), (3, "1", "Thu từ doanh nghiệp", ""),
+            (4, "II", "Thu khác", ""), (5, "B", "Chi đầu tư", ""), (6, "C", "Chi dự phòng", ""),
+            (7, "D", "Chi chuyển nguồn", "")]
+    rows = {r.index: r for r in build_rows(body)}
+    assert rows[6].level == rows[5].level == rows[7].level == 0
+    assert rows[6].parent is None and rows[7].parent is None
+    # A roman "I" under a letter is still a roman group number.
+    assert rows[2].parent is rows[1] and rows[4].parent is rows[1] and rows[3].parent is rows[2]
