@@ -175,7 +175,9 @@ def extract_document(doc: Document, tables: list | None = None, skipped: list | 
         tables = document_tables(doc)
     records = extract_indicators(without_tables(doc, tables), meta, sections, skipped=skipped)
     year = meta.plan_year or meta.report_year
-    return meta, sections, with_table_figures(records, tables_records(tables, doc.source or doc.sha256, year))
+    # A column that names no kind (a cross-tab's measures) states what the document does for its year.
+    kind = "target" if meta.plan_year else "actual" if meta.report_year else None
+    return meta, sections, with_table_figures(records, tables_records(tables, doc.source or doc.sha256, year, kind))
 
 
 def extract_path(path: Path, settings=None, skipped: list | None = None, failed: list | None = None,

@@ -9,7 +9,7 @@ from typing import Optional
 from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.tables.arith import table_repairs
 from planscan.extract.tables.columns import Column, read_columns
-from planscan.extract.tables.rows import Row, build_rows, is_empty_mark
+from planscan.extract.tables.rows import Row, build_rows, is_empty_mark, lower_first
 from planscan.extract.text.fold import fold
 from planscan.extract.text.numbers import parse_number
 from planscan.extract.text.periods import period_fields
@@ -82,12 +82,34 @@ def table_rows(table: Table, cols: list[Column]) -> list[Row]:
 REPAIRED_CONFIDENCE = 0.5
 
 
-def table_records(table: Table, document: str = "", document_year: Optional[int] = None) -> list[IndicatorRecord]:
-    """The figures of one table, row by row, left to right."""
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+def _measure_names(cols: list[Column]) -> dict[int, str]:
+    """A cross-tab's measures by column ("Diện tích lúa (ha)" over rows of places): value columns
+    whose header names neither a kind nor a year. Only two or more different ones make a cross-tab;
+    a lone "Số lượng" column is the measure of the rows' own labels."""
+    out: dict[int, str] = {}
+    for c in cols:
+        if c.role != "value" or c.kind is not None or any(_YEAR.search(t) for t in c.path):
+            continue
+        parts = [" ".join(_PAREN.sub(" ", t).split()) for t in reversed(c.path)]
+        parts = [p for p in parts if p]
+        if parts:
+            out[c.index] = " ".join([parts[0]] + [lower_first(p) for p in parts[1:]])
+    return out if len(set(out.values())) >= 2 else {}
+
+
+def table_records(table: Table, document: str = "", document_year: Optional[int] = None,
+                  document_kind: Optional[str] = None) -> list[IndicatorRecord]:
+    """The figures of one table, row by row, left to right. A column whose header names no kind
+    takes ``document_kind`` (a plan's "target", a report's "actual") for the document's own year."""
     cols = read_columns(table, document_year)
     rows = table_rows(table, cols)
     grid = _grid(table)
     repaired = table_repairs(table, cols, rows)
+    measures = _measure_names(cols)
     out: list[IndicatorRecord] = []
     for row in rows:
         r = row.index + table.n_header_rows
@@ -106,13 +128,14 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
                 continue
             value, of = parsed
             unit = canonical_unit(col.unit or row.unit or table.unit_note or "")
-            kind = col.kind or "actual"
+            kind = col.kind or (document_kind if document_kind and col.year == document_year else "actual")
+            name = f"{measures[col.index]} {lower_first(label)}" if col.index in measures else label
             ptype, bounds = period_fields(col.period, col.year, target=kind == "target")
             info = unit_info(unit) if unit else None
             base = value * info.factor if info is not None and info.family == "money" else None
             out.append(IndicatorRecord(
-                indicator=label,
-                key=indicator_key(label, unit, kind),
+                indicator=name,
+                key=indicator_key(name, unit, kind),
                 value=value,
                 unit=unit,
                 of=of,
@@ -163,8 +186,9 @@ def _link_parts(records: list[IndicatorRecord], rows: dict[int, Row]) -> None:
             rec.part_of = total.ref
 
 
-def tables_records(tables: list[Table], document: str = "", document_year: Optional[int] = None) -> list[IndicatorRecord]:
-    return [r for t in tables for r in table_records(t, document, document_year)]
+def tables_records(tables: list[Table], document: str = "", document_year: Optional[int] = None,
+                   document_kind: Optional[str] = None) -> list[IndicatorRecord]:
+    return [r for t in tables for r in table_records(t, document, document_year, document_kind)]
 
 
 def _decimals(value: float) -> int:
