@@ -9,6 +9,7 @@ from typing import Optional
 from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.tables.arith import table_repairs
 from planscan.extract.tables.columns import Column, read_columns
+from planscan.extract.tables.fractions import fraction_repairs
 from planscan.extract.tables.rows import Row, build_rows, is_empty_mark, lower_first
 from planscan.extract.text.fold import fold
 from planscan.extract.text.numbers import parse_number
@@ -108,7 +109,8 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
     cols = read_columns(table, document_year)
     rows = table_rows(table, cols)
     grid = _grid(table)
-    repaired = table_repairs(table, cols, rows)
+    repaired = {**fraction_repairs(table, [c.index for c in cols if c.role == "value"]),
+                **table_repairs(table, cols, rows)}
     measures = _measure_names(cols)
     out: list[IndicatorRecord] = []
     for row in rows:
