@@ -109,7 +109,7 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
     cols = read_columns(table, document_year)
     rows = table_rows(table, cols)
     grid = _grid(table)
-    repaired = {**fraction_repairs(table, [c.index for c in cols if c.role == "value"]),
+    repaired = {**fraction_repairs(table, [c.index for c in cols if c.role == "value" and c.unit != "%"]),
                 **table_repairs(table, cols, rows)}
     measures = _measure_names(cols)
     out: list[IndicatorRecord] = []

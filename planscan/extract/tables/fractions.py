@@ -19,6 +19,8 @@ _FRACTION = re.compile(r"^(\d{1,4})/(\d{1,4})$")
 _DIGITS = re.compile(r"^\d{2,8}$")
 # The other fractions of a row that must agree before one is repaired to them.
 MIN_AGREE = 2
+# How far a repaired numerator may lie from the row's others: one row counts one thing over years.
+SPREAD = 3.0
 _TEXT_LAYER_DPI = 72
 
 
@@ -52,7 +54,8 @@ def _repaired(text: str, den: str) -> Optional[str]:
 
 def fraction_repairs(table: Table, value_cols: list[int]) -> dict[Pos, Repair]:
     """Repairs of a scanned table's fraction cells, by (table row, leaf column); none for a text
-    layer's table, and none in a row whose fractions do not mostly agree."""
+    layer's table, and none in a row whose fractions do not mostly agree. ``value_cols`` are the
+    columns of counts (no percentages, which are no fractions of anything)."""
     if table.dpi == _TEXT_LAYER_DPI:
         return {}
     cols = set(value_cols)
@@ -78,6 +81,9 @@ def fraction_repairs(table: Table, value_cols: list[int]) -> dict[Pos, Repair]:
                                            for k, t in texts.items()):
                 continue  # a plain number beside figures that are no fractions of it may be one
             fixed = _repaired(text, den)
+            nums = [int(_FRACTION.match(t).group(1)) for k, t in texts.items() if k != col and dens.get(k) == den]
+            if fixed is not None and not min(nums) / SPREAD <= int(fixed.split("/")[0]) <= max(nums) * SPREAD:
+                fixed = None  # "118" is no 1/18 in a row of 16/18 and 17/18: a numerator was lost
             if fixed is not None:
                 out[(row, col)] = Repair(row=row, col=col, read=text, text=fixed,
                                          reason=f"the row's other fractions are of {den}")

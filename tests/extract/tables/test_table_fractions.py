@@ -67,3 +67,19 @@ def _plain_one_edit(a: str, b: str) -> bool:
 @given(st.text("0123456789", min_size=1, max_size=5), st.text("0123456789", min_size=1, max_size=5))
 def test_one_edit_agrees_with_the_plain_enumeration(a, b):
     assert _one_edit(a, b) == _plain_one_edit(a, b)
+
+
+def test_a_numerator_far_from_the_rows_others_is_no_repair():
+    # "124" beside 16/24 and 17/24 lost a digit of its numerator: 1/24 would be a guess.
+    t = scanned([["1", "Số xã", "Xã", "16/24", "124", "17/24", "17/24"]])
+    assert fraction_repairs(t, [4, 5, 6, 7]) == {}
+    t = scanned([["1", "Số xã", "Xã", "16/24", "1724", "17/24", "18/24"]])
+    assert {p: r.text for p, r in fraction_repairs(t, [4, 5, 6, 7]).items()} == {(2, 5): "17/24"}
+
+
+def test_percentages_beside_fractions_do_not_block_a_repair_through_extract():
+    head = HEAD + ["So sánh (%)"]
+    t = make_table([head, ["1", "Số xã", "Xã", "5/24", "624", "7/24", "8/24", "114,3"]], n_header=1)
+    t = t.model_copy(update={"dpi": 300})
+    recs = {(r.row, r.col): r for r in table_records(t)}
+    assert (recs[(1, 5)].value, recs[(1, 5)].of) == (6, 24)
