@@ -312,7 +312,7 @@ class _Column(Protocol):
 
 
 # A table whose boxes are in PDF points holds a text layer's words: what the PDF prints, exactly.
-_TEXT_LAYER_DPI = 72
+TEXT_LAYER_DPI = 72
 _LEVEL_KINDS = (None, "actual", "estimate", "target")
 
 
@@ -320,7 +320,7 @@ def table_repairs(table: Table, cols: Sequence[_Column], rows: list[Row]) -> dic
     """The repairs of a scanned table's figures (none for a text layer's), by cell: its comparison
     columns' quotients, and each total row's sum of its numbered parts of the same unit in its
     level columns ("Trong đó" rows name only some parts, and percentages do not add)."""
-    if table.dpi == _TEXT_LAYER_DPI:
+    if table.dpi == TEXT_LAYER_DPI:
         return {}
     ratios = {c.index: c.compares for c in cols if c.role == "value" and c.compares}
     levels = [c.index for c in cols if c.role == "value" and c.kind in _LEVEL_KINDS and c.unit != "%"]

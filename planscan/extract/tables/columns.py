@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from planscan.extract.tables.arith import LOOKALIKE_DIGITS, ratio_pair
+from planscan.extract.tables.rows import lower_first
 from planscan.extract.text.fold import fold
 from planscan.extract.text.units import unit_info
 from planscan.schemas.tables import Table
@@ -155,6 +156,21 @@ def read_columns(table: Table, document_year: Optional[int] = None) -> list[Colu
                 c.role = "label"
                 break
     return cols
+
+
+def measure_names(cols: list[Column]) -> dict[int, str]:
+    """A cross-tab's measures by column ("Diện tích lúa (ha)" over rows of places): value columns
+    whose header names neither a kind nor a year. Only two or more different ones make a cross-tab;
+    a lone "Số lượng" column is the measure of the rows' own labels."""
+    out: dict[int, str] = {}
+    for c in cols:
+        if c.role != "value" or c.kind is not None or any(_YEAR.search(t) for t in c.path):
+            continue
+        parts = [" ".join(_PAREN.sub(" ", t).split()) for t in reversed(c.path)]
+        parts = [p for p in parts if p]
+        if parts:
+            out[c.index] = " ".join([parts[0]] + [lower_first(p) for p in parts[1:]])
+    return out if len(set(out.values())) >= 2 else {}
 
 
 def _value_meaning(col: Column, folded: list[str], document_year: Optional[int]) -> None:

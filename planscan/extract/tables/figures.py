@@ -8,7 +8,7 @@ from typing import Optional
 
 from planscan.extract.indicators.keys import indicator_key
 from planscan.extract.tables.arith import table_repairs
-from planscan.extract.tables.columns import Column, read_columns
+from planscan.extract.tables.columns import Column, measure_names, read_columns
 from planscan.extract.tables.fractions import fraction_repairs
 from planscan.extract.tables.rows import Row, build_rows, is_empty_mark, lower_first
 from planscan.extract.text.fold import fold
@@ -83,25 +83,6 @@ def table_rows(table: Table, cols: list[Column]) -> list[Row]:
 REPAIRED_CONFIDENCE = 0.5
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_PAREN = re.compile(r"\([^()]*\)")
-
-
-def _measure_names(cols: list[Column]) -> dict[int, str]:
-    """A cross-tab's measures by column ("Diện tích lúa (ha)" over rows of places): value columns
-    whose header names neither a kind nor a year. Only two or more different ones make a cross-tab;
-    a lone "Số lượng" column is the measure of the rows' own labels."""
-    out: dict[int, str] = {}
-    for c in cols:
-        if c.role != "value" or c.kind is not None or any(_YEAR.search(t) for t in c.path):
-            continue
-        parts = [" ".join(_PAREN.sub(" ", t).split()) for t in reversed(c.path)]
-        parts = [p for p in parts if p]
-        if parts:
-            out[c.index] = " ".join([parts[0]] + [lower_first(p) for p in parts[1:]])
-    return out if len(set(out.values())) >= 2 else {}
-
-
 def table_records(table: Table, document: str = "", document_year: Optional[int] = None,
                   document_kind: Optional[str] = None) -> list[IndicatorRecord]:
     """The figures of one table, row by row, left to right. A column whose header names no kind
@@ -111,7 +92,7 @@ def table_records(table: Table, document: str = "", document_year: Optional[int]
     grid = _grid(table)
     repaired = {**fraction_repairs(table, [c.index for c in cols if c.role == "value" and c.unit != "%"]),
                 **table_repairs(table, cols, rows)}
-    measures = _measure_names(cols)
+    measures = measure_names(cols)
     out: list[IndicatorRecord] = []
     for row in rows:
         r = row.index + table.n_header_rows

@@ -12,7 +12,9 @@ import re
 from collections import Counter
 from typing import Optional
 
-from planscan.extract.tables.arith import Pos, Repair
+from rapidfuzz.distance import Levenshtein
+
+from planscan.extract.tables.arith import TEXT_LAYER_DPI, Pos, Repair
 from planscan.schemas.tables import Table
 
 _FRACTION = re.compile(r"^(\d{1,4})/(\d{1,4})$")
@@ -21,17 +23,11 @@ _DIGITS = re.compile(r"^\d{2,8}$")
 MIN_AGREE = 2
 # How far a repaired numerator may lie from the row's others: one row counts one thing over years.
 SPREAD = 3.0
-_TEXT_LAYER_DPI = 72
 
 
 def _one_edit(a: str, b: str) -> bool:
     """``a`` is ``b`` with one digit changed, added or dropped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return Levenshtein.distance(a, b) == 1
 
 
 def _repaired(text: str, den: str) -> Optional[str]:
@@ -56,7 +52,7 @@ def fraction_repairs(table: Table, value_cols: list[int]) -> dict[Pos, Repair]:
     """Repairs of a scanned table's fraction cells, by (table row, leaf column); none for a text
     layer's table, and none in a row whose fractions do not mostly agree. ``value_cols`` are the
     columns of counts (no percentages, which are no fractions of anything)."""
-    if table.dpi == _TEXT_LAYER_DPI:
+    if table.dpi == TEXT_LAYER_DPI:
         return {}
     cols = set(value_cols)
     by_row: dict[int, dict[int, str]] = {}

@@ -21,10 +21,16 @@ SHORT_LABEL_WORDS = 3
 _TOTAL = re.compile(r"^(tong so|tong cong|tong|cong|tong chung|cong chung)(\s+(toan|ca|chung)\b.*)?$")
 
 
-def numbering_style(mark: str) -> Optional[str]:
+def numbering_style(mark: str, last_letter: str = "") -> Optional[str]:
+    """The style of a numbering mark. "C", "I", "V", "X", "L" are roman numerals and letters: right
+    after the letter before them (``last_letter``, the last "upper" mark: "B" then "C") they go on
+    lettering the groups."""
     m = mark.strip().rstrip(".)")
     if not m:
         return None
+    last = last_letter.strip().rstrip(".)")
+    if len(m) == 1 and len(last) == 1 and ord(m) == ord(last) + 1 and re.fullmatch(r"[A-Z]", m):
+        return "upper"
     if _ROMAN.match(m):
         return "roman"
     if re.fullmatch(r"[A-Z]", m):
@@ -111,14 +117,9 @@ def build_rows(body: list[tuple[int, str, str, str]]) -> list[Row]:
     for index, stt, label, unit in body:
         mark_in_label, clean, sub = _split_label(label)
         mark = stt.strip() or mark_in_label
-        style = numbering_style(mark) if mark else None
-        letter = mark.strip().rstrip(".)")
-        # "C", "I", "V", "X", "L" are roman numerals and letters: after the letter before them
-        # ("B" then "C") they go on lettering the groups.
-        if style == "roman" and len(letter) == 1 and last_upper and ord(letter) == ord(last_upper) + 1:
-            style = "upper"
+        style = numbering_style(mark, last_upper) if mark else None
         if style == "upper":
-            last_upper = letter
+            last_upper = mark
         row = Row(index=index, number=mark, label=clean, raw=label, unit=unit.strip())
         if style is None and not sub and is_total_label(clean):
             pass  # "Tổng cộng" under the last numbered row sums the table, not that row
