@@ -158,6 +158,18 @@ def read_columns(table: Table, document_year: Optional[int] = None) -> list[Colu
     return cols
 
 
+def heading_sense(text: str) -> tuple[str, Optional[str], Optional[int]]:
+    """(role, kind, base year) the column grammar reads in one header text alone, as a leaf with
+    nothing above it: what a reading of a worn header cell is scored by."""
+    folded = " ".join(fold(text).split())
+    role = _role([folded])
+    if role != "value":
+        return role, None, None
+    col = Column(index=1, path=[text])
+    _value_meaning(col, [folded], None)
+    return role, col.kind, col.vs_year
+
+
 def measure_names(cols: list[Column]) -> dict[int, str]:
     """A cross-tab's measures by column ("Diện tích lúa (ha)" over rows of places): value columns
     whose header names neither a kind nor a year. Only two or more different ones make a cross-tab;

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 
 from planscan.extract.restore.vocabulary import Vocabulary, load
-from planscan.extract.tables.columns import Column, _role, _value_meaning
+from planscan.extract.tables.columns import heading_sense
 from planscan.extract.text.fold import fold
 from planscan.extract.text.syllables import canonical
 
@@ -75,14 +75,12 @@ def _words_score(text: str, vocab: Vocabulary) -> float:
 
 def _grammar_score(text: str) -> float:
     """What the column grammar reads in the text alone: a role heading, a kind, a comparison's base."""
-    folded = " ".join(fold(text).split())
-    if not folded:
+    if not fold(text).strip():
         return 0.0
-    if _role([folded]) != "value":
+    role, kind, vs_year = heading_sense(text)
+    if role != "value":
         return PARSES
-    col = Column(index=1, path=[text])
-    _value_meaning(col, [folded], None)
-    return (PARSES if col.kind else 0.0) + (COMPARES if col.vs_year is not None else 0.0)
+    return (PARSES if kind else 0.0) + (COMPARES if vs_year is not None else 0.0)
 
 
 def choose_reading(readings: list[str]) -> str:
