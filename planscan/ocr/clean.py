@@ -56,6 +56,17 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
     return mask
 
 
+def ink_splits(gray: np.ndarray, min_dark: int = 2) -> tuple[float, float] | None:
+    """(ink/paper split, print core/lighter ink split) of a grey page: Otsu, then Otsu among the
+    ink; None when fewer than ``min_dark`` pixels are ink."""
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    dark = gray[gray < t]
+    if dark.size < min_dark:
+        return None
+    t2, _ = cv2.threshold(dark.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return float(t), float(t2)
+
+
 # --- colour: seals and coloured ink -------------------------------------------------------------
 
 

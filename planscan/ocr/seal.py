@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from planscan.ocr.clean import ink_splits
+
 # Official seals are about 30-45 mm across; the bounds leave room for small and large ones.
 MIN_RADIUS_IN = 0.3
 MAX_RADIUS_IN = 1.2
@@ -44,13 +46,8 @@ class Seal:
 
 
 def _splits(gray: np.ndarray) -> tuple[float, float] | None:
-    """(ink/paper split, print core/lighter ink split) of the page: Otsu, then Otsu among the ink."""
-    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    dark = gray[gray < t]
-    if dark.size < 64:
-        return None
-    t2, _ = cv2.threshold(dark.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return float(t), float(t2)
+    # A page with a seal has plenty of ink; a few specks make no split.
+    return ink_splits(gray, min_dark=64)
 
 
 def _rules(ink: np.ndarray, dpi: int) -> np.ndarray:

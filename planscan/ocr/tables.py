@@ -17,6 +17,7 @@ import numpy as np
 from planscan.errors import PlanscanError
 from planscan.ocr.cell_figures import (DIGITS_CONFIG, Reading, choose, figure_cells, figure_text, has_word,
                                         looks_numeric, settled)
+from planscan.ocr.clean import ink_splits
 from planscan.schemas.records import BBox, Word
 
 log = logging.getLogger(__name__)
@@ -431,12 +432,10 @@ def core_ink(grey: np.ndarray) -> np.ndarray:
     """The page with only the darkest class of its ink black (a second Otsu split among the ink):
     a worn copy's blurred stroke edges and the lighter grey of a seal or stain drop out, which the
     page's one global threshold merges with the print."""
-    t, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    dark = grey[grey < t]
-    if dark.size < 2:
+    splits = ink_splits(grey)
+    if splits is None:
         return grey
-    t2, _ = cv2.threshold(dark.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    return np.where(grey <= t2, 0, 255).astype(np.uint8)
+    return np.where(grey <= splits[1], 0, 255).astype(np.uint8)
 
 
 def _header_readings(grey: np.ndarray, core: np.ndarray, grid: Grid, header: set[int], dpi: int, lang: str,
